@@ -1,0 +1,64 @@
+//! The check pipeline: runs every rule over one root and turns findings into the CLI's item
+//! verdicts. Pure: the same snapshot and config always give the same report.
+
+use crate::diagnostic::{Diagnostic, ItemId, Origin, Severity};
+use crate::layout;
+use crate::vfs::RootSnapshot;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CheckConfig {
+    /// `--strict`: warnings make an item invalid too.
+    pub strict: bool,
+    /// `--all-rules`: this tool's own (`openspec-lsp`) findings count toward verdicts as well.
+    pub all_rules: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemVerdict {
+    pub item: ItemId,
+    pub valid: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RootReport {
+    /// Every main spec and every active change, specs first, each sorted by id.
+    pub items: Vec<ItemVerdict>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs every rule over `root`.
+pub fn check_root(root: &RootSnapshot, config: &CheckConfig) -> RootReport {
+    let mut diagnostics = Vec::new();
+    crate::rules::run_all(root, &mut diagnostics);
+    let items = verdicts(root, &diagnostics, config);
+    RootReport { items, diagnostics }
+}
+
+/// The CLI's verdict rule: an item is valid with no error (with `strict`, no error and no
+/// warning) among the findings that count toward it.
+pub fn verdicts(root: &RootSnapshot, diagnostics: &[Diagnostic], config: &CheckConfig) -> Vec<ItemVerdict> {
+    let specs = layout::main_specs(root).into_iter().map(|spec| ItemId::spec(spec.id));
+    let changes = layout::active_changes(root).into_iter().map(ItemId::change);
+    specs
+        .chain(changes)
+        .map(|item| {
+            let counted = diagnostics.iter().filter(|diagnostic| {
+                diagnostic.item.as_ref() == Some(&item)
+                    && (diagnostic.origin == Origin::Openspec || config.all_rules)
+            });
+            let (mut errors, mut warnings, mut infos) = (0, 0, 0);
+            for diagnostic in counted {
+                match diagnostic.severity {
+                    Severity::Error => errors += 1,
+                    Severity::Warning => warnings += 1,
+                    Severity::Info | Severity::Hint => infos += 1,
+                }
+            }
+            let valid = errors == 0 && (!config.strict || warnings == 0);
+            ItemVerdict { item, valid, errors, warnings, infos }
+        })
+        .collect()
+}

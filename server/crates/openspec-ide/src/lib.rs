@@ -1,0 +1,16 @@
+//! openspec-ide: pure analysis over a workspace snapshot: layout discovery, checks in parity
+//! with `openspec validate` plus cross-file checks, and (later) IDE features.
+//! No IO and no LSP types: positions are byte offsets, files are root-relative paths.
+
+pub mod check;
+pub mod diagnostic;
+pub mod layout;
+pub mod rules;
+pub mod vfs;
+
+pub use check::{CheckConfig, ItemVerdict, RootReport, check_root};
+pub use diagnostic::{Diagnostic, ItemId, ItemKind, Origin, Related, Severity};
+pub use vfs::{Entry, FileContent, IoProblem, RootSnapshot};
+
+#[cfg(test)]
+pub(crate) mod test_support;

@@ -1,0 +1,123 @@
+//! The snapshot of one OpenSpec root that every check reads: paths, kinds and texts, captured
+//! by the IO edge (the server crate). Nothing here touches the file system.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// An I/O failure as the reference CLI (Node) would name it, e.g. code `EACCES` and message
+/// `EACCES: permission denied, open '/abs/path'`, so messages can match the CLI's wording.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IoProblem {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileContent {
+    /// Decoded text. `lossy` is set when the bytes were not valid UTF-8 and were decoded with
+    /// U+FFFD replacements (what Node does too, so checks still agree with the CLI).
+    Text { text: Arc<str>, lossy: bool },
+    Unreadable(IoProblem),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    Dir,
+    /// A regular file, or a symlink that resolves to one (`symlink` set).
+    File { content: FileContent, symlink: bool },
+    /// A symlink to a directory: seen, never descended into (the CLI does not follow them).
+    SymlinkToDir,
+    /// A symlink whose target does not exist.
+    DanglingSymlink,
+    /// A directory that exists but could not be listed.
+    UnreadableDir(IoProblem),
+}
+
+/// One OpenSpec root: the folder that holds `openspec/`. Keys are `/`-separated paths relative
+/// to that folder (`openspec/specs/auth/spec.md`); every ancestor directory has its own entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RootSnapshot {
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl RootSnapshot {
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.entries.get(path)
+    }
+
+    /// The text of a readable file, if `path` is one.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        match self.entries.get(path)? {
+            Entry::File { content: FileContent::Text { text, .. }, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn is_dir(&self, path: &str) -> bool {
+        matches!(self.entries.get(path), Some(Entry::Dir))
+    }
+
+    /// Direct children of `dir` as `(name, entry)`, sorted by name in code-point order.
+    pub fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = (&'a str, &'a Entry)> + 'a {
+        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let prefix_len = prefix.len();
+        self.entries
+            .range(prefix.clone()..)
+            .take_while(move |(path, _)| path.starts_with(&prefix))
+            .filter_map(move |(path, entry)| {
+                let name = &path[prefix_len..];
+                (!name.is_empty() && !name.contains('/')).then_some((name, entry))
+            })
+    }
+
+    /// Every entry strictly below `dir`, in path order, as `(path, entry)`.
+    pub fn descendants<'a>(&'a self, dir: &str) -> impl Iterator<Item = (&'a str, &'a Entry)> + 'a {
+        let prefix = format!("{dir}/");
+        self.entries
+            .range(prefix.clone()..)
+            .take_while(move |(path, _)| path.starts_with(&prefix))
+            .map(|(path, entry)| (path.as_str(), entry))
+    }
+
+    /// Builds a snapshot from `(path, text)` pairs, creating the parent directories: for tests
+    /// and for editors' unsaved buffers.
+    pub fn from_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut snapshot = RootSnapshot::default();
+        for (path, text) in files {
+            snapshot.insert_file(path, text);
+        }
+        snapshot
+    }
+
+    /// Adds or replaces a readable file and makes sure its parent directories exist.
+    pub fn insert_file(&mut self, path: &str, text: &str) {
+        let mut end = 0;
+        while let Some(slash) = path[end..].find('/') {
+            end += slash;
+            self.entries.entry(path[..end].to_owned()).or_insert(Entry::Dir);
+            end += 1;
+        }
+        self.entries.insert(
+            path.to_owned(),
+            Entry::File { content: FileContent::Text { text: Arc::from(text), lossy: false }, symlink: false },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn children_lists_direct_entries_only() {
+        let root = RootSnapshot::from_texts([
+            ("openspec/specs/a/spec.md", "x"),
+            ("openspec/specs/a/b/spec.md", "y"),
+            ("openspec/specs-other/z.md", "z"),
+        ]);
+        let names: Vec<_> = root.children("openspec/specs").map(|(n, _)| n).collect();
+        assert_eq!(names, vec!["a"]);
+        let below: Vec<_> = root.descendants("openspec/specs").map(|(p, _)| p).collect();
+        assert_eq!(below, vec!["openspec/specs/a", "openspec/specs/a/b", "openspec/specs/a/b/spec.md", "openspec/specs/a/spec.md"]);
+    }
+}

@@ -1,0 +1,2 @@
+//! The `openspec-lsp` binary.
+fn main() {}

@@ -19,28 +19,46 @@ fn fence_run(line: &str) -> Option<(Fence, &str)> {
     (len >= 3).then(|| (Fence { marker, len }, &rest[len..]))
 }
 
-/// One flag a line: `true` for the opening line, every line inside, and the closing line.
-pub fn code_fence_mask<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<bool> {
-    let mut mask = Vec::new();
-    let mut open: Option<Fence> = None;
-    for line in lines {
+/// A fenced block in line indices: the opening line and the closing line (`None` when the
+/// fence never closes and so runs to the end of the text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FenceSpan {
+    pub open: usize,
+    pub close: Option<usize>,
+}
+
+/// Every fenced block, in order, as the CLI finds them.
+pub fn fence_spans<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<FenceSpan> {
+    let mut spans = Vec::new();
+    let mut open: Option<(Fence, usize)> = None;
+    for (idx, line) in lines.into_iter().enumerate() {
         match &open {
-            None => {
-                let opened = fence_run(line).map(|(fence, _)| fence);
-                mask.push(opened.is_some());
-                open = opened;
-            }
-            Some(active) => {
-                mask.push(true);
+            None => open = fence_run(line).map(|(fence, _)| (fence, idx)),
+            Some((active, start)) => {
                 let closes = fence_run(line).is_some_and(|(fence, rest)| {
-                    fence.marker == active.marker
-                        && fence.len >= active.len
-                        && rest.chars().all(is_js_space)
+                    fence.marker == active.marker && fence.len >= active.len && rest.chars().all(is_js_space)
                 });
                 if closes {
+                    spans.push(FenceSpan { open: *start, close: Some(idx) });
                     open = None;
                 }
             }
+        }
+    }
+    if let Some((_, start)) = open {
+        spans.push(FenceSpan { open: start, close: None });
+    }
+    spans
+}
+
+/// One flag a line: `true` for the opening line, every line inside, and the closing line.
+pub fn code_fence_mask<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<bool> {
+    let lines: Vec<&str> = lines.into_iter().collect();
+    let mut mask = vec![false; lines.len()];
+    for span in fence_spans(lines.iter().copied()) {
+        let end = span.close.unwrap_or(lines.len().saturating_sub(1));
+        for flag in &mut mask[span.open..=end] {
+            *flag = true;
         }
     }
     mask

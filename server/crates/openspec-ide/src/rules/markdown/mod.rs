@@ -1,0 +1,108 @@
+//! Checks on Markdown artifacts that compare the CommonMark view (tree-sitter-md) with
+//! OpenSpec's own line readers: where they disagree, what a reviewer sees rendered is not what
+//! `openspec` reads. All are this tool's own findings; none affects a verdict.
+
+mod commented_structure;
+mod fence_disagreement;
+mod indented_heading;
+
+use openspec_syntax::lines::{Bom, split_lines};
+use openspec_syntax::markdown;
+
+use crate::diagnostic::Diagnostic;
+use crate::layout::{ARCHIVE_DIR, CHANGES_DIR, SPECS_DIR};
+use crate::vfs::RootSnapshot;
+
+/// A Markdown artifact with both views computed once for all the checks here.
+struct MarkdownFile<'a> {
+    path: &'a str,
+    text: &'a str,
+    lines: Vec<openspec_syntax::lines::Line<'a>>,
+    blocks: Vec<markdown::Block>,
+}
+
+pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
+    for (path, _) in root.entries.iter().filter(|(path, _)| is_checked_markdown(path)) {
+        let Some(text) = root.text(path) else { continue };
+        let Some(tree) = markdown::parse(text, None) else { continue };
+        let file = MarkdownFile {
+            path,
+            text,
+            lines: split_lines(text, Bom::Strip, openspec_syntax::lines::LineBreaks::Any),
+            blocks: markdown::outline(&tree, text),
+        };
+        indented_heading::check(&file, acc);
+        commented_structure::check(&file, acc);
+        fence_disagreement::check(&file, acc);
+    }
+}
+
+/// Specs and active changes; the archive is history and is not linted.
+fn is_checked_markdown(path: &str) -> bool {
+    let in_scope = path.starts_with(&format!("{SPECS_DIR}/"))
+        || (path.starts_with(&format!("{CHANGES_DIR}/")) && !path.starts_with(&format!("{ARCHIVE_DIR}/")));
+    in_scope && path.ends_with(".md")
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use crate::test_support::{render, snapshot};
+
+    fn check(fixture: &str) -> String {
+        let fixture = test_utils::Fixture::parse(fixture);
+        let mut acc = Vec::new();
+        super::check(&snapshot(&fixture), &mut acc);
+        render(&fixture, &acc)
+    }
+
+    #[test]
+    fn indented_heading_is_flagged() {
+        expect![[r#"
+            //- /openspec/specs/auth/spec.md
+            ## Purpose
+               ### Requirement: Hidden
+               ^^^^^^^^^^^^^^^^^^^^^^^ warning[markdown/indented-heading] (openspec-lsp): This heading is indented, so OpenSpec does not read it as a heading (OpenSpec headings start in the first column), although Markdown renders it as one. Remove the leading spaces.
+            ### Requirement: Seen
+        "#]]
+        .assert_eq(&check("//- /openspec/specs/auth/spec.md\n## Purpose\n   ### Requirement: Hidden\n### Requirement: Seen\n"));
+    }
+
+    #[test]
+    fn commented_delta_header_is_flagged() {
+        expect![[r####"
+            //- /openspec/changes/c/specs/auth/spec.md
+            <!--
+            ## REMOVED Requirements
+            ^^^^^^^^^^^^^^^^^^^^^^^ warning[markdown/structure-in-html-comment] (openspec-lsp): OpenSpec reads "## REMOVED Requirements" even though it sits inside an HTML comment, which hides it from rendered Markdown. Delete it, or move it out of the comment if it is meant.
+            ### Requirement: Old
+            ^^^^^^^^^^^^^^^^^^^^ warning[markdown/structure-in-html-comment] (openspec-lsp): OpenSpec reads "### Requirement: Old" even though it sits inside an HTML comment, which hides it from rendered Markdown. Delete it, or move it out of the comment if it is meant.
+            -->
+            ## ADDED Requirements
+        "####]]
+        .assert_eq(&check(
+            "//- /openspec/changes/c/specs/auth/spec.md\n<!--\n## REMOVED Requirements\n### Requirement: Old\n-->\n## ADDED Requirements\n",
+        ));
+    }
+
+    #[test]
+    fn fence_only_openspec_sees_is_flagged() {
+        expect![[r####"
+            //- /openspec/specs/auth/spec.md
+            Some text
+                ```
+                ^^^ warning[markdown/fence-disagreement] (openspec-lsp): OpenSpec treats this line as the start of a code block and ignores every heading up to its closing fence (here: to the end of the file), but Markdown renders it as ordinary text or indented code, so the hidden headings look real to a reviewer.
+            ### Requirement: Hidden by the fence
+        "####]]
+        .assert_eq(&check("//- /openspec/specs/auth/spec.md\nSome text\n    ```\n### Requirement: Hidden by the fence\n"));
+    }
+
+    #[test]
+    fn agreeing_files_are_quiet() {
+        let quiet = check(
+            "//- /openspec/specs/auth/spec.md\n## Purpose\n```md\n### Requirement: Example\n```\n- ### item\n//- /openspec/changes/archive/x/specs/a/spec.md\n  ## Old\n",
+        );
+        assert_eq!(quiet, "");
+    }
+}

@@ -2,10 +2,14 @@
 //! with `openspec validate` plus cross-file checks, and (later) IDE features.
 //! No IO and no LSP types: positions are byte offsets, files are root-relative paths.
 
+pub mod archive;
+pub mod change_meta;
 pub mod check;
 pub mod diagnostic;
 pub mod layout;
+pub mod legacy;
 pub mod rules;
+pub mod schema;
 pub mod vfs;
 
 pub use check::{CheckConfig, ItemVerdict, RootReport, check_root};

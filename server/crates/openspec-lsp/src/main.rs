@@ -1,2 +1,20 @@
-//! The `openspec-lsp` binary.
-fn main() {}
+//! The `openspec-lsp` binary: parses the command line and dispatches to a command. No logic
+//! of its own lives here; the language server (`serve`) will be dispatched from here too.
+
+mod check_command;
+mod cli;
+mod discover;
+mod output;
+mod vfs_load;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli.command {
+        Some(cli::Command::Check(args)) => check_command::run(&args),
+        Some(cli::Command::Serve) | None => cli::language_server_not_available(),
+    }
+}

@@ -3,7 +3,15 @@
 
 pub mod fence;
 pub mod js;
+pub mod legacy;
 pub mod lines;
+pub mod proposal;
+pub mod requirement_blocks;
+pub mod requirement_text;
+pub mod spec;
+pub mod tasks;
+pub mod markdown;
 pub mod text;
+pub mod yaml;
 
 pub use text::{ColumnUnit, LineCol, LineIndex, TextRange};

@@ -1,0 +1,126 @@
+//! The entry point of the IDE features: a snapshot plus its index, with one method per feature.
+//! Core types only (root-relative paths, byte offsets and ranges); no LSP types, no IO, and no
+//! feature logic here: each method hands off to its file under `features/`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use openspec_syntax::TextRange;
+
+use crate::diagnostic::Diagnostic;
+use crate::features::code_lens::{self, CodeLens};
+use crate::features::document_links::{self, DocumentLink};
+use crate::features::document_symbols::{self, DocumentSymbol};
+use crate::features::folding_ranges::{self, FoldingRange};
+use crate::features::hover::{self, HoverResult};
+use crate::features::references::{self, ReferencesConfig};
+use crate::features::semantic_tokens::{self, SemanticToken};
+use crate::features::workspace_symbols::{self, WorkspaceSymbol};
+use crate::features::{goto_definition, rename};
+use crate::index::WorkspaceIndex;
+use crate::vfs::RootSnapshot;
+
+/// A cursor: a root-relative path and a byte offset into that file's original text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FilePosition {
+    pub path: String,
+    pub offset: usize,
+}
+
+/// A byte range of one file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileRange {
+    pub path: String,
+    pub range: TextRange,
+}
+
+/// Somewhere to jump to: the whole thing (`full_range`) and the part to select (its name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NavigationTarget {
+    pub path: String,
+    pub full_range: TextRange,
+    /// Always inside `full_range`.
+    pub focus_range: TextRange,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub range: TextRange,
+    pub new_text: String,
+}
+
+/// Edits to existing files (each file's edits sorted and non-overlapping) and files to create.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceChange {
+    pub edits: BTreeMap<String, Vec<TextEdit>>,
+    pub new_files: Vec<(String, String)>,
+}
+
+impl SourceChange {
+    pub fn is_empty(&self) -> bool {
+        self.edits.values().all(Vec::is_empty) && self.new_files.is_empty()
+    }
+}
+
+/// One snapshot of a root and its index. Cheap to clone; every method is a pure function of it.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub root: Arc<RootSnapshot>,
+    pub index: Arc<WorkspaceIndex>,
+}
+
+impl Analysis {
+    /// Indexes `root`.
+    pub fn new(root: Arc<RootSnapshot>) -> Analysis {
+        let index = Arc::new(WorkspaceIndex::build(&root));
+        Analysis { root, index }
+    }
+
+    pub fn goto_definition(&self, position: &FilePosition) -> Vec<NavigationTarget> {
+        goto_definition::goto_definition(&self.root, &self.index, position)
+    }
+
+    pub fn references(&self, position: &FilePosition, config: &ReferencesConfig) -> Vec<FileRange> {
+        references::references(&self.index, position, config)
+    }
+
+    pub fn hover(&self, position: &FilePosition) -> Option<HoverResult> {
+        hover::hover(&self.root, &self.index, position)
+    }
+
+    pub fn document_symbols(&self, path: &str) -> Vec<DocumentSymbol> {
+        document_symbols::document_symbols(&self.root, &self.index, path)
+    }
+
+    pub fn workspace_symbols(&self, query: &str) -> Vec<WorkspaceSymbol> {
+        workspace_symbols::workspace_symbols(&self.root, &self.index, query)
+    }
+
+    /// The name range to rename, or why the cursor is not on something renamable.
+    pub fn prepare_rename(&self, position: &FilePosition) -> Result<FileRange, String> {
+        rename::prepare_rename(&self.index, position)
+    }
+
+    pub fn rename(&self, position: &FilePosition, new_name: &str) -> Result<SourceChange, String> {
+        rename::rename(&self.index, position, new_name)
+    }
+
+    /// Lenses for `path`; `diagnostics` are the findings of `check_root` over this same snapshot
+    /// (the server already holds them), which archive readiness reads.
+    pub fn code_lenses(&self, path: &str, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
+        code_lens::code_lenses(&self.index, path, diagnostics)
+    }
+
+    pub fn folding_ranges(&self, path: &str) -> Vec<FoldingRange> {
+        folding_ranges::folding_ranges(&self.root, path)
+    }
+
+    pub fn semantic_tokens(&self, path: &str) -> Vec<SemanticToken> {
+        semantic_tokens::semantic_tokens(&self.root, &self.index, path)
+    }
+
+    pub fn document_links(&self, path: &str) -> Vec<DocumentLink> {
+        document_links::document_links(&self.root, &self.index, path)
+    }
+}

@@ -1,0 +1,233 @@
+//! Code lenses: on each main-spec requirement, its scenario count and the active changes
+//! touching it; on a proposal, task progress and whether the change is ready to archive (no
+//! CLI error, every task checked, no `archive/*` finding). Pure: reads the index and the
+//! findings the caller already computed with `check_root` for the same snapshot.
+
+use openspec_syntax::TextRange;
+
+use crate::analysis::FileRange;
+use crate::diagnostic::{Diagnostic, ItemId, Origin, Severity};
+use crate::index::{ChangeInfo, FileRole, ProposalInfo, WorkspaceIndex};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeLens {
+    pub range: TextRange,
+    pub title: String,
+    /// What clicking the lens shows (scenarios, delta entries, blocking findings); may be empty.
+    pub locations: Vec<FileRange>,
+}
+
+/// Prefix of the rule codes of this tool's archive dry run (`rules/archive`).
+const ARCHIVE_CODE_PREFIX: &str = "archive/";
+
+pub fn code_lenses(index: &WorkspaceIndex, path: &str, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
+    match index.role(path) {
+        Some(FileRole::MainSpec { spec }) => index.specs.get(spec).map_or_else(Vec::new, |spec| {
+            spec.requirements.iter().flat_map(|requirement| {
+                let scenarios = requirement
+                    .scenarios
+                    .iter()
+                    .map(|scenario| FileRange { path: spec.path.clone(), range: scenario.name_range })
+                    .collect();
+                let touching: Vec<_> = index
+                    .entries_naming(&spec.capability, &requirement.name)
+                    .filter(|(change, _, _)| !change.archived)
+                    .collect();
+                let mut change_ids: Vec<&str> = touching.iter().map(|(change, _, _)| change.id.as_str()).collect();
+                change_ids.dedup();
+                let changes_title = match change_ids.len() {
+                    0 => "no active changes".to_owned(),
+                    1 => format!("1 active change: {}", change_ids.join(", ")),
+                    n => format!("{n} active changes: {}", change_ids.join(", ")),
+                };
+                let entries =
+                    touching.iter().map(|(_, delta, entry)| FileRange { path: delta.path.clone(), range: entry.name_range });
+                [
+                    CodeLens { range: requirement.header_range, title: count(requirement.scenarios.len(), "scenario"), locations: scenarios },
+                    CodeLens { range: requirement.header_range, title: changes_title, locations: entries.collect() },
+                ]
+            }).collect()
+        }),
+        Some(FileRole::Proposal { change }) => {
+            let Some(change) = index.changes.get(change) else { return Vec::new() };
+            let Some(proposal) = &change.proposal else { return Vec::new() };
+            proposal_lenses(change, proposal, diagnostics)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn proposal_lenses(change: &ChangeInfo, proposal: &ProposalInfo, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
+    let range = proposal.title_range.unwrap_or(proposal.first_line_range);
+    let tasks_lens = match &change.tasks {
+        Some((path, progress)) => CodeLens {
+            range,
+            title: format!("tasks {}/{}", progress.done, progress.total),
+            locations: vec![FileRange { path: path.clone(), range: TextRange::empty(0) }],
+        },
+        None => CodeLens { range, title: "no tasks.md".to_owned(), locations: Vec::new() },
+    };
+    if change.archived {
+        return vec![tasks_lens, CodeLens { range, title: "archived".to_owned(), locations: Vec::new() }];
+    }
+    let item = ItemId::change(change.id.clone());
+    let for_change = diagnostics.iter().filter(|diagnostic| diagnostic.item.as_ref() == Some(&item));
+    let cli_errors: Vec<&Diagnostic> = for_change
+        .clone()
+        .filter(|diagnostic| diagnostic.origin == Origin::Openspec && diagnostic.severity == Severity::Error)
+        .collect();
+    let archive_problems: Vec<&Diagnostic> =
+        for_change.filter(|diagnostic| diagnostic.code.starts_with(ARCHIVE_CODE_PREFIX)).collect();
+    let open_tasks = change.tasks.as_ref().map_or(0, |(_, progress)| progress.total.saturating_sub(progress.done));
+
+    let mut blockers = Vec::new();
+    if !cli_errors.is_empty() {
+        blockers.push(count(cli_errors.len(), "validation error"));
+    }
+    if open_tasks > 0 {
+        blockers.push(count(open_tasks, "open task"));
+    }
+    if !archive_problems.is_empty() {
+        blockers.push(count(archive_problems.len(), "archive problem"));
+    }
+    let title =
+        if blockers.is_empty() { "ready to archive".to_owned() } else { format!("not ready to archive: {}", blockers.join(", ")) };
+    let mut locations: Vec<FileRange> = cli_errors
+        .iter()
+        .chain(&archive_problems)
+        .map(|diagnostic| FileRange { path: diagnostic.path.clone(), range: diagnostic.range })
+        .collect();
+    if open_tasks > 0
+        && let Some((path, _)) = &change.tasks
+    {
+        locations.push(FileRange { path: path.clone(), range: TextRange::empty(0) });
+    }
+    locations.dedup();
+    vec![tasks_lens, CodeLens { range, title, locations }]
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write;
+
+    use expect_test::{Expect, expect};
+
+    use crate::features::fixture;
+
+    fn check(fixture_text: &str, expect: &Expect) {
+        let (analysis, position, _) = fixture::analysis(fixture_text);
+        let report = crate::check_root(&analysis.root, &crate::CheckConfig::default());
+        let mut out = String::new();
+        for lens in analysis.code_lenses(&position.path, &report.diagnostics) {
+            let _ = writeln!(out, "{} | {}", fixture::location(&analysis, &position.path, lens.range), lens.title);
+            for location in &lens.locations {
+                let _ = writeln!(out, "    -> {}", fixture::location(&analysis, &location.path, location.range));
+            }
+        }
+        expect.assert_eq(&out);
+    }
+
+    const SPEC: &str = "//- /openspec/specs/auth/spec.md
+# Auth Specification
+## Purpose
+Authentication of every user of the system, from first login to the last logout.
+## Requirements
+### Requirement: Login
+The system SHALL log users in.
+#### Scenario: ok
+- **WHEN** valid
+- **THEN** in
+### Requirement: Größe
+The system SHALL be big.
+#### Scenario: one
+- **WHEN** x
+#### Scenario: two
+- **WHEN** y
+";
+
+    #[test]
+    fn requirement_lenses_count_scenarios_and_active_changes() {
+        check(
+            &format!("{}//- /openspec/changes/a/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Login\nThe system SHALL ask twice.\n#### Scenario: ok\n- x\n//- /openspec/changes/b/specs/auth/spec.md\n## REMOVED Requirements\n- `### Requirement: Login`\n//- /openspec/changes/archive/2024-01-01-z/specs/auth/spec.md\n## REMOVED Requirements\n- `### Requirement: Größe`\n", SPEC.replace("# Auth Specification", "# Auth Specification$0")),
+            &expect![[r#"
+                openspec/specs/auth/spec.md:5:1 "### Requirement: Login" | 1 scenario
+                    -> openspec/specs/auth/spec.md:7:15 "ok"
+                openspec/specs/auth/spec.md:5:1 "### Requirement: Login" | 2 active changes: a, b
+                    -> openspec/changes/a/specs/auth/spec.md:2:18 "Login"
+                    -> openspec/changes/b/specs/auth/spec.md:2:22 "Login"
+                openspec/specs/auth/spec.md:10:1 "### Requirement: Größe" | 2 scenarios
+                    -> openspec/specs/auth/spec.md:12:15 "one"
+                    -> openspec/specs/auth/spec.md:14:15 "two"
+                openspec/specs/auth/spec.md:10:1 "### Requirement: Größe" | no active changes
+            "#]],
+        );
+    }
+
+    const READY_CHANGE: &str = "//- /openspec/changes/add-audit/proposal.md
+# Change: Add audit$0
+
+## Why
+Auditors need a trail of every login so that incidents can be reconstructed later.
+
+## What Changes
+- Add an audit requirement.
+//- /openspec/changes/add-audit/tasks.md
+## 1. Build
+- [x] 1.1 Write it
+- [x] 1.2 Test it
+//- /openspec/changes/add-audit/specs/auth/spec.md
+## ADDED Requirements
+### Requirement: Audit
+The system SHALL record every login.
+#### Scenario: recorded
+- **WHEN** a user logs in
+- **THEN** an entry is written
+";
+
+    #[test]
+    fn proposal_ready_to_archive() {
+        check(
+            &format!("{SPEC}{READY_CHANGE}"),
+            &expect![[r#"
+                openspec/changes/add-audit/proposal.md:1:3 "Change: Add audit" | tasks 2/2
+                    -> openspec/changes/add-audit/tasks.md:1:1 ""
+                openspec/changes/add-audit/proposal.md:1:3 "Change: Add audit" | ready to archive
+            "#]],
+        );
+    }
+
+    #[test]
+    fn proposal_blocked_by_tasks_errors_and_archive_problems() {
+        let blocked = READY_CHANGE
+            .replace("- [x] 1.2", "- [ ] 1.2")
+            .replace("## ADDED Requirements\n### Requirement: Audit", "## MODIFIED Requirements\n### Requirement: Missing\nThe system SHALL x.\n#### Scenario: s\n- y\n## ADDED Requirements\n### Requirement: Audit")
+            .replace("The system SHALL record every login.", "Records every login.");
+        check(
+            &format!("{SPEC}{blocked}"),
+            &expect![[r#"
+                openspec/changes/add-audit/proposal.md:1:3 "Change: Add audit" | tasks 1/2
+                    -> openspec/changes/add-audit/tasks.md:1:1 ""
+                openspec/changes/add-audit/proposal.md:1:3 "Change: Add audit" | not ready to archive: 1 validation error, 1 open task, 1 archive problem
+                    -> openspec/changes/add-audit/specs/auth/spec.md:8:1 "Records every login."
+                    -> openspec/changes/add-audit/specs/auth/spec.md:2:1 "### Requirement: Missing"
+                    -> openspec/changes/add-audit/tasks.md:1:1 ""
+            "#]],
+        );
+    }
+
+    #[test]
+    fn crlf_proposal_without_tasks() {
+        check(
+            "//- /openspec/changes/ä/proposal.md\r\n# Änderung$0\r\n",
+            &expect![[r#"
+                openspec/changes/ä/proposal.md:1:3 "Änderung" | no tasks.md
+                openspec/changes/ä/proposal.md:1:3 "Änderung" | not ready to archive: 1 validation error
+                    -> openspec/changes/ä/proposal.md:1:1 ""
+            "#]],
+        );
+    }
+}

@@ -1,0 +1,496 @@
+//! The workspace index: every main spec, change (active and archived), delta entry, proposal
+//! capability bullet and task count of one snapshot, as owned data with byte ranges. Built in
+//! one pass over the snapshot through the syntax crate's readers; it never parses Markdown by
+//! hand, never does IO and never judges (that is the rules' job).
+
+use std::collections::HashMap;
+
+use openspec_syntax::TextRange;
+use openspec_syntax::js::{is_js_space, js_trim_end};
+use openspec_syntax::lines::{Bom, Line, LineBreaks, split_lines};
+use openspec_syntax::proposal::{CapabilityKind, Proposal};
+use openspec_syntax::requirement_blocks::{
+    DeltaKind, RenameSideKind, RequirementBlock, extract_requirements_section, parse_delta_spec, scenario_names,
+};
+use openspec_syntax::requirement_text::{extract_requirement_body, scenario_blocks, trim_end_lines};
+use openspec_syntax::spec::SpecDoc;
+use openspec_syntax::tasks::parse_tasks;
+
+use crate::layout;
+use crate::vfs::RootSnapshot;
+
+/// One `#### ` header inside a requirement block (with a body or not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioInfo {
+    /// The label without `Scenario:` and closing hashes; may be empty.
+    pub name: String,
+    pub name_range: TextRange,
+    /// The header line, trimmed.
+    pub header_range: TextRange,
+    /// From the header to the end of the last non-blank line of its body.
+    pub range: TextRange,
+}
+
+/// A `### Requirement:` block of a main spec's `## Requirements` section (the CLI's reader B).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequirementInfo {
+    /// Normalised name, as the CLI matches delta entries against it.
+    pub name: String,
+    pub name_range: TextRange,
+    /// The header line, trimmed.
+    pub header_range: TextRange,
+    /// From the header to the end of the block's last non-blank line.
+    pub range: TextRange,
+    /// The body text the CLI reads (empty when the requirement has none).
+    pub body: String,
+    pub scenarios: Vec<ScenarioInfo>,
+}
+
+/// A main spec, `openspec/specs/<capability>/spec.md`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecInfo {
+    pub capability: String,
+    pub path: String,
+    /// The first H1's title, the usual place a spec names its capability.
+    pub title_range: Option<TextRange>,
+    /// The first line, trimmed: where a spec without an H1 is "named".
+    pub first_line_range: TextRange,
+    /// The Purpose section's content as the CLI reads it (empty without one).
+    pub purpose: String,
+    pub requirements: Vec<RequirementInfo>,
+    pub text_len: usize,
+}
+
+impl SpecInfo {
+    /// Requirements named exactly `name` (more than one only in a spec with duplicates).
+    pub fn requirements_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s RequirementInfo> + 's {
+        self.requirements.iter().filter(move |requirement| requirement.name == name)
+    }
+
+    pub fn requirement(&self, name: &str) -> Option<&RequirementInfo> {
+        self.requirements.iter().find(|requirement| requirement.name == name)
+    }
+
+    /// Where the spec's name is: its H1 title, or else the first line.
+    pub fn name_range(&self) -> TextRange {
+        self.title_range.unwrap_or(self.first_line_range)
+    }
+}
+
+/// What one delta entry does to the requirement it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DeltaOp {
+    Added,
+    Modified,
+    Removed,
+    /// The `FROM:` side of a RENAMED entry: the requirement's current name.
+    RenamedFrom,
+    /// The `TO:` side: the name it will have after archive.
+    RenamedTo,
+}
+
+impl DeltaOp {
+    /// How a person names the operation: `ADDED`, `RENAMED FROM`, ...
+    pub const fn label(self) -> &'static str {
+        match self {
+            DeltaOp::Added => "ADDED",
+            DeltaOp::Modified => "MODIFIED",
+            DeltaOp::Removed => "REMOVED",
+            DeltaOp::RenamedFrom => "RENAMED FROM",
+            DeltaOp::RenamedTo => "RENAMED TO",
+        }
+    }
+
+    /// Whether the entry names a requirement that must already exist in the main spec.
+    pub const fn targets_base(self) -> bool {
+        matches!(self, DeltaOp::Modified | DeltaOp::Removed | DeltaOp::RenamedFrom)
+    }
+}
+
+/// One requirement name a delta spec carries: an ADDED/MODIFIED block header, a REMOVED entry,
+/// or one side of a RENAMED entry (paired or not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeltaEntry {
+    pub op: DeltaOp,
+    pub name: String,
+    pub name_range: TextRange,
+    /// The header or entry line, trimmed: where the cursor counts as "on" the entry.
+    pub line_range: TextRange,
+    /// The whole block for ADDED/MODIFIED, the line for the others.
+    pub block_range: TextRange,
+    /// ADDED/MODIFIED only.
+    pub scenarios: Vec<ScenarioInfo>,
+    /// For a paired RENAMED side, the other side's name.
+    pub partner: Option<String>,
+}
+
+/// One `## ADDED Requirements`-style header of a delta spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeltaSectionInfo {
+    pub kind: DeltaKind,
+    /// The header line, trimmed.
+    pub header_range: TextRange,
+    /// The operation word (`ADDED`) as written.
+    pub keyword_range: TextRange,
+}
+
+/// `<change>/specs/<capability>/spec.md`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeltaFileInfo {
+    pub capability: String,
+    pub path: String,
+    pub sections: Vec<DeltaSectionInfo>,
+    /// In document order.
+    pub entries: Vec<DeltaEntry>,
+    /// The first non-blank line, trimmed (empty at 0 for a blank file): where a reference to
+    /// the whole file points.
+    pub first_line_range: TextRange,
+}
+
+/// A ``- `auth/login`: ...`` bullet of a proposal's Capabilities section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CapabilityMention {
+    pub capability: String,
+    pub kind: CapabilityKind,
+    /// The path between the backticks.
+    pub range: TextRange,
+    /// The bullet line, trimmed.
+    pub line_range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProposalInfo {
+    pub path: String,
+    pub title_range: Option<TextRange>,
+    pub first_line_range: TextRange,
+    pub capabilities: Vec<CapabilityMention>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeInfo {
+    /// The folder name (`add-2fa`, or `2025-01-01-add-2fa` in the archive).
+    pub id: String,
+    pub dir: String,
+    pub archived: bool,
+    /// Readable delta specs, sorted by capability.
+    pub deltas: Vec<DeltaFileInfo>,
+    pub proposal: Option<ProposalInfo>,
+    /// Root-relative path of `tasks.md` and its progress, when it is readable.
+    pub tasks: Option<(String, TaskProgress)>,
+}
+
+impl ChangeInfo {
+    pub fn delta(&self, capability: &str) -> Option<&DeltaFileInfo> {
+        self.deltas.iter().find(|delta| delta.capability == capability)
+    }
+}
+
+/// What a path is to the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileRole {
+    MainSpec { spec: usize },
+    Delta { change: usize, delta: usize },
+    Proposal { change: usize },
+    Tasks { change: usize },
+}
+
+/// Where one delta entry lives: indices into `changes`, its `deltas`, their `entries`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryRef {
+    pub change: usize,
+    pub delta: usize,
+    pub entry: usize,
+}
+
+/// What sits under a cursor, as the navigation features care about it.
+#[derive(Clone, Copy, Debug)]
+pub enum Located<'i> {
+    /// On a main spec's requirement header line.
+    Requirement { spec: &'i SpecInfo, requirement: &'i RequirementInfo },
+    /// On a main spec's first line or H1 title.
+    SpecTitle { spec: &'i SpecInfo },
+    /// Anywhere else in a main spec.
+    SpecFile { spec: &'i SpecInfo },
+    /// On a delta entry's line.
+    DeltaEntry { change: &'i ChangeInfo, delta: &'i DeltaFileInfo, entry: &'i DeltaEntry },
+    /// Anywhere else in a delta spec.
+    DeltaFile { change: &'i ChangeInfo, delta: &'i DeltaFileInfo },
+    /// On a proposal's capability bullet.
+    Capability { change: &'i ChangeInfo, mention: &'i CapabilityMention },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkspaceIndex {
+    /// Sorted by capability.
+    pub specs: Vec<SpecInfo>,
+    /// Active changes (sorted), then archived ones (sorted).
+    pub changes: Vec<ChangeInfo>,
+    spec_by_capability: HashMap<String, usize>,
+    roles: HashMap<String, FileRole>,
+    /// capability -> requirement name -> every delta entry naming it.
+    entries_by_name: HashMap<String, HashMap<String, Vec<EntryRef>>>,
+}
+
+impl WorkspaceIndex {
+    /// Reads every main spec and every change of `root` once.
+    pub fn build(root: &RootSnapshot) -> WorkspaceIndex {
+        let mut index = WorkspaceIndex::default();
+        for spec_file in layout::main_specs(root) {
+            let Some(text) = root.text(&spec_file.path) else { continue };
+            let spec_idx = index.specs.len();
+            index.roles.insert(spec_file.path.clone(), FileRole::MainSpec { spec: spec_idx });
+            index.spec_by_capability.insert(spec_file.id.clone(), spec_idx);
+            index.specs.push(read_main_spec(spec_file.id, spec_file.path, text));
+        }
+        let active = layout::active_changes(root).into_iter().map(|id| (layout::change_dir(&id), id, false));
+        let archived =
+            layout::archived_changes(root).into_iter().map(|id| (layout::archived_change_dir(&id), id, true));
+        for (dir, id, is_archived) in active.chain(archived) {
+            let change_idx = index.changes.len();
+            let change = read_change(root, id, dir, is_archived);
+            for (delta_idx, delta) in change.deltas.iter().enumerate() {
+                index.roles.insert(delta.path.clone(), FileRole::Delta { change: change_idx, delta: delta_idx });
+                let by_name = index.entries_by_name.entry(delta.capability.clone()).or_default();
+                for (entry_idx, entry) in delta.entries.iter().enumerate() {
+                    let entry_ref = EntryRef { change: change_idx, delta: delta_idx, entry: entry_idx };
+                    by_name.entry(entry.name.clone()).or_default().push(entry_ref);
+                }
+            }
+            if let Some(proposal) = &change.proposal {
+                index.roles.insert(proposal.path.clone(), FileRole::Proposal { change: change_idx });
+            }
+            if let Some((path, _)) = &change.tasks {
+                index.roles.insert(path.clone(), FileRole::Tasks { change: change_idx });
+            }
+            index.changes.push(change);
+        }
+        index
+    }
+
+    pub fn spec(&self, capability: &str) -> Option<&SpecInfo> {
+        self.spec_by_capability.get(capability).and_then(|&idx| self.specs.get(idx))
+    }
+
+    pub fn role(&self, path: &str) -> Option<FileRole> {
+        self.roles.get(path).copied()
+    }
+
+    /// The active change with folder name `id`.
+    pub fn active_change(&self, id: &str) -> Option<&ChangeInfo> {
+        self.changes.iter().find(|change| !change.archived && change.id == id)
+    }
+
+    pub fn active_changes(&self) -> impl Iterator<Item = &ChangeInfo> {
+        self.changes.iter().filter(|change| !change.archived)
+    }
+
+    /// Every delta entry (active and archived changes) that names requirement `name` of
+    /// `capability`, in change order then document order.
+    pub fn entries_naming<'s>(
+        &'s self,
+        capability: &str,
+        name: &str,
+    ) -> impl Iterator<Item = (&'s ChangeInfo, &'s DeltaFileInfo, &'s DeltaEntry)> + 's {
+        let refs = self.entries_by_name.get(capability).and_then(|by_name| by_name.get(name));
+        refs.into_iter().flatten().filter_map(|entry_ref| self.resolve(*entry_ref))
+    }
+
+    pub fn resolve(&self, entry_ref: EntryRef) -> Option<(&ChangeInfo, &DeltaFileInfo, &DeltaEntry)> {
+        let change = self.changes.get(entry_ref.change)?;
+        let delta = change.deltas.get(entry_ref.delta)?;
+        let entry = delta.entries.get(entry_ref.entry)?;
+        Some((change, delta, entry))
+    }
+
+    /// What is at `offset` in `path`.
+    pub fn locate(&self, path: &str, offset: usize) -> Option<Located<'_>> {
+        match self.role(path)? {
+            FileRole::MainSpec { spec } => {
+                let spec = self.specs.get(spec)?;
+                if let Some(requirement) = spec.requirements.iter().find(|r| r.header_range.touches(offset)) {
+                    return Some(Located::Requirement { spec, requirement });
+                }
+                let on_title = spec.first_line_range.touches(offset)
+                    || spec.title_range.is_some_and(|range| range.touches(offset));
+                Some(if on_title { Located::SpecTitle { spec } } else { Located::SpecFile { spec } })
+            }
+            FileRole::Delta { change, delta } => {
+                let change = self.changes.get(change)?;
+                let delta = change.deltas.get(delta)?;
+                match delta.entries.iter().find(|entry| entry.line_range.touches(offset)) {
+                    Some(entry) => Some(Located::DeltaEntry { change, delta, entry }),
+                    None => Some(Located::DeltaFile { change, delta }),
+                }
+            }
+            FileRole::Proposal { change } => {
+                let change = self.changes.get(change)?;
+                let mention =
+                    change.proposal.as_ref()?.capabilities.iter().find(|m| m.line_range.touches(offset))?;
+                Some(Located::Capability { change, mention })
+            }
+            FileRole::Tasks { .. } => None,
+        }
+    }
+}
+
+fn read_main_spec(capability: String, path: String, text: &str) -> SpecInfo {
+    let spec_doc = SpecDoc::parse(text);
+    let title_range = spec_doc.sections.iter().find(|section| section.level == 1).map(|section| section.title_range());
+    let section = extract_requirements_section(text);
+    let requirements = section.blocks.iter().map(read_requirement).collect();
+    SpecInfo {
+        capability,
+        path,
+        title_range,
+        first_line_range: first_line_range(text, false),
+        purpose: spec_doc.overview(),
+        requirements,
+        text_len: text.len(),
+    }
+}
+
+fn read_requirement(block: &RequirementBlock<'_>) -> RequirementInfo {
+    RequirementInfo {
+        name: block.name.to_owned(),
+        name_range: block.name_range,
+        header_range: block.header_range(),
+        range: block.range(),
+        body: extract_requirement_body(&trim_end_lines(block.body_lines())),
+        scenarios: read_scenarios(block.body_lines()),
+    }
+}
+
+fn read_scenarios(body_lines: &[Line<'_>]) -> Vec<ScenarioInfo> {
+    scenario_blocks(body_lines)
+        .iter()
+        .map(|scenario| {
+            let header = scenario.header;
+            let name = scenario_names(std::slice::from_ref(&header)).first().copied().unwrap_or("");
+            let header_range = header.trimmed_range();
+            let end = scenario
+                .body
+                .iter()
+                .rev()
+                .find(|line| !js_trim_end(line.text).is_empty())
+                .map_or(header_range.end, |line| line.start + js_trim_end(line.text).len());
+            ScenarioInfo {
+                name: name.to_owned(),
+                name_range: header.range_of(name),
+                header_range,
+                range: TextRange::new(header_range.start, end.max(header_range.end)),
+            }
+        })
+        .collect()
+}
+
+/// The first line (or, with `skip_blank`, the first non-blank line), trimmed.
+fn first_line_range(text: &str, skip_blank: bool) -> TextRange {
+    let lines = split_lines(text, Bom::Strip, LineBreaks::Any);
+    let mut candidates = lines.iter().filter(|line| !skip_blank || !line.trimmed_range().is_empty());
+    candidates.next().map_or(TextRange::empty(0), Line::trimmed_range)
+}
+
+fn read_change(root: &RootSnapshot, id: String, dir: String, archived: bool) -> ChangeInfo {
+    let deltas = layout::delta_specs(root, &dir)
+        .into_iter()
+        .filter_map(|spec_file| {
+            let text = root.text(&spec_file.path)?;
+            Some(read_delta(spec_file.id, spec_file.path, text))
+        })
+        .collect();
+    let proposal_path = format!("{dir}/proposal.md");
+    let proposal = root.text(&proposal_path).map(|text| {
+        let proposal = Proposal::parse(text);
+        let capabilities = proposal
+            .capabilities()
+            .into_iter()
+            .map(|entry| CapabilityMention {
+                capability: entry.path.to_owned(),
+                kind: entry.kind,
+                range: entry.path_range,
+                line_range: entry.line.trimmed_range(),
+            })
+            .collect();
+        ProposalInfo {
+            path: proposal_path.clone(),
+            title_range: proposal.title.map(|(_, range)| range),
+            first_line_range: first_line_range(text, false),
+            capabilities,
+        }
+    });
+    let tasks_path = format!("{dir}/tasks.md");
+    let tasks = root.text(&tasks_path).map(|text| {
+        let tasks_doc = parse_tasks(text);
+        (tasks_path.clone(), TaskProgress { done: tasks_doc.completed(), total: tasks_doc.tasks.len() })
+    });
+    ChangeInfo { id, dir, archived, deltas, proposal, tasks }
+}
+
+fn read_delta(capability: String, path: String, text: &str) -> DeltaFileInfo {
+    let delta = parse_delta_spec(text);
+    let sections = delta
+        .sections
+        .iter()
+        .map(|section| {
+            let keyword = section.title.split(is_js_space).next().unwrap_or(section.title);
+            DeltaSectionInfo { kind: section.kind, header_range: section.range(), keyword_range: section.line.range_of(keyword) }
+        })
+        .collect();
+    let mut entries = Vec::new();
+    for (op, blocks) in [(DeltaOp::Added, &delta.added), (DeltaOp::Modified, &delta.modified)] {
+        for block in blocks {
+            entries.push(DeltaEntry {
+                op,
+                name: block.name.to_owned(),
+                name_range: block.name_range,
+                line_range: block.header_range(),
+                block_range: block.range(),
+                scenarios: read_scenarios(block.body_lines()),
+                partner: None,
+            });
+        }
+    }
+    for removed in &delta.removed {
+        entries.push(DeltaEntry {
+            op: DeltaOp::Removed,
+            name: removed.name.to_owned(),
+            name_range: removed.name_range,
+            line_range: removed.range(),
+            block_range: removed.range(),
+            scenarios: Vec::new(),
+            partner: None,
+        });
+    }
+    let paired = delta.renamed.iter().flat_map(|pair| {
+        [
+            (DeltaOp::RenamedFrom, &pair.from, Some(pair.to.name)),
+            (DeltaOp::RenamedTo, &pair.to, Some(pair.from.name)),
+        ]
+    });
+    let unpaired = delta.unpaired_renames.iter().map(|unpaired| {
+        let op = match unpaired.side {
+            RenameSideKind::From => DeltaOp::RenamedFrom,
+            RenameSideKind::To => DeltaOp::RenamedTo,
+        };
+        (op, &unpaired.entry, None)
+    });
+    for (op, side, partner) in paired.chain(unpaired) {
+        entries.push(DeltaEntry {
+            op,
+            name: side.name.to_owned(),
+            name_range: side.name_range,
+            line_range: side.range(),
+            block_range: side.range(),
+            scenarios: Vec::new(),
+            partner: partner.map(str::to_owned),
+        });
+    }
+    entries.sort_by_key(|entry| entry.name_range.start);
+    DeltaFileInfo { capability, path, sections, entries, first_line_range: first_line_range(text, true) }
+}

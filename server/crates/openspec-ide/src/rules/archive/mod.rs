@@ -1,0 +1,138 @@
+//! This tool's own checks on what `openspec archive` would refuse, on the exact delta entry,
+//! and on active changes that edit the same requirement. Findings are `openspec-lsp` and never
+//! change a CLI verdict. Reads delta and main specs; runs the archive dry run per delta spec.
+
+mod concurrent_change;
+mod main_spec_invalid;
+mod name_in_two_sections;
+mod no_main_spec;
+mod target_exists;
+mod target_missing;
+
+use openspec_syntax::requirement_text::normalize_requirement_name;
+
+use crate::archive::{ArchiveProblem, ArchiveRequest, ArchiveSimulation, simulate};
+use crate::diagnostic::Diagnostic;
+use crate::layout;
+use crate::rules::delta::nested_change::nested_changes_in;
+use crate::rules::delta::{BaseSpec, ChangeDeltas, DeltaFile, archive_refusal, base_spec};
+use crate::vfs::RootSnapshot;
+
+/// One delta spec's archive dry run, and which problems are this group's to report.
+pub(crate) struct Refusals<'s> {
+    pub base_path: String,
+    /// Problems `validate` does not already report: its own errors (duplicates, conflicts,
+    /// scenario loss) are left out, and so is the first problem when the CLI's
+    /// `delta/archive-would-refuse` note already names it.
+    pub problems: Vec<&'s ArchiveProblem>,
+}
+
+impl<'s> Refusals<'s> {
+    fn new(simulation: &'s ArchiveSimulation, base_path: String, cli_noted_first: bool) -> Self {
+        let skip = usize::from(cli_noted_first);
+        let problems =
+            simulation.problems.iter().skip(skip).filter(|problem| !problem.kind.is_checked_by_validate()).collect();
+        Refusals { base_path, problems }
+    }
+}
+
+/// Runs after the `delta` group, whose archive notes it reads from `acc`.
+pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let change_ids: Vec<String> = layout::active_changes(root)
+        .into_iter()
+        .filter(|change_id| nested_changes_in(root, change_id).is_none())
+        .collect();
+    let specs: Vec<_> = change_ids.iter().map(|id| layout::delta_specs(root, &layout::change_dir(id))).collect();
+    let changes: Vec<ChangeDeltas<'_>> =
+        change_ids.iter().zip(&specs).map(|(change_id, specs)| ChangeDeltas::load(root, change_id, specs)).collect();
+    for change in &changes {
+        for file in &change.files {
+            name_in_two_sections::check(change, file, &mut found);
+            let Some(simulation) = dry_run(change, file) else {
+                continue;
+            };
+            let cli_noted_first = acc.iter().any(|d| {
+                d.code == archive_refusal::CODE && d.path == file.path && d.item.as_ref() == Some(&change.item)
+            });
+            let refusals = Refusals::new(&simulation, layout::main_spec_path(file.capability), cli_noted_first);
+            target_missing::check(change, file, &refusals, &changes, &mut found);
+            target_exists::check(change, file, &refusals, &mut found);
+            no_main_spec::check(change, file, &refusals, &changes, &mut found);
+            main_spec_invalid::check(change, file, &refusals, &mut found);
+        }
+    }
+    concurrent_change::check(&changes, &mut found);
+    acc.append(&mut found);
+}
+
+/// Another active change whose delta for `capability` adds `name` (or renames a requirement to
+/// it); `None` for a name nobody adds. Any ADDED entry at all counts when `name` is `None`.
+pub(crate) fn sister_change<'c>(
+    changes: &'c [ChangeDeltas<'_>],
+    this: &ChangeDeltas<'_>,
+    capability: &str,
+    name: Option<&str>,
+) -> Option<&'c str> {
+    let wanted = name.map(normalize_requirement_name);
+    changes.iter().filter(|other| other.change_id != this.change_id).find_map(|other| {
+        let file = other.files.iter().find(|file| file.capability == capability)?;
+        let delta = &file.delta;
+        let adds = match wanted {
+            None => !delta.added.is_empty(),
+            Some(wanted) => {
+                delta.added.iter().any(|block| normalize_requirement_name(block.name) == wanted)
+                    || delta.renamed.iter().any(|pair| normalize_requirement_name(pair.to.name) == wanted)
+            }
+        };
+        adds.then_some(other.change_id)
+    })
+}
+
+/// Archive's dry run for one delta spec; `None` when the main spec cannot be read.
+fn dry_run(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>) -> Option<ArchiveSimulation> {
+    let base_text = match base_spec(change.root, file.capability) {
+        BaseSpec::Missing => None,
+        BaseSpec::Text(text) => Some(text),
+        BaseSpec::Unreadable { .. } => return None,
+    };
+    let base_path = layout::main_spec_path(file.capability);
+    Some(simulate(&ArchiveRequest {
+        capability: file.capability,
+        change: change.change_id,
+        delta_text: file.text,
+        base_text,
+        base_path: &base_path,
+    }))
+}
+
+/// The finding for one refused entry, with the main spec's requirement as related information.
+pub(crate) fn refusal_finding(
+    change: &ChangeDeltas<'_>,
+    file: &DeltaFile<'_>,
+    refusals: &Refusals<'_>,
+    problem: &ArchiveProblem,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::lsp(
+        Some(&change.item),
+        code,
+        crate::diagnostic::Severity::Error,
+        file.path,
+        problem.range,
+        message,
+    );
+    match problem.base_range {
+        Some(range) => diagnostic.with_related(&refusals.base_path, range, "the requirement in the main spec"),
+        None => diagnostic,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_helpers {
+    /// Runs every rule and renders the findings of the given codes.
+    pub fn check_codes(fixture: &str, codes: &[&str]) -> String {
+        crate::rules::delta::test_helpers::check_codes(fixture, codes)
+    }
+}

@@ -1,0 +1,105 @@
+//! The CLI's archive dry run: the first reason `openspec archive` would refuse a delta spec.
+
+// Diagnostic: delta/archive-would-refuse
+//
+// 1.13.2 runs archive's merge builder during validate and notes, as INFO (never a failure),
+// the first precondition the merge would stop at: a MODIFIED target that is not in the main
+// spec, an ADDED name that already exists, a MODIFIED against a capability with no main spec,
+// and so on. The target may legitimately arrive with another change still in flight, hence
+// INFO. Files an earlier rule of this change already rejected with an error are skipped, as
+// are files with no entries, and main specs that exist but cannot be read.
+
+use std::collections::BTreeSet;
+
+use super::{BaseSpec, ChangeDeltas, base_spec};
+use crate::archive::{ArchiveRequest, simulate};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::layout;
+
+pub(crate) const CODE: &str = "delta/archive-would-refuse";
+
+/// `found` holds this change's findings so far, in the CLI's order.
+pub fn check(change: &ChangeDeltas<'_>, found: &mut Vec<Diagnostic>) {
+    let rejected: BTreeSet<&str> =
+        found.iter().filter(|d| d.severity == Severity::Error).map(|d| d.path.as_str()).collect();
+    let mut notes = Vec::new();
+    for file in &change.files {
+        if rejected.contains(file.path) || file.delta.entry_count() == 0 {
+            continue;
+        }
+        let base_text = match base_spec(change.root, file.capability) {
+            BaseSpec::Missing => None,
+            BaseSpec::Text(text) => Some(text),
+            // A read error says nothing about whether the delta applies.
+            BaseSpec::Unreadable { .. } => continue,
+        };
+        let base_path = layout::main_spec_path(file.capability);
+        let request = ArchiveRequest {
+            capability: file.capability,
+            change: change.change_id,
+            delta_text: file.text,
+            base_text,
+            base_path: &base_path,
+        };
+        let simulation = simulate(&request);
+        let Some(refusal) = simulation.refusal() else {
+            continue;
+        };
+        let mut note = change.finding(
+            CODE,
+            Severity::Info,
+            file.path,
+            refusal.range,
+            format!("Archive would refuse this delta: {}", refusal.message),
+        );
+        if let Some(base_range) = refusal.base_range {
+            note = note.with_related(&base_path, base_range, "in the main spec");
+        }
+        notes.push(note);
+    }
+    found.append(&mut notes);
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use crate::rules::delta::test_helpers::check_codes;
+
+    fn check(fixture: &str) -> String {
+        check_codes(fixture, &[super::CODE])
+    }
+
+    const MAIN: &str = "//- /openspec/specs/auth/spec.md\n## Purpose\nAuthentication.\n## Requirements\n### Requirement: Login\nThe system SHALL log in.\n#### Scenario: ok\n- x\n";
+
+    #[test]
+    fn notes_the_first_refusal_per_file() {
+        expect![[r####"
+            //- /openspec/changes/c/specs/auth/spec.md
+            ## MODIFIED Requirements
+            ### Requirement: Logon
+            ^^^^^^^^^^^^^^^^^^^^^^ info[delta/archive-would-refuse]: Archive would refuse this delta: auth MODIFIED failed for header "### Requirement: Logon" - not found
+            The system SHALL.
+            #### Scenario: s
+            - x
+            ### Requirement: Other
+            The system SHALL.
+            #### Scenario: s
+            - x
+            //- /openspec/changes/c/specs/billing/spec.md
+            ## RENAMED Requirements
+            - FROM: `### Requirement: A`
+            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ info[delta/archive-would-refuse]: Archive would refuse this delta: billing: target spec does not exist; only ADDED requirements are allowed for new specs. MODIFIED and RENAMED operations require an existing spec.
+            - TO: `### Requirement: B`
+        "####]].assert_eq(&check(&format!(
+            "{MAIN}//- /openspec/changes/c/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Logon\nThe system SHALL.\n#### Scenario: s\n- x\n### Requirement: Other\nThe system SHALL.\n#### Scenario: s\n- x\n//- /openspec/changes/c/specs/billing/spec.md\n## RENAMED Requirements\n- FROM: `### Requirement: A`\n- TO: `### Requirement: B`\n"
+        )));
+    }
+
+    #[test]
+    fn files_with_errors_and_clean_merges_are_quiet() {
+        expect![[""]].assert_eq(&check(&format!(
+            "{MAIN}//- /openspec/changes/c/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Logon\n#### Scenario: s\n- x\n//- /openspec/changes/c/specs/billing/spec.md\n## ADDED Requirements\n### Requirement: Pay\nThe system SHALL.\n#### Scenario: s\n- x\n"
+        )));
+    }
+}

@@ -1,0 +1,102 @@
+//! Flags files whose bytes are not valid UTF-8. Reads only the snapshot's `lossy` flag and
+//! decoded text; it never re-reads or re-decodes bytes.
+
+// Diagnostic: file/invalid-utf8
+//
+// `openspec` reads every file as UTF-8 and silently turns invalid bytes into U+FFFD, so a file
+// saved in Latin-1 or UTF-16 is validated as something other than what its author sees: names
+// gain replacement characters and headers can stop matching. The CLI never says so; this rule
+// does, on the first replaced character, and attributes the finding to the spec or change the
+// file belongs to so it shows up next to that item's verdict.
+
+use openspec_syntax::TextRange;
+
+use crate::diagnostic::{Diagnostic, ItemId, Severity};
+use crate::layout;
+use crate::vfs::{Entry, FileContent, RootSnapshot};
+
+const CODE: &str = "file/invalid-utf8";
+
+pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
+    let main_specs = layout::main_specs(root);
+    let active_changes = layout::active_changes(root);
+    for (path, entry) in &root.entries {
+        let Entry::File { content: FileContent::Text { text, lossy: true }, .. } = entry else { continue };
+        let range =
+            text.find('\u{FFFD}').map_or(TextRange::empty(0), |at| TextRange::new(at, at + '\u{FFFD}'.len_utf8()));
+        let item =
+            main_specs.iter().find(|spec| spec.path == *path).map(|spec| ItemId::spec(spec.id.clone())).or_else(|| {
+                active_changes
+                    .iter()
+                    .find(|change| path.starts_with(&format!("{}/", layout::change_dir(change))))
+                    .map(ItemId::change)
+            });
+        acc.push(Diagnostic::lsp(
+            item.as_ref(),
+            CODE,
+            Severity::Warning,
+            path.clone(),
+            range,
+            "This file is not valid UTF-8. OpenSpec reads it as UTF-8 anyway and replaces each invalid byte sequence with \u{FFFD}, so names and headers may not match what you see. Save the file as UTF-8.",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use expect_test::expect;
+
+    use crate::test_support::{render, snapshot};
+    use crate::vfs::{Entry, FileContent};
+
+    /// Runs the rule over a fixture whose files listed in `lossy` are marked as lossily decoded.
+    fn check(fixture: &str, lossy: &[&str]) -> String {
+        let fixture = test_utils::Fixture::parse(fixture);
+        let mut root = snapshot(&fixture);
+        for path in lossy {
+            let text = root.text(path).map(Arc::from).expect("lossy path is a fixture file");
+            root.entries.insert(
+                (*path).to_owned(),
+                Entry::File { content: FileContent::Text { text, lossy: true }, symlink: false },
+            );
+        }
+        let mut acc = Vec::new();
+        super::check(&root, &mut acc);
+        let items: Vec<String> = acc
+            .iter()
+            .map(|d| d.item.as_ref().map_or("-".to_owned(), |i| format!("{}/{}", i.kind.as_str(), i.id)))
+            .collect();
+        format!("{}items: {}\n", render(&fixture, &acc), items.join(", "))
+    }
+
+    #[test]
+    fn lossy_files_are_flagged_on_the_first_replacement() {
+        expect![[r#"
+            //- /openspec/specs/auth/spec.md
+            ## Purpose
+            Caf� and more �
+               ^ warning[file/invalid-utf8] (openspec-lsp): This file is not valid UTF-8. OpenSpec reads it as UTF-8 anyway and replaces each invalid byte sequence with �, so names and headers may not match what you see. Save the file as UTF-8.
+            //- /openspec/changes/add-x/tasks.md
+            - [ ] 1.1 �
+                      ^ warning[file/invalid-utf8] (openspec-lsp): This file is not valid UTF-8. OpenSpec reads it as UTF-8 anyway and replaces each invalid byte sequence with �, so names and headers may not match what you see. Save the file as UTF-8.
+            //- /openspec/config.yaml
+            schema: �
+                    ^ warning[file/invalid-utf8] (openspec-lsp): This file is not valid UTF-8. OpenSpec reads it as UTF-8 anyway and replaces each invalid byte sequence with �, so names and headers may not match what you see. Save the file as UTF-8.
+            items: change/add-x, -, spec/auth
+        "#]]
+        .assert_eq(&check(
+            "//- /openspec/specs/auth/spec.md\n## Purpose\nCaf\u{FFFD} and more \u{FFFD}\n//- /openspec/changes/add-x/tasks.md\n- [ ] 1.1 \u{FFFD}\n//- /openspec/config.yaml\nschema: \u{FFFD}\n",
+            &["openspec/specs/auth/spec.md", "openspec/changes/add-x/tasks.md", "openspec/config.yaml"],
+        ));
+    }
+
+    #[test]
+    fn valid_utf8_is_quiet_even_with_replacement_characters() {
+        expect![[r#"
+            items: 
+        "#]]
+        .assert_eq(&check("//- /openspec/specs/auth/spec.md\n## Purpose\nA literal \u{FFFD} typed on purpose\n", &[]));
+    }
+}

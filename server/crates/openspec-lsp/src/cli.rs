@@ -1,0 +1,73 @@
+//! The command line: clap definitions and the exit codes every command shares. Parsing only;
+//! no command logic lives here.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Every item is valid (or there was nothing to check).
+pub const EXIT_VALID: u8 = 0;
+/// At least one spec or change is invalid.
+pub const EXIT_INVALID: u8 = 1;
+/// The command could not run: bad arguments, no OpenSpec root, an unreadable path. Matches clap's
+/// own code for argument errors.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "openspec-lsp", version, about = "Checks and (soon) language support for OpenSpec workspaces.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every spec and active change, with the verdicts of `openspec validate --all`.
+    Check(CheckArgs),
+    /// Run the language server over stdio (not available yet).
+    Serve,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Warnings make an item invalid too, like `openspec validate --strict`.
+    #[arg(long)]
+    pub strict: bool,
+    /// This tool's own findings (source `openspec-lsp`) count toward verdicts as well.
+    #[arg(long)]
+    pub all_rules: bool,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// A repository root, an `openspec/` folder or any folder inside one; or a folder above
+    /// several OpenSpec roots (each is checked on its own). Defaults to the current directory.
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable report with source snippets, then one verdict line per item.
+    Human,
+    /// One JSON document: items, diagnostics and a summary.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+}
+
+/// `openspec-lsp` with no command, or `serve`: the language server is a later milestone, so say
+/// so plainly instead of waiting on stdin.
+pub fn language_server_not_available() -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    // Nothing useful can be done if stderr itself is gone.
+    let _ = writeln!(
+        stderr,
+        "openspec-lsp: the language server is not available yet.\n\
+         Usage: openspec-lsp check [--strict] [--all-rules] [--format human|json|sarif|github] [PATH]\n\
+         Run `openspec-lsp --help` for more."
+    );
+    ExitCode::from(EXIT_USAGE)
+}

@@ -1,0 +1,226 @@
+//! `--format human` (the default): a rustc-style report, each finding with its source lines
+//! and carets, then one verdict line per item and a totals line. Colour is the caller's choice;
+//! renders text only and prints nothing.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use openspec_ide::Severity;
+use openspec_syntax::{LineIndex, TextRange};
+
+use super::{CheckRun, CheckedRoot, item_label, plural};
+
+const GREEN: &str = "\x1b[32m";
+const RED: &str = "\x1b[31m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+pub fn render(run: &CheckRun, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let paint = |style: &str, text: &str| if color { format!("{style}{text}{RESET}") } else { text.to_owned() };
+    let mut out = String::new();
+    for located in run.diagnostics() {
+        let diagnostic = located.diagnostic;
+        let level = match diagnostic.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Info => Level::INFO,
+            Severity::Hint => Level::HELP,
+        };
+        // Long guidance texts span lines; the first is the headline, the rest a note below.
+        let (headline, details) = diagnostic.message.split_once('\n').unwrap_or((&diagnostic.message, ""));
+        let mut group = level.primary_title(headline).id(diagnostic.code).element(excerpt(
+            located.root,
+            &diagnostic.path,
+            located.display_path(),
+            diagnostic.range,
+            AnnotationKind::Primary,
+            None,
+        ));
+        for related in &diagnostic.related {
+            group = group.element(excerpt(
+                located.root,
+                &related.path,
+                located.root.display_path(&related.path),
+                related.range,
+                AnnotationKind::Context,
+                Some(&related.message),
+            ));
+        }
+        if !details.trim().is_empty() {
+            group = group.element(Level::NOTE.message(details));
+        }
+        let report: [Group<'_>; 1] = [group];
+        out.push_str(&renderer.render(&report));
+        out.push_str("\n\n");
+    }
+    for (root, item) in run.items() {
+        let place = if run.is_multi_root() { format!(" ({})", root.relative_dir) } else { String::new() };
+        let mut counts = Vec::new();
+        if item.errors > 0 {
+            counts.push(plural(item.errors, "error"));
+        }
+        if item.warnings > 0 {
+            counts.push(plural(item.warnings, "warning"));
+        }
+        let counts = if counts.is_empty() { String::new() } else { format!(": {}", counts.join(", ")) };
+        let line = if item.valid {
+            paint(GREEN, &format!("✓ {}{place}{counts}", item_label(item)))
+        } else {
+            paint(RED, &format!("✗ {}{place}{counts}", item_label(item)))
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let summary = run.summary();
+    if summary.items == 0 {
+        out.push_str("No specs or active changes found to check.\n");
+    }
+    let mode = if run.config.strict { " (strict)" } else { "" };
+    let totals = format!(
+        "Totals: {} passed, {} failed ({}){mode}; {}, {}, {}",
+        summary.passed,
+        summary.failed,
+        plural(summary.items, "item"),
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        plural(summary.infos, "info"),
+    );
+    out.push_str(&paint(BOLD, &totals));
+    out.push('\n');
+    out
+}
+
+/// The lines of `path` that `range` covers, annotated; just the path when it has no text (a
+/// folder or an unreadable file).
+fn excerpt<'a>(
+    root: &'a CheckedRoot,
+    path: &str,
+    display_path: String,
+    range: TextRange,
+    kind: AnnotationKind,
+    label: Option<&'a str>,
+) -> annotate_snippets::Element<'a> {
+    let Some(text) = root.text(path) else {
+        return Origin::path(display_path).into();
+    };
+    let index = LineIndex::new(text);
+    let start = floor_char_boundary(text, range.start.min(text.len()));
+    let end = floor_char_boundary(text, range.end.clamp(start, text.len()));
+    let first_line = index.line_of(start);
+    // A range that ends right after a line break ends on the line before it.
+    let last_line = if end > start && index.line_start(index.line_of(end)) == end {
+        index.line_of(end).saturating_sub(1)
+    } else {
+        index.line_of(end)
+    };
+    let slice_start = index.line_start(first_line);
+    let slice_end = index.line_range(text, last_line.max(first_line)).end.max(end);
+    let source = &text[slice_start..slice_end];
+    let span = (start - slice_start)..(end - slice_start);
+    Snippet::source(source)
+        .line_start(first_line + 1)
+        .path(display_path)
+        .annotation(kind.span(span).label(label))
+        .into()
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::render;
+    use crate::output::test_run;
+
+    #[test]
+    fn single_root() {
+        expect![[r#"
+            error[delta/missing-scenario]: MODIFIED "Übersetzung 😀" must include at least one scenario
+             --> openspec/changes/add-i18n/specs/auth/spec.md:2:1
+              |
+            2 | ### Requirement: Übersetzung 😀
+              | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+            error[change/fs-error]: EACCES: permission denied, open '/abs/openspec/changes/add-i18n/tasks.md'
+            --> openspec/changes/add-i18n/tasks.md
+
+            error[change/no-deltas]: Change must have at least one delta.
+            --> openspec/changes/empty
+
+            warning[spec/purpose-too-brief]: Purpose section is too brief (less than 50 characters)
+             --> openspec/specs/auth/spec.md:3:1
+              |
+            3 | ## Purpose
+              | ^^^^^^^^^^
+
+            info[markdown/example-note]: 100% sure, really: a note
+             --> openspec/specs/auth/spec.md:4:35
+              |
+            4 | Short, with "quotes" and tabs    and 日本語: ok.
+              |                                      ^^^^^^^^^^
+              |
+             ::: openspec/specs/auth/spec.md:1:1
+              |
+            1 | # Auth
+              | ------ the title is here
+              |
+              = note: spanning two lines
+
+            ✓ spec/auth: 1 warning
+            ✗ change/add-i18n: 2 errors
+            ✗ change/empty: 1 error
+            Totals: 1 passed, 2 failed (3 items); 3 errors, 1 warning, 1 info
+        "#]]
+        .assert_eq(&render(&test_run::single_root(), false));
+    }
+
+    #[test]
+    fn several_roots() {
+        expect![[r#"
+            error[delta/missing-scenario]: MODIFIED "Übersetzung 😀" must include at least one scenario
+             --> packages/api/openspec/changes/add-i18n/specs/auth/spec.md:2:1
+              |
+            2 | ### Requirement: Übersetzung 😀
+              | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+            error[change/fs-error]: EACCES: permission denied, open '/abs/openspec/changes/add-i18n/tasks.md'
+            --> packages/api/openspec/changes/add-i18n/tasks.md
+
+            error[change/no-deltas]: Change must have at least one delta.
+            --> packages/api/openspec/changes/empty
+
+            warning[spec/purpose-too-brief]: Purpose section is too brief (less than 50 characters)
+             --> packages/api/openspec/specs/auth/spec.md:3:1
+              |
+            3 | ## Purpose
+              | ^^^^^^^^^^
+
+            info[markdown/example-note]: 100% sure, really: a note
+             --> packages/api/openspec/specs/auth/spec.md:4:35
+              |
+            4 | Short, with "quotes" and tabs    and 日本語: ok.
+              |                                      ^^^^^^^^^^
+              |
+             ::: packages/api/openspec/specs/auth/spec.md:1:1
+              |
+            1 | # Auth
+              | ------ the title is here
+              |
+              = note: spanning two lines
+
+            ✓ spec/auth (packages/api): 1 warning
+            ✗ change/add-i18n (packages/api): 2 errors
+            ✗ change/empty (packages/api): 1 error
+            ✓ spec/auth (packages/web)
+            ✓ change/add-i18n (packages/web)
+            ✓ change/empty (packages/web)
+            Totals: 4 passed, 2 failed (6 items); 3 errors, 1 warning, 1 info
+        "#]]
+        .assert_eq(&render(&test_run::two_roots(), false));
+    }
+}

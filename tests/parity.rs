@@ -16,6 +16,10 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
+mod support;
+
+use support::{openspec_lsp_binary, repo_root};
+
 /// Where the difference table says a workspace came from when it is not a fixture folder.
 const CORPUS_NAME: &str = "openspec-self";
 
@@ -68,11 +72,6 @@ struct Difference {
     ours: Option<Verdict>,
 }
 
-/// `<repo>`: the folder holding the workspace `Cargo.toml`.
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
-}
-
 /// Every fixture folder, sorted, then the shared corpus.
 fn workspaces() -> Vec<(String, PathBuf)> {
     let fixtures_dir = repo_root().join("tests/parity/fixtures");
@@ -104,25 +103,6 @@ fn reference_cli() -> PathBuf {
         cli.display()
     );
     cli
-}
-
-/// Builds `openspec-lsp` (cargo builds a binary only for its own package's tests) in the
-/// profile this test was built with, and returns its path.
-fn openspec_lsp_binary() -> PathBuf {
-    let test_exe = std::env::current_exe().expect("path of the test executable");
-    // target/<profile>/deps/parity-<hash> -> target/<profile>
-    let profile_dir = test_exe.parent().and_then(Path::parent).expect("test executable lives in target/<profile>/deps");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut build = Command::new(cargo);
-    build.current_dir(repo_root()).args(["build", "--quiet", "-p", "openspec-lsp", "--bin", "openspec-lsp"]);
-    if profile_dir.file_name().is_some_and(|name| name == "release") {
-        build.arg("--release");
-    }
-    let status = build.status().expect("run cargo build for openspec-lsp");
-    assert!(status.success(), "cargo build -p openspec-lsp failed");
-    let binary = profile_dir.join(format!("openspec-lsp{}", std::env::consts::EXE_SUFFIX));
-    assert!(binary.exists(), "built binary not found at {}", binary.display());
-    binary
 }
 
 /// `docs/parity.md`'s fenced `parity-allowed` block: `<workspace> <kind>/<id> <normal|strict|both>`

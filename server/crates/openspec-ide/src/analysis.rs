@@ -81,7 +81,7 @@ impl Analysis {
         goto_definition::goto_definition(&self.root, &self.index, position)
     }
 
-    pub fn references(&self, position: &FilePosition, config: &ReferencesConfig) -> Vec<FileRange> {
+    pub fn references(&self, position: &FilePosition, config: ReferencesConfig) -> Vec<FileRange> {
         references::references(&self.index, position, config)
     }
 

@@ -13,7 +13,7 @@ use openspec_syntax::requirement_blocks::{
     DeltaKind, RenameSideKind, RequirementBlock, extract_requirements_section, parse_delta_spec, scenario_names,
 };
 use openspec_syntax::requirement_text::{extract_requirement_body, scenario_blocks, trim_end_lines};
-use openspec_syntax::spec::SpecDoc;
+use openspec_syntax::spec::{Section, SpecDoc};
 use openspec_syntax::tasks::parse_tasks;
 
 use crate::layout;
@@ -330,8 +330,7 @@ impl WorkspaceIndex {
             }
             FileRole::Proposal { change } => {
                 let change = self.changes.get(change)?;
-                let mention =
-                    change.proposal.as_ref()?.capabilities.iter().find(|m| m.line_range.touches(offset))?;
+                let mention = change.proposal.as_ref()?.capabilities.iter().find(|m| m.line_range.touches(offset))?;
                 Some(Located::Capability { change, mention })
             }
             FileRole::Tasks { .. } => None,
@@ -341,7 +340,7 @@ impl WorkspaceIndex {
 
 fn read_main_spec(capability: String, path: String, text: &str) -> SpecInfo {
     let spec_doc = SpecDoc::parse(text);
-    let title_range = spec_doc.sections.iter().find(|section| section.level == 1).map(|section| section.title_range());
+    let title_range = spec_doc.sections.iter().find(|section| section.level == 1).map(Section::title_range);
     let section = extract_requirements_section(text);
     let requirements = section.blocks.iter().map(read_requirement).collect();
     SpecInfo {
@@ -439,7 +438,11 @@ fn read_delta(capability: String, path: String, text: &str) -> DeltaFileInfo {
         .iter()
         .map(|section| {
             let keyword = section.title.split(is_js_space).next().unwrap_or(section.title);
-            DeltaSectionInfo { kind: section.kind, header_range: section.range(), keyword_range: section.line.range_of(keyword) }
+            DeltaSectionInfo {
+                kind: section.kind,
+                header_range: section.range(),
+                keyword_range: section.line.range_of(keyword),
+            }
         })
         .collect();
     let mut entries = Vec::new();
@@ -468,10 +471,7 @@ fn read_delta(capability: String, path: String, text: &str) -> DeltaFileInfo {
         });
     }
     let paired = delta.renamed.iter().flat_map(|pair| {
-        [
-            (DeltaOp::RenamedFrom, &pair.from, Some(pair.to.name)),
-            (DeltaOp::RenamedTo, &pair.to, Some(pair.from.name)),
-        ]
+        [(DeltaOp::RenamedFrom, &pair.from, Some(pair.to.name)), (DeltaOp::RenamedTo, &pair.to, Some(pair.from.name))]
     });
     let unpaired = delta.unpaired_renames.iter().map(|unpaired| {
         let op = match unpaired.side {
@@ -493,4 +493,81 @@ fn read_delta(capability: String, path: String, text: &str) -> DeltaFileInfo {
     }
     entries.sort_by_key(|entry| entry.name_range.start);
     DeltaFileInfo { capability, path, sections, entries, first_line_range: first_line_range(text, true) }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write;
+
+    use expect_test::expect;
+
+    use super::WorkspaceIndex;
+    use crate::vfs::RootSnapshot;
+
+    #[test]
+    fn indexes_specs_changes_entries_proposals_and_tasks() {
+        let root = RootSnapshot::from_texts([
+            (
+                "openspec/specs/auth/spec.md",
+                "# Auth\r\n## Purpose\r\nWhy.\r\n## Requirements\r\n### Requirement: Größe ##\r\nBody SHALL.\r\n#### Scenario: ö\r\n- x\r\n#### Scenario:\r\n",
+            ),
+            ("openspec/changes/c/proposal.md", "## Capabilities\n- `auth`: x\n"),
+            ("openspec/changes/c/tasks.md", "- [x] 1.1 a\n- [ ] 1.2 b\n"),
+            (
+                "openspec/changes/c/specs/auth/spec.md",
+                "## RENAMED Requirements\n- FROM: `### Requirement: Größe`\n- TO: `### Requirement: Maß`\n## MODIFIED Requirements\n### Requirement: Größe\nx\n#### Scenario: ö\ny\n",
+            ),
+            (
+                "openspec/changes/archive/2024-01-01-a/specs/auth/spec.md",
+                "## ADDED Requirements\n### Requirement: Größe\n",
+            ),
+        ]);
+        let index = WorkspaceIndex::build(&root);
+        let mut out = String::new();
+        for spec in &index.specs {
+            let _ = writeln!(out, "spec {} purpose={:?} title={:?}", spec.capability, spec.purpose, spec.title_range);
+            for requirement in &spec.requirements {
+                let scenarios: Vec<_> = requirement.scenarios.iter().map(|s| (s.name.as_str(), s.range)).collect();
+                let _ = writeln!(
+                    out,
+                    "  requirement {:?} {:?} block={:?} body={:?} scenarios={scenarios:?}",
+                    requirement.name, requirement.name_range, requirement.range, requirement.body
+                );
+            }
+        }
+        for change in &index.changes {
+            let _ = writeln!(out, "change {} archived={} tasks={:?}", change.id, change.archived, change.tasks);
+            for mention in change.proposal.iter().flat_map(|proposal| &proposal.capabilities) {
+                let _ = writeln!(out, "  capability {} {:?}", mention.capability, mention.range);
+            }
+            for delta in &change.deltas {
+                for entry in &delta.entries {
+                    let _ = writeln!(
+                        out,
+                        "  {} {} {:?} partner={:?} scenarios={}",
+                        delta.capability,
+                        entry.op.label(),
+                        entry.name,
+                        entry.partner,
+                        entry.scenarios.len()
+                    );
+                }
+            }
+        }
+        let touching: Vec<_> =
+            index.entries_naming("auth", "Größe").map(|(change, _, entry)| (change.id.as_str(), entry.op)).collect();
+        let _ = writeln!(out, "naming Größe: {touching:?}");
+        expect![[r#"
+            spec auth purpose="Why." title=Some(TextRange { start: 2, end: 6 })
+              requirement "Größe" TextRange { start: 60, end: 67 } block=TextRange { start: 43, end: 123 } body="Body SHALL." scenarios=[("ö", TextRange { start: 85, end: 107 }), ("", TextRange { start: 109, end: 123 })]
+            change c archived=false tasks=Some(("openspec/changes/c/tasks.md", TaskProgress { done: 1, total: 2 }))
+              capability auth TextRange { start: 19, end: 23 }
+              auth RENAMED FROM "Größe" partner=Some("Maß") scenarios=0
+              auth RENAMED TO "Maß" partner=Some("Größe") scenarios=0
+              auth MODIFIED "Größe" partner=None scenarios=1
+            change 2024-01-01-a archived=true tasks=None
+              auth ADDED "Größe" partner=None scenarios=0
+            naming Größe: [("c", RenamedFrom), ("c", Modified), ("2024-01-01-a", Added)]
+        "#]].assert_eq(&out);
+    }
 }

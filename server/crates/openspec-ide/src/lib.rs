@@ -2,16 +2,20 @@
 //! with `openspec validate` plus cross-file checks, and (later) IDE features.
 //! No IO and no LSP types: positions are byte offsets, files are root-relative paths.
 
+pub mod analysis;
 pub mod archive;
 pub mod change_meta;
 pub mod check;
 pub mod diagnostic;
+pub mod features;
+pub mod index;
 pub mod layout;
 pub mod legacy;
 pub mod rules;
 pub mod schema;
 pub mod vfs;
 
+pub use analysis::{Analysis, FilePosition, FileRange, NavigationTarget, SourceChange, TextEdit};
 pub use check::{CheckConfig, ItemVerdict, RootReport, check_root};
 pub use diagnostic::{Diagnostic, ItemId, ItemKind, Origin, Related, Severity};
 pub use vfs::{Entry, FileContent, IoProblem, RootSnapshot};

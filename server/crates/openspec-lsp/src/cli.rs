@@ -1,9 +1,7 @@
 //! The command line: clap definitions and the exit codes every command shares. Parsing only;
 //! no command logic lives here.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -16,7 +14,7 @@ pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "openspec-lsp", version, about = "Checks and (soon) language support for OpenSpec workspaces.")]
+#[command(name = "openspec-lsp", version, about = "Checks and language support for OpenSpec workspaces.")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -26,7 +24,7 @@ pub struct Cli {
 pub enum Command {
     /// Validate every spec and active change, with the verdicts of `openspec validate --all`.
     Check(CheckArgs),
-    /// Run the language server over stdio (not available yet).
+    /// Run the language server over stdio (the default when no command is given).
     Serve,
 }
 
@@ -56,18 +54,4 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations on pull requests).
     Github,
-}
-
-/// `openspec-lsp` with no command, or `serve`: the language server is a later milestone, so say
-/// so plainly instead of waiting on stdin.
-pub fn language_server_not_available() -> ExitCode {
-    let mut stderr = std::io::stderr().lock();
-    // Nothing useful can be done if stderr itself is gone.
-    let _ = writeln!(
-        stderr,
-        "openspec-lsp: the language server is not available yet.\n\
-         Usage: openspec-lsp check [--strict] [--all-rules] [--format human|json|sarif|github] [PATH]\n\
-         Run `openspec-lsp --help` for more."
-    );
-    ExitCode::from(EXIT_USAGE)
 }

@@ -1,9 +1,10 @@
 //! The `openspec-lsp` binary: parses the command line and dispatches to a command. No logic
-//! of its own lives here; the language server (`serve`) will be dispatched from here too.
+//! of its own lives here; and the language server (`serve`, or no command at all).
 
 mod check_command;
 mod cli;
 mod discover;
+mod lsp;
 mod output;
 mod vfs_load;
 
@@ -15,6 +16,6 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.command {
         Some(cli::Command::Check(args)) => check_command::run(&args),
-        Some(cli::Command::Serve) | None => cli::language_server_not_available(),
+        Some(cli::Command::Serve) | None => lsp::run(),
     }
 }

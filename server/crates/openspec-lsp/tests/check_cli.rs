@@ -237,27 +237,21 @@ fn no_root_is_a_usage_error() {
 }
 
 #[test]
-fn usage_errors_and_the_missing_server_exit_2() {
+fn usage_errors_exit_2_and_a_server_whose_stdin_closes_exits_1() {
+    // Without a command the binary is the language server; stdin closing before `shutdown`
+    // is an abnormal end, so it exits 1 as LSP asks of `exit` without `shutdown`.
     check(
         VALID,
         &[],
         &expect![[r#"
-            exit: 2
-            --- stderr
-            openspec-lsp: the language server is not available yet.
-            Usage: openspec-lsp check [--strict] [--all-rules] [--format human|json|sarif|github] [PATH]
-            Run `openspec-lsp --help` for more.
+            exit: 1
         "#]],
     );
     check(
         VALID,
         &["serve"],
         &expect![[r#"
-            exit: 2
-            --- stderr
-            openspec-lsp: the language server is not available yet.
-            Usage: openspec-lsp check [--strict] [--all-rules] [--format human|json|sarif|github] [PATH]
-            Run `openspec-lsp --help` for more.
+            exit: 1
         "#]],
     );
     check(

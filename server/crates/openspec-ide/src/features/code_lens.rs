@@ -1,13 +1,13 @@
 //! Code lenses: on each main-spec requirement, its scenario count and the active changes
 //! touching it; on a proposal, task progress and whether the change is ready to archive (no
-//! CLI error, every task checked, no `archive/*` finding). Pure: reads the index and the
+//! CLI error, every task checked, no `archive/*` finding nor CLI archive-refusal note). Pure: reads the index and the
 //! findings the caller already computed with `check_root` for the same snapshot.
 
 use openspec_syntax::TextRange;
 
 use crate::analysis::FileRange;
 use crate::diagnostic::{Diagnostic, ItemId, Origin, Severity};
-use crate::index::{ChangeInfo, FileRole, ProposalInfo, WorkspaceIndex};
+use crate::index::{ChangeInfo, FileRole, ProposalInfo, RequirementInfo, SpecInfo, WorkspaceIndex};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeLens {
@@ -20,34 +20,16 @@ pub struct CodeLens {
 /// Prefix of the rule codes of this tool's archive dry run (`rules/archive`).
 const ARCHIVE_CODE_PREFIX: &str = "archive/";
 
+/// The CLI's own note that archive would refuse a delta (an info, so never a CLI error). The
+/// `archive/*` rules leave the refusal it names to it, so it blocks archiving just the same.
+const CLI_ARCHIVE_REFUSAL_CODE: &str = "delta/archive-would-refuse";
+
 pub fn code_lenses(index: &WorkspaceIndex, path: &str, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
     match index.role(path) {
-        Some(FileRole::MainSpec { spec }) => index.specs.get(spec).map_or_else(Vec::new, |spec| {
-            spec.requirements.iter().flat_map(|requirement| {
-                let scenarios = requirement
-                    .scenarios
-                    .iter()
-                    .map(|scenario| FileRange { path: spec.path.clone(), range: scenario.name_range })
-                    .collect();
-                let touching: Vec<_> = index
-                    .entries_naming(&spec.capability, &requirement.name)
-                    .filter(|(change, _, _)| !change.archived)
-                    .collect();
-                let mut change_ids: Vec<&str> = touching.iter().map(|(change, _, _)| change.id.as_str()).collect();
-                change_ids.dedup();
-                let changes_title = match change_ids.len() {
-                    0 => "no active changes".to_owned(),
-                    1 => format!("1 active change: {}", change_ids.join(", ")),
-                    n => format!("{n} active changes: {}", change_ids.join(", ")),
-                };
-                let entries =
-                    touching.iter().map(|(_, delta, entry)| FileRange { path: delta.path.clone(), range: entry.name_range });
-                [
-                    CodeLens { range: requirement.header_range, title: count(requirement.scenarios.len(), "scenario"), locations: scenarios },
-                    CodeLens { range: requirement.header_range, title: changes_title, locations: entries.collect() },
-                ]
-            }).collect()
-        }),
+        Some(FileRole::MainSpec { spec }) => {
+            let Some(spec) = index.specs.get(spec) else { return Vec::new() };
+            spec.requirements.iter().flat_map(|requirement| requirement_lenses(index, spec, requirement)).collect()
+        }
         Some(FileRole::Proposal { change }) => {
             let Some(change) = index.changes.get(change) else { return Vec::new() };
             let Some(proposal) = &change.proposal else { return Vec::new() };
@@ -55,6 +37,34 @@ pub fn code_lenses(index: &WorkspaceIndex, path: &str, diagnostics: &[Diagnostic
         }
         _ => Vec::new(),
     }
+}
+
+/// "N scenarios" (showing them) and "K active changes: ids" (showing their entries).
+fn requirement_lenses(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &RequirementInfo) -> [CodeLens; 2] {
+    let scenarios = requirement
+        .scenarios
+        .iter()
+        .map(|scenario| FileRange { path: spec.path.clone(), range: scenario.name_range })
+        .collect();
+    let touching: Vec<_> =
+        index.entries_naming(&spec.capability, &requirement.name).filter(|(change, _, _)| !change.archived).collect();
+    let mut change_ids: Vec<&str> = touching.iter().map(|(change, _, _)| change.id.as_str()).collect();
+    change_ids.dedup();
+    let changes_title = match change_ids.len() {
+        0 => "no active changes".to_owned(),
+        1 => format!("1 active change: {}", change_ids.join(", ")),
+        n => format!("{n} active changes: {}", change_ids.join(", ")),
+    };
+    let entries =
+        touching.iter().map(|(_, delta, entry)| FileRange { path: delta.path.clone(), range: entry.name_range });
+    [
+        CodeLens {
+            range: requirement.header_range,
+            title: count(requirement.scenarios.len(), "scenario"),
+            locations: scenarios,
+        },
+        CodeLens { range: requirement.header_range, title: changes_title, locations: entries.collect() },
+    ]
 }
 
 fn proposal_lenses(change: &ChangeInfo, proposal: &ProposalInfo, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
@@ -76,8 +86,11 @@ fn proposal_lenses(change: &ChangeInfo, proposal: &ProposalInfo, diagnostics: &[
         .clone()
         .filter(|diagnostic| diagnostic.origin == Origin::Openspec && diagnostic.severity == Severity::Error)
         .collect();
-    let archive_problems: Vec<&Diagnostic> =
-        for_change.filter(|diagnostic| diagnostic.code.starts_with(ARCHIVE_CODE_PREFIX)).collect();
+    let archive_problems: Vec<&Diagnostic> = for_change
+        .filter(|diagnostic| {
+            diagnostic.code.starts_with(ARCHIVE_CODE_PREFIX) || diagnostic.code == CLI_ARCHIVE_REFUSAL_CODE
+        })
+        .collect();
     let open_tasks = change.tasks.as_ref().map_or(0, |(_, progress)| progress.total.saturating_sub(progress.done));
 
     let mut blockers = Vec::new();
@@ -87,11 +100,24 @@ fn proposal_lenses(change: &ChangeInfo, proposal: &ProposalInfo, diagnostics: &[
     if open_tasks > 0 {
         blockers.push(count(open_tasks, "open task"));
     }
-    if !archive_problems.is_empty() {
-        blockers.push(count(archive_problems.len(), "archive problem"));
+    // Errors are what archive would refuse; warnings (another active change editing the same
+    // requirement) do not stop it but still ask for a look first, so they are named apart.
+    let n_archive_errors = archive_problems
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == Severity::Error || diagnostic.code == CLI_ARCHIVE_REFUSAL_CODE)
+        .count();
+    let n_archive_notes = archive_problems.len() - n_archive_errors;
+    if n_archive_errors > 0 {
+        blockers.push(count(n_archive_errors, "archive problem"));
     }
-    let title =
-        if blockers.is_empty() { "ready to archive".to_owned() } else { format!("not ready to archive: {}", blockers.join(", ")) };
+    if n_archive_notes > 0 {
+        blockers.push(count(n_archive_notes, "archive warning"));
+    }
+    let title = if blockers.is_empty() {
+        "ready to archive".to_owned()
+    } else {
+        format!("not ready to archive: {}", blockers.join(", "))
+    };
     let mut locations: Vec<FileRange> = cli_errors
         .iter()
         .chain(&archive_problems)
@@ -152,18 +178,21 @@ The system SHALL be big.
     #[test]
     fn requirement_lenses_count_scenarios_and_active_changes() {
         check(
-            &format!("{}//- /openspec/changes/a/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Login\nThe system SHALL ask twice.\n#### Scenario: ok\n- x\n//- /openspec/changes/b/specs/auth/spec.md\n## REMOVED Requirements\n- `### Requirement: Login`\n//- /openspec/changes/archive/2024-01-01-z/specs/auth/spec.md\n## REMOVED Requirements\n- `### Requirement: Größe`\n", SPEC.replace("# Auth Specification", "# Auth Specification$0")),
-            &expect![[r#"
+            &format!(
+                "{}//- /openspec/changes/a/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Login\nThe system SHALL ask twice.\n#### Scenario: ok\n- x\n//- /openspec/changes/b/specs/auth/spec.md\n## REMOVED Requirements\n- `### Requirement: Login`\n//- /openspec/changes/archive/2024-01-01-z/specs/auth/spec.md\n## REMOVED Requirements\n- `### Requirement: Größe`\n",
+                SPEC.replace("# Auth Specification", "# Auth Specification$0")
+            ),
+            &expect![[r####"
                 openspec/specs/auth/spec.md:5:1 "### Requirement: Login" | 1 scenario
-                    -> openspec/specs/auth/spec.md:7:15 "ok"
+                    -> openspec/specs/auth/spec.md:7:16 "ok"
                 openspec/specs/auth/spec.md:5:1 "### Requirement: Login" | 2 active changes: a, b
                     -> openspec/changes/a/specs/auth/spec.md:2:18 "Login"
-                    -> openspec/changes/b/specs/auth/spec.md:2:22 "Login"
+                    -> openspec/changes/b/specs/auth/spec.md:2:21 "Login"
                 openspec/specs/auth/spec.md:10:1 "### Requirement: Größe" | 2 scenarios
-                    -> openspec/specs/auth/spec.md:12:15 "one"
-                    -> openspec/specs/auth/spec.md:14:15 "two"
+                    -> openspec/specs/auth/spec.md:12:16 "one"
+                    -> openspec/specs/auth/spec.md:14:16 "two"
                 openspec/specs/auth/spec.md:10:1 "### Requirement: Größe" | no active changes
-            "#]],
+            "####]],
         );
     }
 
@@ -193,29 +222,64 @@ The system SHALL record every login.
         check(
             &format!("{SPEC}{READY_CHANGE}"),
             &expect![[r#"
-                openspec/changes/add-audit/proposal.md:1:3 "Change: Add audit" | tasks 2/2
+                openspec/changes/add-audit/proposal.md:1:11 "Add audit" | tasks 2/2
                     -> openspec/changes/add-audit/tasks.md:1:1 ""
-                openspec/changes/add-audit/proposal.md:1:3 "Change: Add audit" | ready to archive
+                openspec/changes/add-audit/proposal.md:1:11 "Add audit" | ready to archive
             "#]],
         );
     }
 
     #[test]
     fn proposal_blocked_by_tasks_errors_and_archive_problems() {
-        let blocked = READY_CHANGE
+        // A MODIFIED target the main spec lacks: the CLI notes archive would refuse it.
+        let refused = READY_CHANGE
             .replace("- [x] 1.2", "- [ ] 1.2")
-            .replace("## ADDED Requirements\n### Requirement: Audit", "## MODIFIED Requirements\n### Requirement: Missing\nThe system SHALL x.\n#### Scenario: s\n- y\n## ADDED Requirements\n### Requirement: Audit")
-            .replace("The system SHALL record every login.", "Records every login.");
+            .replace("## ADDED Requirements", "## MODIFIED Requirements\n### Requirement: Missing\nThe system SHALL x.\n#### Scenario: s\n- y\n## ADDED Requirements");
         check(
-            &format!("{SPEC}{blocked}"),
-            &expect![[r#"
-                openspec/changes/add-audit/proposal.md:1:3 "Change: Add audit" | tasks 1/2
+            &format!("{SPEC}{refused}"),
+            &expect![[r####"
+                openspec/changes/add-audit/proposal.md:1:11 "Add audit" | tasks 1/2
                     -> openspec/changes/add-audit/tasks.md:1:1 ""
-                openspec/changes/add-audit/proposal.md:1:3 "Change: Add audit" | not ready to archive: 1 validation error, 1 open task, 1 archive problem
-                    -> openspec/changes/add-audit/specs/auth/spec.md:8:1 "Records every login."
+                openspec/changes/add-audit/proposal.md:1:11 "Add audit" | not ready to archive: 1 open task, 1 archive problem
                     -> openspec/changes/add-audit/specs/auth/spec.md:2:1 "### Requirement: Missing"
                     -> openspec/changes/add-audit/tasks.md:1:1 ""
-            "#]],
+            "####]],
+        );
+        // With a CLI error the CLI stops before its archive note; `archive/*` reports it instead.
+        let with_error =
+            refused.replace("#### Scenario: recorded\n- **WHEN** a user logs in\n- **THEN** an entry is written\n", "");
+        check(
+            &format!("{SPEC}{with_error}"),
+            &expect![[r####"
+                openspec/changes/add-audit/proposal.md:1:11 "Add audit" | tasks 1/2
+                    -> openspec/changes/add-audit/tasks.md:1:1 ""
+                openspec/changes/add-audit/proposal.md:1:11 "Add audit" | not ready to archive: 1 validation error, 1 open task, 1 archive problem
+                    -> openspec/changes/add-audit/specs/auth/spec.md:7:1 "### Requirement: Audit"
+                    -> openspec/changes/add-audit/specs/auth/spec.md:2:1 "### Requirement: Missing"
+                    -> openspec/changes/add-audit/tasks.md:1:1 ""
+            "####]],
+        );
+    }
+
+    #[test]
+    fn another_change_editing_the_same_requirement_is_named_apart() {
+        // The MODIFIED block keeps the base's scenario, or the CLI's scenario-loss guard fires.
+        let audit = READY_CHANGE
+            .replace(
+                "## ADDED Requirements\n### Requirement: Audit",
+                "## MODIFIED Requirements\n### Requirement: Login",
+            )
+            .replace("Scenario: recorded", "Scenario: ok");
+        let other =
+            "//- /openspec/changes/other/specs/auth/spec.md\n## REMOVED Requirements\n- `### Requirement: Login`\n";
+        check(
+            &format!("{SPEC}{audit}{other}"),
+            &expect![[r####"
+                openspec/changes/add-audit/proposal.md:1:11 "Add audit" | tasks 2/2
+                    -> openspec/changes/add-audit/tasks.md:1:1 ""
+                openspec/changes/add-audit/proposal.md:1:11 "Add audit" | not ready to archive: 1 archive warning
+                    -> openspec/changes/add-audit/specs/auth/spec.md:2:1 "### Requirement: Login"
+            "####]],
         );
     }
 
@@ -223,11 +287,11 @@ The system SHALL record every login.
     fn crlf_proposal_without_tasks() {
         check(
             "//- /openspec/changes/ä/proposal.md\r\n# Änderung$0\r\n",
-            &expect![[r#"
+            &expect![[r##"
                 openspec/changes/ä/proposal.md:1:3 "Änderung" | no tasks.md
                 openspec/changes/ä/proposal.md:1:3 "Änderung" | not ready to archive: 1 validation error
-                    -> openspec/changes/ä/proposal.md:1:1 ""
-            "#]],
+                    -> openspec/changes/ä/proposal.md:1:1 "# Änderung"
+            "##]],
         );
     }
 }

@@ -8,6 +8,7 @@ use openspec_syntax::requirement_blocks::{DeltaKind, requirement_header_name, sc
 use openspec_syntax::spec::{Section, parse_sections};
 use openspec_syntax::tasks::{GroupHeading, TaskLine, parse_tasks};
 
+use crate::features::is_markdown;
 use crate::index::{DeltaFileInfo, DeltaOp, FileRole, WorkspaceIndex};
 use crate::vfs::RootSnapshot;
 
@@ -56,7 +57,7 @@ pub fn document_symbols(root: &RootSnapshot, index: &WorkspaceIndex, path: &str)
         }
         Some(FileRole::Tasks { .. }) => task_symbols(text),
         _ if is_tasks => task_symbols(text),
-        _ if path.ends_with(".md") => section_symbols(&parse_sections(text), None),
+        _ if is_markdown(path) => section_symbols(&parse_sections(text), None),
         _ => Vec::new(),
     }
 }
@@ -142,14 +143,16 @@ fn entry_symbols(delta: &DeltaFileInfo, within: TextRange) -> Vec<DocumentSymbol
                     .unwrap_or_default()
                     .iter()
                     .find(|next| next.op == DeltaOp::RenamedTo && next.partner.as_ref() == Some(&entry.name));
-                let full_range = to_line.map_or(entry.line_range, |to_entry| entry.line_range.cover(to_entry.line_range));
+                let full_range =
+                    to_line.map_or(entry.line_range, |to_entry| entry.line_range.cover(to_entry.line_range));
                 (format!("{} → {to}", entry.name), "RENAMED", full_range)
             }
-            // The TO side of a pair is part of its FROM symbol.
-            (DeltaOp::RenamedTo, Some(_)) => continue,
-            (DeltaOp::RenamedFrom, None) => (display(&entry.name, "(unnamed)"), "RENAMED FROM (no TO)", entry.line_range),
+            (DeltaOp::RenamedFrom, None) => {
+                (display(&entry.name, "(unnamed)"), "RENAMED FROM (no TO)", entry.line_range)
+            }
             (DeltaOp::RenamedTo, None) => (display(&entry.name, "(unnamed)"), "RENAMED TO (no FROM)", entry.line_range),
-            (DeltaOp::Added | DeltaOp::Modified, _) => continue,
+            // The TO side of a pair is part of its FROM symbol; blocks have their own sections.
+            (DeltaOp::RenamedTo, Some(_)) | (DeltaOp::Added | DeltaOp::Modified, _) => continue,
         };
         symbols.push(DocumentSymbol {
             name,
@@ -267,9 +270,9 @@ mod tests {
         check(
             "//- /openspec/specs/auth/spec.md\n# Auth Specification\n\n## Purpose\nWhy.\n\n## Requirements\n### Requirement: Login ##\nThe system SHALL log in.\n\n#### Scenario: ok\n- **WHEN** x\n##### Detail\nmore\n#### Scenario:\n### Notes\ntext\n\n",
             &expect![[r#"
-                File "Auth Specification" L1-L17 sel="Auth Specification"
+                File "Auth Specification" L1-L16 sel="Auth Specification"
                   Module "Purpose" L3-L4 sel="Purpose"
-                  Module "Requirements" L6-L17 sel="Requirements"
+                  Module "Requirements" L6-L16 sel="Requirements"
                     Class "Login" L7-L14 sel="Login"
                       Method "ok" L10-L13 sel="ok"
                         Module "Detail" L12-L13 sel="Detail"
@@ -283,7 +286,7 @@ mod tests {
     fn delta_spec() {
         check(
             "//- /openspec/changes/c/specs/auth/spec.md\n## ADDED Requirements\n### Requirement: Audit\nThe system SHALL audit.\n#### Scenario: logged\n- x\n\n## REMOVED Requirements\n### Requirement: Old header form\n- `### Requirement: Old bullet`\n\n## RENAMED Requirements\n- FROM: `### Requirement: A`\n- TO: `### Requirement: B`\n- TO: `### Requirement: Lonely`\n## Notes\nfree text\n",
-            &expect![[r#"
+            &expect![[r####"
                 Namespace "ADDED Requirements" L1-L5 sel="ADDED Requirements"
                   Class "Audit" L2-L5 sel="Audit"
                     Method "logged" L4-L5 sel="logged"
@@ -294,7 +297,7 @@ mod tests {
                   Class "A → B" (RENAMED) L12-L13 sel="A"
                   Class "Lonely" (RENAMED TO (no FROM)) L14-L14 sel="Lonely"
                 Module "Notes" L15-L16 sel="Notes"
-            "#]],
+            "####]],
         );
     }
 
@@ -302,13 +305,13 @@ mod tests {
     fn proposal_sections() {
         check(
             "//- /openspec/changes/c/proposal.md\n# Change: Add 2FA\n## Why\nBecause.\n## What Changes\n- x\n## Capabilities\n### New Capabilities\n- `a`: b\n",
-            &expect![[r#"
+            &expect![[r####"
                 File "Change: Add 2FA" L1-L8 sel="Change: Add 2FA"
                   Module "Why" L2-L3 sel="Why"
                   Module "What Changes" L4-L5 sel="What Changes"
                   Module "Capabilities" L6-L8 sel="Capabilities"
                     Module "New Capabilities" L7-L8 sel="New Capabilities"
-            "#]],
+            "####]],
         );
     }
 
@@ -316,14 +319,14 @@ mod tests {
     fn tasks_groups_crlf_and_non_ascii() {
         check(
             "//- /openspec/changes/c/tasks.md\r\n- [ ] 0.1 before any group\r\n## 1. Vorbereitung für Größe\r\n- [x] 1.1 Schlüssel ändern\r\n- [ ] 1.2 Prüfen\r\n\r\n## 2. Rollout\r\n- [ ]\r\n",
-            &expect![[r#"
+            &expect![[r####"
                 Event "0.1 before any group" (open) L1-L1 sel="0.1 before any group"
                 Struct "1. Vorbereitung für Größe" L2-L4 sel="1. Vorbereitung für Größe"
                   Event "1.1 Schlüssel ändern" (done) L3-L3 sel="1.1 Schlüssel ändern"
                   Event "1.2 Prüfen" (open) L4-L4 sel="1.2 Prüfen"
                 Struct "2. Rollout" L6-L7 sel="2. Rollout"
                   Event "(empty task)" (open) L7-L7 sel="[ ]"
-            "#]],
+            "####]],
         );
     }
 
@@ -331,11 +334,11 @@ mod tests {
     fn crlf_main_spec_with_non_ascii_names() {
         check(
             "//- /openspec/specs/ü/spec.md\r\n## Requirements\r\n### Requirement: Größe\r\nDas System SHALL.\r\n#### Scenario: Übergröße\r\n- x\r\n",
-            &expect![[r#"
+            &expect![[r####"
                 Module "Requirements" L1-L5 sel="Requirements"
                   Class "Größe" L2-L5 sel="Größe"
                     Method "Übergröße" L4-L5 sel="Übergröße"
-            "#]],
+            "####]],
         );
     }
 }

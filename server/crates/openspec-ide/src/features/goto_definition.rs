@@ -90,7 +90,8 @@ mod tests {
         let (analysis, position, _) = fixture::analysis(fixture_text);
         let targets = analysis.goto_definition(&position);
         let out: Vec<String> = targets.iter().map(|target| fixture::target(&analysis, target)).collect();
-        expect.assert_eq(&(out.join("\n") + "\n"));
+        let rendered = if out.is_empty() { "(none)\n".to_owned() } else { out.join("\n") + "\n" };
+        expect.assert_eq(&rendered);
     }
 
     const BASE: &str = "//- /openspec/specs/auth/spec.md
@@ -112,47 +113,57 @@ The system SHALL log users out.
     #[test]
     fn modified_header_goes_to_the_base_requirement() {
         check(
-            &format!("{BASE}//- /openspec/changes/add-2fa/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Lo$0gin\nThe system SHALL ask twice.\n"),
-            &expect![[r#"
+            &format!(
+                "{BASE}//- /openspec/changes/add-2fa/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Lo$0gin\nThe system SHALL ask twice.\n"
+            ),
+            &expect![[r####"
                 openspec/specs/auth/spec.md:5:18 "Login" name="Login" full=L5-L9
-            "#]],
+            "####]],
         );
     }
 
     #[test]
     fn removed_and_renamed_from_entries_go_to_the_base() {
         check(
-            &format!("{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## REMOVED Requirements\n- `### Requirement: Logout`$0\n"),
-            &expect![[r#"
+            &format!(
+                "{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## REMOVED Requirements\n- `### Requirement: Logout`$0\n"
+            ),
+            &expect![[r####"
                 openspec/specs/auth/spec.md:10:18 "Logout" name="Logout" full=L10-L13
-            "#]],
+            "####]],
         );
         check(
-            &format!("{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## RENAMED Requirements\n- $0FROM: `### Requirement: Login`\n- TO: `### Requirement: Sign in`\n"),
-            &expect![[r#"
+            &format!(
+                "{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## RENAMED Requirements\n- $0FROM: `### Requirement: Login`\n- TO: `### Requirement: Sign in`\n"
+            ),
+            &expect![[r####"
                 openspec/specs/auth/spec.md:5:18 "Login" name="Login" full=L5-L9
-            "#]],
+            "####]],
         );
     }
 
     #[test]
     fn renamed_to_prefers_the_new_name_then_the_old_one_then_the_from_line() {
         check(
-            &format!("{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## RENAMED Requirements\n- FROM: `### Requirement: Login`\n- TO: `### Requirement: Sign$0 in`\n"),
-            &expect![[r#"
+            &format!(
+                "{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## RENAMED Requirements\n- FROM: `### Requirement: Login`\n- TO: `### Requirement: Sign$0 in`\n"
+            ),
+            &expect![[r####"
                 openspec/specs/auth/spec.md:5:18 "Login" name="Login" full=L5-L9
-            "#]],
+            "####]],
         );
         check(
-            &format!("{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## RENAMED Requirements\n- FROM: `### Requirement: Login`\n- TO: `### Requirement: Logout`$0\n"),
-            &expect![[r#"
+            &format!(
+                "{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## RENAMED Requirements\n- FROM: `### Requirement: Login`\n- TO: `### Requirement: Logout`$0\n"
+            ),
+            &expect![[r####"
                 openspec/specs/auth/spec.md:10:18 "Logout" name="Logout" full=L10-L13
-            "#]],
+            "####]],
         );
         check(
             "//- /openspec/changes/x/specs/new-cap/spec.md\n## RENAMED Requirements\n- FROM: `### Requirement: Old`\n- TO: `### Requirement: New`$0\n",
             &expect![[r#"
-                openspec/changes/x/specs/new-cap/spec.md:2:28 "Old" name="Old" full=L2-L2
+                openspec/changes/x/specs/new-cap/spec.md:2:27 "Old" name="Old" full=L2-L2
             "#]],
         );
     }
@@ -160,34 +171,45 @@ The system SHALL log users out.
     #[test]
     fn elsewhere_in_a_delta_goes_to_the_main_spec_file() {
         check(
-            &format!("{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## ADDED Requirements\n### Requirement: Audit\nThe system SHALL $0log.\n"),
-            &expect![[r#"
+            &format!(
+                "{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## ADDED Requirements\n### Requirement: Audit\nThe system SHALL $0log.\n"
+            ),
+            &expect![[r####"
                 openspec/specs/auth/spec.md:1:3 "Auth Specification" name="auth" full=L1-L14
-            "#]],
+            "####]],
         );
         // A MODIFIED entry whose target is missing still lands in the main spec.
         check(
-            &format!("{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Gone$0\n"),
-            &expect![[r#"
+            &format!(
+                "{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Gone$0\n"
+            ),
+            &expect![[r####"
                 openspec/specs/auth/spec.md:1:3 "Auth Specification" name="auth" full=L1-L14
+            "####]],
+        );
+        check(
+            "//- /openspec/changes/x/specs/none/spec.md\n## ADDED Requirements\n$0\n",
+            &expect![[r#"
+                (none)
             "#]],
         );
-        check("//- /openspec/changes/x/specs/none/spec.md\n## ADDED Requirements\n$0\n", &expect!["\n"]);
     }
 
     #[test]
     fn proposal_capability_goes_to_the_spec_or_the_delta() {
         check(
-            &format!("{BASE}//- /openspec/changes/x/proposal.md\n## Capabilities\n### Modified Capabilities\n- `au$0th`: stronger\n"),
-            &expect![[r#"
+            &format!(
+                "{BASE}//- /openspec/changes/x/proposal.md\n## Capabilities\n### Modified Capabilities\n- `au$0th`: stronger\n"
+            ),
+            &expect![[r####"
                 openspec/specs/auth/spec.md:1:3 "Auth Specification" name="auth" full=L1-L14
-            "#]],
+            "####]],
         );
         check(
             "//- /openspec/changes/x/proposal.md\n## Capabilities\n### New Capabilities\n- `billing/invoices`$0: new\n//- /openspec/changes/x/specs/billing/invoices/spec.md\n\n## ADDED Requirements\n",
-            &expect![[r#"
+            &expect![[r####"
                 openspec/changes/x/specs/billing/invoices/spec.md:2:1 "## ADDED Requirements" name="billing/invoices" full=L1-L3
-            "#]],
+            "####]],
         );
     }
 
@@ -195,9 +217,9 @@ The system SHALL log users out.
     fn crlf_and_non_ascii_names() {
         check(
             "//- /openspec/specs/größe/spec.md\r\n# Größe\r\n## Requirements\r\n### Requirement: Übergröße ##\r\nDas System SHALL.\r\n#### Scenario: ö\r\n- x\r\n//- /openspec/changes/ä/specs/größe/spec.md\r\n## MODIFIED Requirements\r\n### Requirement: Übergröße$0\r\n",
-            &expect![[r#"
+            &expect![[r####"
                 openspec/specs/größe/spec.md:3:18 "Übergröße" name="Übergröße" full=L3-L6
-            "#]],
+            "####]],
         );
     }
 }

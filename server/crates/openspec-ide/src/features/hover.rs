@@ -8,7 +8,9 @@ use openspec_syntax::TextRange;
 use openspec_syntax::lines::{Bom, normalize};
 
 use crate::analysis::FilePosition;
-use crate::index::{ChangeInfo, DeltaEntry, DeltaFileInfo, DeltaOp, Located, RequirementInfo, SpecInfo, WorkspaceIndex};
+use crate::index::{
+    ChangeInfo, DeltaEntry, DeltaFileInfo, DeltaOp, Located, RequirementInfo, SpecInfo, WorkspaceIndex,
+};
 use crate::layout;
 use crate::vfs::RootSnapshot;
 
@@ -21,18 +23,15 @@ pub struct HoverResult {
 
 pub fn hover(root: &RootSnapshot, index: &WorkspaceIndex, position: &FilePosition) -> Option<HoverResult> {
     match index.locate(&position.path, position.offset)? {
-        Located::Requirement { spec, requirement } => Some(HoverResult {
-            range: requirement.header_range,
-            markdown: requirement_hover(index, spec, requirement),
-        }),
-        Located::DeltaEntry { change, delta, entry } => Some(HoverResult {
-            range: entry.line_range,
-            markdown: entry_hover(root, index, change, delta, entry),
-        }),
-        Located::Capability { change, mention } => Some(HoverResult {
-            range: mention.range,
-            markdown: capability_hover(index, change, &mention.capability),
-        }),
+        Located::Requirement { spec, requirement } => {
+            Some(HoverResult { range: requirement.header_range, markdown: requirement_hover(index, spec, requirement) })
+        }
+        Located::DeltaEntry { change, delta, entry } => {
+            Some(HoverResult { range: entry.line_range, markdown: entry_hover(root, index, change, delta, entry) })
+        }
+        Located::Capability { change, mention } => {
+            Some(HoverResult { range: mention.range, markdown: capability_hover(index, change, &mention.capability) })
+        }
         Located::SpecTitle { .. } | Located::SpecFile { .. } | Located::DeltaFile { .. } => None,
     }
 }
@@ -94,7 +93,8 @@ fn entry_hover(
             Some(requirement) => {
                 let heading = if entry.op == DeltaOp::Added { "Already in" } else { "Base version in" };
                 let _ = writeln!(out, "{heading} `{base_path}`:\n\n---\n");
-                let block = root.text(&spec.path).and_then(|text| text.get(requirement.range.start..requirement.range.end));
+                let block =
+                    root.text(&spec.path).and_then(|text| text.get(requirement.range.start..requirement.range.end));
                 out.push_str(&normalize(block.unwrap_or(""), Bom::Keep));
                 out.push_str("\n\n---\n");
             }
@@ -170,11 +170,9 @@ mod tests {
     fn check(fixture_text: &str, expect: &Expect) {
         let (analysis, position, _) = fixture::analysis(fixture_text);
         let out = match analysis.hover(&position) {
-            Some(hover) => format!(
-                "range {}\n{}",
-                fixture::location(&analysis, &position.path, hover.range),
-                hover.markdown
-            ),
+            Some(hover) => {
+                format!("range {}\n{}", fixture::location(&analysis, &position.path, hover.range), hover.markdown)
+            }
             None => "no hover\n".to_owned(),
         };
         expect.assert_eq(&out);
@@ -214,8 +212,8 @@ The system SHALL ask twice.
     fn main_spec_requirement() {
         check(
             &WORKSPACE.replace("### Requirement: Login\n**ID**", "### Requirement: Log$0in\n**ID**"),
-            &expect![[r#"
-                range openspec/specs/auth/spec.md:6:1 "### Requirement: Login"
+            &expect![[r####"
+                range openspec/specs/auth/spec.md:5:1 "### Requirement: Login"
                 **Requirement: Login** in `auth`
 
                 The system SHALL log users in.
@@ -227,19 +225,22 @@ The system SHALL ask twice.
                 **Active changes:**
                 - `add-2fa`: MODIFIED
                 - `drop`: REMOVED
-            "#]],
+            "####]],
         );
         check(
-            &WORKSPACE.replace("### Requirement: Logout\nThe system SHALL log out.", "### Requirement: Logout$0\nThe system SHALL log out."),
-            &expect![[r#"
-                range openspec/specs/auth/spec.md:13:1 "### Requirement: Logout"
+            &WORKSPACE.replace(
+                "### Requirement: Logout\nThe system SHALL log out.",
+                "### Requirement: Logout$0\nThe system SHALL log out.",
+            ),
+            &expect![[r####"
+                range openspec/specs/auth/spec.md:12:1 "### Requirement: Logout"
                 **Requirement: Logout** in `auth`
 
                 The system SHALL log out.
 
                 **Active changes:**
                 - `add-2fa`: RENAMED FROM
-            "#]],
+            "####]],
         );
     }
 
@@ -254,6 +255,7 @@ The system SHALL ask twice.
                 Base version in `openspec/specs/auth/spec.md`:
 
                 ---
+
                 ### Requirement: Login
                 **ID**: R1
                 The system SHALL log users in.
@@ -272,12 +274,13 @@ The system SHALL ask twice.
         check(
             &WORKSPACE.replace("Sign out`", "Sign out`$0"),
             &expect![[r#"
-                range openspec/changes/add-2fa/specs/auth/spec.md:5:1 "- TO: `### Requirement: Sign out`"
+                range openspec/changes/add-2fa/specs/auth/spec.md:6:1 "- TO: `### Requirement: Sign out`"
                 **RENAMED** `Logout` to `Sign out` in `add-2fa`
 
                 Base version in `openspec/specs/auth/spec.md`:
 
                 ---
+
                 ### Requirement: Logout
                 The system SHALL log out.
 
@@ -289,7 +292,7 @@ The system SHALL ask twice.
         );
         check(
             "//- /openspec/changes/x/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Gone$0\n",
-            &expect![[r#"
+            &expect![[r####"
                 range openspec/changes/x/specs/auth/spec.md:2:1 "### Requirement: Gone"
                 **MODIFIED** `Gone` in `x`
 
@@ -297,7 +300,7 @@ The system SHALL ask twice.
 
                 **Active changes:**
                 - `x`: MODIFIED
-            "#]],
+            "####]],
         );
     }
 
@@ -305,7 +308,7 @@ The system SHALL ask twice.
     fn proposal_capability() {
         check(
             &WORKSPACE.replace("- `auth`: stronger", "- `auth`$0: stronger"),
-            &expect![[r#"
+            &expect![[r####"
                 range openspec/changes/add-2fa/proposal.md:2:4 "auth"
                 **Capability `auth`**
 
@@ -314,18 +317,18 @@ The system SHALL ask twice.
                 2 requirements in `openspec/specs/auth/spec.md`
 
                 This change: `openspec/changes/add-2fa/specs/auth/spec.md` (2 entries)
-            "#]],
+            "####]],
         );
         check(
             &WORKSPACE.replace("- `billing`: new", "- `bil$0ling`: new"),
-            &expect![[r#"
+            &expect![[r####"
                 range openspec/changes/add-2fa/proposal.md:3:4 "billing"
                 **Capability `billing`**
 
                 New capability: no `openspec/specs/billing/spec.md` yet.
 
                 This change has no delta spec for it.
-            "#]],
+            "####]],
         );
         check(&WORKSPACE.replace("## Purpose", "## Pur$0pose"), &expect!["no hover\n"]);
     }
@@ -334,13 +337,14 @@ The system SHALL ask twice.
     fn crlf_and_non_ascii() {
         check(
             "//- /openspec/specs/ü/spec.md\r\n## Requirements\r\n### Requirement: Größe\r\nDas System SHALL größer sein.\r\n#### Scenario: ä\r\n- x\r\n//- /openspec/changes/c/specs/ü/spec.md\r\n## MODIFIED Requirements\r\n### Requirement: Größe$0\r\nneu\r\n",
-            &expect![[r#"
+            &expect![[r####"
                 range openspec/changes/c/specs/ü/spec.md:2:1 "### Requirement: Größe"
                 **MODIFIED** `Größe` in `c`
 
                 Base version in `openspec/specs/ü/spec.md`:
 
                 ---
+
                 ### Requirement: Größe
                 Das System SHALL größer sein.
                 #### Scenario: ä
@@ -350,7 +354,7 @@ The system SHALL ask twice.
 
                 **Active changes:**
                 - `c`: MODIFIED
-            "#]],
+            "####]],
         );
     }
 }

@@ -2,12 +2,15 @@
 //! the navigation targets several features build, and the fixture helpers of their tests.
 //! Nothing in this folder knows LSP types or does IO.
 
+pub mod code_actions;
 pub mod code_lens;
+pub mod completion;
 pub mod document_links;
 pub mod document_symbols;
 pub mod folding_ranges;
 pub mod goto_definition;
 pub mod hover;
+pub mod preview;
 pub mod references;
 pub mod rename;
 pub mod semantic_tokens;
@@ -18,6 +21,11 @@ use openspec_syntax::TextRange;
 use crate::analysis::NavigationTarget;
 use crate::index::{ChangeInfo, RequirementInfo, SpecInfo};
 use crate::vfs::RootSnapshot;
+
+/// Whether `path` names a Markdown file (`.md`, any case).
+pub(crate) fn is_markdown(path: &str) -> bool {
+    std::path::Path::new(path).extension().is_some_and(|extension| extension.eq_ignore_ascii_case("md"))
+}
 
 pub(crate) fn requirement_target(spec: &SpecInfo, requirement: &RequirementInfo) -> NavigationTarget {
     NavigationTarget {
@@ -136,5 +144,104 @@ pub(crate) mod fixture {
             out.push_str(text);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every feature at every offset of awkward files: never a panic, every range in bounds and
+    //! on character boundaries.
+
+    use std::sync::Arc;
+
+    use openspec_syntax::TextRange;
+
+    use crate::analysis::{Analysis, FilePosition};
+    use crate::features::references::ReferencesConfig;
+    use crate::vfs::RootSnapshot;
+
+    fn assert_range(analysis: &Analysis, path: &str, range: TextRange, what: &str) {
+        let text = analysis.root.text(path).unwrap_or_else(|| panic!("{what}: {path} is no readable file"));
+        assert!(range.start <= range.end && range.end <= text.len(), "{what}: {range:?} out of {path}");
+        assert!(
+            text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
+            "{what}: {range:?} splits a char"
+        );
+    }
+
+    pub(crate) fn sweep(analysis: &Analysis, step: usize) {
+        let diagnostics = crate::check_root(&analysis.root, &crate::CheckConfig::default()).diagnostics;
+        let paths: Vec<String> =
+            analysis.root.entries.keys().filter(|path| analysis.root.text(path).is_some()).cloned().collect();
+        for symbol in analysis.workspace_symbols("") {
+            assert_range(analysis, &symbol.target.path, symbol.target.full_range, "workspace symbol");
+        }
+        for path in &paths {
+            let text = analysis.root.text(path).unwrap_or("");
+            for symbol in analysis.document_symbols(path) {
+                assert_range(analysis, path, symbol.full_range, "document symbol");
+                assert_range(analysis, path, symbol.selection_range, "document symbol selection");
+            }
+            for lens in analysis.code_lenses(path, &diagnostics) {
+                assert_range(analysis, path, lens.range, "code lens");
+            }
+            for fold in analysis.folding_ranges(path) {
+                assert_range(analysis, path, fold.range, "fold");
+            }
+            let mut last_end = 0;
+            for token in analysis.semantic_tokens(path) {
+                assert_range(analysis, path, token.range, "token");
+                assert!(token.range.start >= last_end, "tokens overlap in {path}");
+                let inner = &text[token.range.start..token.range.end];
+                assert!(!inner.contains(['\n', '\r']), "token spans lines in {path}");
+                last_end = token.range.end;
+            }
+            for link in analysis.document_links(path) {
+                assert_range(analysis, path, link.range, "link");
+                assert!(analysis.root.text(&link.target).is_some(), "link to a missing file");
+            }
+            for offset in (0..=text.len()).step_by(step.max(1)) {
+                let position = FilePosition { path: path.clone(), offset };
+                for target in analysis.goto_definition(&position) {
+                    assert_range(analysis, &target.path, target.full_range, "definition");
+                    assert_range(analysis, &target.path, target.focus_range, "definition focus");
+                }
+                for reference in analysis.references(&position, ReferencesConfig { include_declaration: true }) {
+                    assert_range(analysis, &reference.path, reference.range, "reference");
+                }
+                if let Some(hover) = analysis.hover(&position) {
+                    assert_range(analysis, path, hover.range, "hover");
+                }
+                if let Ok(range) = analysis.prepare_rename(&position) {
+                    assert_range(analysis, &range.path, range.range, "prepare rename");
+                    if let Ok(change) = analysis.rename(&position, "Renamed ü") {
+                        for (edited, edits) in &change.edits {
+                            for edit in edits {
+                                assert_range(analysis, edited, edit.range, "rename edit");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_feature_at_every_offset_of_awkward_files() {
+        let root = RootSnapshot::from_texts([
+            (
+                "openspec/specs/ä/spec.md",
+                "\u{FEFF}# Ä\r\n## Purpose\rZweck\r\n## Requirements\r\n### Requirement:\r\n### Requirement: Größe ##\r\nDas System SHALL.\r\n#### Scenario:\r\n```\r\n#### Scenario: fenced\r\n",
+            ),
+            ("openspec/changes/ü/proposal.md", "# Change: ü\n## Capabilities\n- `ä`: x\n- ``: empty\n- `ö/ü`: new\n"),
+            ("openspec/changes/ü/tasks.md", "\u{FEFF}## 1. x\r\n- [x] 1.1 ü\r\n- [ ]\r"),
+            (
+                "openspec/changes/ü/specs/ä/spec.md",
+                "## MODIFIED Requirements\r\n### Requirement: Größe\r\n## RENAMED Requirements\r\n- FROM: `### Requirement: Größe`\r\n- TO: `### Requirement: `\r\n## REMOVED Requirements\r\n- `### Requirement:`\n## ADDED Requirements\n### Requirement: 😀\n#### Scenario: 😀\nx",
+            ),
+            ("openspec/changes/ü/specs/ö/ü/spec.md", "see specs/ä/spec.md and ../../specs/ä/spec.md"),
+            ("openspec/changes/archive/x/specs/ä/spec.md", "## REMOVED Requirements\n- `### Requirement: Größe`"),
+        ]);
+        sweep(&Analysis::new(Arc::new(root)), 1);
     }
 }

@@ -10,7 +10,7 @@ pub struct ReferencesConfig {
     pub include_declaration: bool,
 }
 
-pub fn references(index: &WorkspaceIndex, position: &FilePosition, config: &ReferencesConfig) -> Vec<FileRange> {
+pub fn references(index: &WorkspaceIndex, position: &FilePosition, config: ReferencesConfig) -> Vec<FileRange> {
     let Some(located) = index.locate(&position.path, position.offset) else {
         return Vec::new();
     };
@@ -18,7 +18,9 @@ pub fn references(index: &WorkspaceIndex, position: &FilePosition, config: &Refe
         Located::Requirement { spec, requirement } => {
             requirement_references(index, &spec.capability, &requirement.name, config)
         }
-        Located::DeltaEntry { delta, entry, .. } => requirement_references(index, &delta.capability, &entry.name, config),
+        Located::DeltaEntry { delta, entry, .. } => {
+            requirement_references(index, &delta.capability, &entry.name, config)
+        }
         Located::SpecTitle { spec } => capability_references(index, &spec.capability, config),
         Located::Capability { mention, .. } => capability_references(index, &mention.capability, config),
         Located::SpecFile { .. } | Located::DeltaFile { .. } => Vec::new(),
@@ -32,14 +34,16 @@ fn requirement_references(
     index: &WorkspaceIndex,
     capability: &str,
     name: &str,
-    config: &ReferencesConfig,
+    config: ReferencesConfig,
 ) -> Vec<FileRange> {
     let mut found = Vec::new();
     if config.include_declaration
         && let Some(spec) = index.spec(capability)
     {
         let declarations = spec.requirements_named(name);
-        found.extend(declarations.map(|requirement| FileRange { path: spec.path.clone(), range: requirement.name_range }));
+        found.extend(
+            declarations.map(|requirement| FileRange { path: spec.path.clone(), range: requirement.name_range }),
+        );
     }
     let entries = index.entries_naming(capability, name);
     found.extend(entries.map(|(_, delta, entry)| FileRange { path: delta.path.clone(), range: entry.name_range }));
@@ -47,7 +51,7 @@ fn requirement_references(
 }
 
 /// Every change's delta spec for `capability` and every proposal bullet naming it.
-fn capability_references(index: &WorkspaceIndex, capability: &str, config: &ReferencesConfig) -> Vec<FileRange> {
+fn capability_references(index: &WorkspaceIndex, capability: &str, config: ReferencesConfig) -> Vec<FileRange> {
     let mut found = Vec::new();
     if config.include_declaration
         && let Some(spec) = index.spec(capability)
@@ -75,9 +79,10 @@ mod tests {
 
     fn check(fixture_text: &str, expect: &Expect) {
         let (analysis, position, _) = fixture::analysis(fixture_text);
-        let found = analysis.references(&position, &ReferencesConfig { include_declaration: true });
+        let found = analysis.references(&position, ReferencesConfig { include_declaration: true });
         let out: Vec<String> = found.iter().map(|r| fixture::location(&analysis, &r.path, r.range)).collect();
-        expect.assert_eq(&(out.join("\n") + "\n"));
+        let rendered = if out.is_empty() { "(none)\n".to_owned() } else { out.join("\n") + "\n" };
+        expect.assert_eq(&rendered);
     }
 
     const WORKSPACE: &str = "//- /openspec/specs/auth/spec.md
@@ -116,12 +121,15 @@ Not the same capability.
     #[test]
     fn requirement_from_the_main_spec_header() {
         check(
-            &WORKSPACE.replace("### Requirement: Login\nThe system SHALL log in.\n####", "### Requirement: Log$0in\nThe system SHALL log in.\n####"),
+            &WORKSPACE.replace(
+                "### Requirement: Login\nThe system SHALL log in.\n####",
+                "### Requirement: Log$0in\nThe system SHALL log in.\n####",
+            ),
             &expect![[r#"
                 openspec/specs/auth/spec.md:5:18 "Login"
                 openspec/changes/add-2fa/specs/auth/spec.md:2:18 "Login"
-                openspec/changes/rename/specs/auth/spec.md:2:28 "Login"
-                openspec/changes/rename/specs/auth/spec.md:5:22 "Login"
+                openspec/changes/rename/specs/auth/spec.md:2:27 "Login"
+                openspec/changes/rename/specs/auth/spec.md:5:21 "Login"
                 openspec/changes/archive/2024-01-01-login/specs/auth/spec.md:2:18 "Login"
             "#]],
         );
@@ -130,36 +138,44 @@ Not the same capability.
     #[test]
     fn requirement_from_a_delta_entry_and_a_renamed_to() {
         check(
-            &WORKSPACE.replace("### Requirement: Login\nThe system SHALL ask twice.", "### Requirement: Login$0\nThe system SHALL ask twice."),
+            &WORKSPACE.replace(
+                "### Requirement: Login\nThe system SHALL ask twice.",
+                "### Requirement: Login$0\nThe system SHALL ask twice.",
+            ),
             &expect![[r#"
                 openspec/specs/auth/spec.md:5:18 "Login"
                 openspec/changes/add-2fa/specs/auth/spec.md:2:18 "Login"
-                openspec/changes/rename/specs/auth/spec.md:2:28 "Login"
-                openspec/changes/rename/specs/auth/spec.md:5:22 "Login"
+                openspec/changes/rename/specs/auth/spec.md:2:27 "Login"
+                openspec/changes/rename/specs/auth/spec.md:5:21 "Login"
                 openspec/changes/archive/2024-01-01-login/specs/auth/spec.md:2:18 "Login"
             "#]],
         );
         check(
             &WORKSPACE.replace("Sign in", "Sign$0 in"),
             &expect![[r#"
-                openspec/changes/rename/specs/auth/spec.md:3:26 "Sign in"
+                openspec/changes/rename/specs/auth/spec.md:3:25 "Sign in"
             "#]],
         );
     }
 
     #[test]
     fn capability_from_the_proposal_and_the_spec_title() {
-        let expected = expect![[r#"
+        let expected = expect![[r####"
             openspec/specs/auth/spec.md:1:3 "Auth"
             openspec/changes/add-2fa/proposal.md:3:4 "auth"
             openspec/changes/add-2fa/specs/auth/spec.md:1:1 "## MODIFIED Requirements"
             openspec/changes/rename/specs/auth/spec.md:1:1 "## RENAMED Requirements"
             openspec/changes/archive/2024-01-01-login/specs/auth/spec.md:1:1 "## ADDED Requirements"
-        "#]];
+        "####]];
         check(&WORKSPACE.replace("- `auth`:", "- `au$0th`:"), &expected);
         check(&WORKSPACE.replace("# Auth\n", "# Au$0th\n"), &expected);
         // Elsewhere in the spec is neither.
-        check(&WORKSPACE.replace("Auth.\n", "Au$0th.\n"), &expect!["\n"]);
+        check(
+            &WORKSPACE.replace("Auth.\n", "Au$0th.\n"),
+            &expect![[r#"
+                (none)
+            "#]],
+        );
     }
 
     #[test]
@@ -168,7 +184,7 @@ Not the same capability.
             "//- /openspec/specs/ü/spec.md\r\n## Requirements\r\n### Requirement: Größe$0\r\nx\r\n//- /openspec/changes/c/specs/ü/spec.md\r\n## REMOVED Requirements\r\n- `### Requirement: Größe`\r\n",
             &expect![[r#"
                 openspec/specs/ü/spec.md:2:18 "Größe"
-                openspec/changes/c/specs/ü/spec.md:2:22 "Größe"
+                openspec/changes/c/specs/ü/spec.md:2:21 "Größe"
             "#]],
         );
     }

@@ -154,7 +154,7 @@ Another capability.
 
     #[test]
     fn renames_the_header_and_every_active_entry() {
-        let expected = expect![[r#"
+        let expected = expect![[r####"
             prepare: openspec/specs/auth/spec.md:2:18 "Login"
             //- /openspec/changes/add-2fa/specs/auth/spec.md
             ## MODIFIED Requirements
@@ -171,7 +171,7 @@ Another capability.
             The system SHALL log in.
             ### Requirement: Logout
             The system SHALL log out.
-        "#]];
+        "####]];
         check(&WORKSPACE.replacen("Login ##", "Lo$0gin ##", 1), "  Anmeldung über Größe ", &expected);
     }
 
@@ -181,7 +181,7 @@ Another capability.
             &WORKSPACE.replace("- TO: `### Requirement: Sign in`", "- TO: `### Requirement: Sign in`$0"),
             "Sign-in",
             &expect![[r#"
-                prepare: openspec/changes/add-2fa/specs/auth/spec.md:6:26 "Sign in"
+                prepare: openspec/changes/add-2fa/specs/auth/spec.md:6:25 "Sign in"
                 //- /openspec/changes/add-2fa/specs/auth/spec.md
                 ## MODIFIED Requirements
                 ### Requirement: Login
@@ -194,47 +194,76 @@ Another capability.
             "#]],
         );
         check(
-            &WORKSPACE.replace("### Requirement: Login\nThe system SHALL log in.\n//- /openspec/changes/other", "### Requirement: Log$0in\nThe system SHALL log in.\n//- /openspec/changes/other"),
+            &WORKSPACE.replace(
+                "### Requirement: Login\nThe system SHALL log in.\n//- /openspec/changes/other",
+                "### Requirement: Log$0in\nThe system SHALL log in.\n//- /openspec/changes/other",
+            ),
             "X",
-            &expect![[r#"
+            &expect![[r####"
                 prepare error: `2024-01-01-old` is archived; archived changes are not renamed
-            "#]],
+            "####]],
         );
-        check(&WORKSPACE.replace("The system SHALL log out.", "The system $0SHALL log out."), "X", &expect![[r#"
+        check(
+            &WORKSPACE.replace("The system SHALL log out.", "The system $0SHALL log out."),
+            "X",
+            &expect![[r####"
             prepare error: Rename works on a requirement name: a main-spec header or a delta entry
-        "#]]);
+        "####]],
+        );
     }
 
     #[test]
     fn rejects_bad_names() {
         let at_login = WORKSPACE.replacen("Login ##", "Login$0 ##", 1);
-        check(&at_login, "Logout", &expect![[r#"
+        check(
+            &at_login,
+            "Logout",
+            &expect![[r####"
             prepare: openspec/specs/auth/spec.md:2:18 "Login"
             rename error: Requirement `Logout` already exists in openspec/specs/auth/spec.md
-        "#]]);
-        check(&at_login, " \t", &expect![[r#"
+        "####]],
+        );
+        check(
+            &at_login,
+            " \t",
+            &expect![[r####"
             prepare: openspec/specs/auth/spec.md:2:18 "Login"
             rename error: A requirement name cannot be empty
-        "#]]);
-        check(&at_login, "two\nlines", &expect![[r#"
+        "####]],
+        );
+        check(
+            &at_login,
+            "two\nlines",
+            &expect![[r####"
             prepare: openspec/specs/auth/spec.md:2:18 "Login"
             rename error: A requirement name must fit on one line
-        "#]]);
-        check(&at_login, "Closed ##", &expect![[r#"
+        "####]],
+        );
+        check(
+            &at_login,
+            "Closed ##",
+            &expect![[r####"
             prepare: openspec/specs/auth/spec.md:2:18 "Login"
             rename error: OpenSpec would read `Closed ##` as `Closed` (a closing `#` run is dropped)
-        "#]]);
+        "####]],
+        );
         check(
-            &format!("{at_login}//- /openspec/changes/third/specs/auth/spec.md\n## ADDED Requirements\n### Requirement: Audit\nx\n"),
+            &format!(
+                "{at_login}//- /openspec/changes/third/specs/auth/spec.md\n## ADDED Requirements\n### Requirement: Audit\nx\n"
+            ),
             "Audit",
-            &expect![[r#"
+            &expect![[r####"
                 prepare: openspec/specs/auth/spec.md:2:18 "Login"
                 rename error: Requirement `Audit` is already added to `auth` by third (openspec/changes/third/specs/auth/spec.md)
-            "#]],
+            "####]],
         );
-        check(&at_login, "Login", &expect![[r#"
+        check(
+            &at_login,
+            "Login",
+            &expect![[r####"
             prepare: openspec/specs/auth/spec.md:2:18 "Login"
-        "#]]);
+        "####]],
+        );
     }
 
     #[test]
@@ -242,7 +271,7 @@ Another capability.
         check(
             "//- /openspec/specs/ü/spec.md\r\n## Requirements\r\n### Requirement: Größe$0\r\nx\r\n//- /openspec/changes/c/specs/ü/spec.md\r\n## REMOVED Requirements\r\n- `### Requirement: Größe`\r\n",
             "Maß",
-            &expect![[r#"
+            &expect![[r####"
                 prepare: openspec/specs/ü/spec.md:2:18 "Größe"
                 //- /openspec/changes/c/specs/ü/spec.md
                 ## REMOVED Requirements␍
@@ -251,7 +280,7 @@ Another capability.
                 ## Requirements␍
                 ### Requirement: Maß␍
                 x␍
-            "#]],
+            "####]],
         );
     }
 }

@@ -89,7 +89,10 @@ pub fn workspace_symbols(root: &RootSnapshot, index: &WorkspaceIndex, query: &st
     }
     found.sort_by(|(tier_a, a), (tier_b, b)| {
         let key = |tier: &MatchTier, symbol: &WorkspaceSymbol| (*tier, symbol.name.chars().count());
-        key(tier_a, a).cmp(&key(tier_b, b)).then_with(|| a.name.cmp(&b.name)).then_with(|| a.container.cmp(&b.container))
+        key(tier_a, a)
+            .cmp(&key(tier_b, b))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.container.cmp(&b.container))
     });
     found.into_iter().take(WORKSPACE_SYMBOL_LIMIT).map(|(_, symbol)| symbol).collect()
 }
@@ -145,15 +148,15 @@ x
     fn exact_then_prefix_then_substring_then_subsequence() {
         check(
             "LOG",
-            &expect![[r#"
+            &expect![[r###"
                 Package "log" in None -> openspec/specs/log/spec.md:1:1 "## Requirements" name="log" full=L1-L4
                 Class "Login" in Some("auth") -> openspec/specs/auth/spec.md:3:18 "Login" name="Login" full=L3-L4
                 Class "Logout" in Some("auth") -> openspec/specs/auth/spec.md:5:18 "Logout" name="Logout" full=L5-L6
-                Namespace "login-audit" in None -> openspec/changes/login-audit/proposal.md:1:3 "Change: Login audit" name="login-audit" full=L1-L2
+                Namespace "login-audit" in None -> openspec/changes/login-audit/proposal.md:1:11 "Login audit" name="login-audit" full=L1-L2
                 Package "audit-log" in Some("login-audit") -> openspec/changes/login-audit/specs/audit-log/spec.md:1:1 "## ADDED Requirements" name="audit-log" full=L1-L4
-                Class "Global sign-in" in Some("auth") -> openspec/specs/auth/spec.md:7:18 "Global sign-in" name="Global sign-in" full=L7-L8
                 Class "Größe der Logdatei" in Some("log") -> openspec/specs/log/spec.md:2:18 "Größe der Logdatei" name="Größe der Logdatei" full=L2-L3
-            "#]],
+                Class "Global sign-in" in Some("auth") -> openspec/specs/auth/spec.md:7:18 "Global sign-in" name="Global sign-in" full=L7-L8
+            "###]],
         );
     }
 
@@ -161,22 +164,22 @@ x
     fn non_ascii_subsequence_and_empty_query() {
         check(
             "gröd",
-            &expect![[r#"
+            &expect![[r####"
                 Class "Größe der Logdatei" in Some("log") -> openspec/specs/log/spec.md:2:18 "Größe der Logdatei" name="Größe der Logdatei" full=L2-L3
-            "#]],
+            "####]],
         );
         check(
             "",
-            &expect![[r#"
+            &expect![[r###"
                 Package "log" in None -> openspec/specs/log/spec.md:1:1 "## Requirements" name="log" full=L1-L4
-                Package "auth" in None -> openspec/specs/auth/spec.md:1:3 "Auth" name="auth" full=L1-L8
+                Package "auth" in None -> openspec/specs/auth/spec.md:1:3 "Auth" name="auth" full=L1-L9
                 Class "Login" in Some("auth") -> openspec/specs/auth/spec.md:3:18 "Login" name="Login" full=L3-L4
                 Class "Logout" in Some("auth") -> openspec/specs/auth/spec.md:5:18 "Logout" name="Logout" full=L5-L6
                 Package "audit-log" in Some("login-audit") -> openspec/changes/login-audit/specs/audit-log/spec.md:1:1 "## ADDED Requirements" name="audit-log" full=L1-L4
-                Namespace "login-audit" in None -> openspec/changes/login-audit/proposal.md:1:3 "Change: Login audit" name="login-audit" full=L1-L2
+                Namespace "login-audit" in None -> openspec/changes/login-audit/proposal.md:1:11 "Login audit" name="login-audit" full=L1-L2
                 Class "Global sign-in" in Some("auth") -> openspec/specs/auth/spec.md:7:18 "Global sign-in" name="Global sign-in" full=L7-L8
                 Class "Größe der Logdatei" in Some("log") -> openspec/specs/log/spec.md:2:18 "Größe der Logdatei" name="Größe der Logdatei" full=L2-L3
-            "#]],
+            "###]],
         );
         check("zzz", &expect![""]);
     }

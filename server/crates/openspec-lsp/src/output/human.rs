@@ -114,7 +114,14 @@ fn excerpt<'a>(
     };
     let slice_start = index.line_start(first_line);
     let slice_end = index.line_range(text, last_line.max(first_line)).end.max(end);
-    let source = &text[slice_start..slice_end];
+    // The renderer breaks lines at `\n` only, but a lone `\r` (old Mac line ends) ends a line
+    // for OpenSpec too; spelling it `\n` keeps every byte offset, so spans stay valid.
+    let slice = &text[slice_start..slice_end];
+    let mut source = String::with_capacity(slice.len());
+    let mut chars = slice.chars().peekable();
+    while let Some(ch) = chars.next() {
+        source.push(if ch == '\r' && chars.peek() != Some(&'\n') { '\n' } else { ch });
+    }
     let span = (start - slice_start)..(end - slice_start);
     Snippet::source(source)
         .line_start(first_line + 1)
@@ -134,8 +141,11 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 mod tests {
     use expect_test::expect;
 
+    use openspec_ide::{CheckConfig, Diagnostic, ItemId, RootReport, RootSnapshot, Severity};
+    use openspec_syntax::TextRange;
+
     use super::render;
-    use crate::output::test_run;
+    use crate::output::{CheckRun, CheckedRoot, test_run};
 
     #[test]
     fn single_root() {
@@ -177,6 +187,46 @@ mod tests {
             Totals: 1 passed, 2 failed (3 items); 3 errors, 1 warning, 1 info
         "#]]
         .assert_eq(&render(&test_run::single_root(), false));
+    }
+
+    #[test]
+    fn ranges_over_several_lines_with_any_line_ends() {
+        let text = "## Purpose\rfirst\r\nsecond\nthird\n";
+        let snapshot = RootSnapshot::from_texts([("openspec/specs/a/spec.md", text)]);
+        let spec = ItemId::spec("a");
+        let start = text.find("first").expect("first");
+        let end = text.find("third").expect("third") + 2;
+        let diagnostics = vec![Diagnostic::openspec(
+            &spec,
+            "spec/example",
+            Severity::Error,
+            "openspec/specs/a/spec.md",
+            TextRange::new(start, end),
+            "spans three lines",
+        )];
+        let items = openspec_ide::check::verdicts(&snapshot, &diagnostics, &CheckConfig::default());
+        let run = CheckRun {
+            roots: vec![CheckedRoot {
+                relative_dir: String::new(),
+                dir_from_cwd: None,
+                snapshot,
+                report: RootReport { items, diagnostics },
+            }],
+            config: CheckConfig { strict: true, all_rules: false },
+        };
+        expect![[r#"
+            error[spec/example]: spans three lines
+             --> openspec/specs/a/spec.md:2:1
+              |
+            2 | / first
+            3 | | second
+            4 | | third
+              | |__^
+
+            ✗ spec/a: 1 error
+            Totals: 0 passed, 1 failed (1 item) (strict); 1 error, 0 warnings, 0 infos
+        "#]]
+        .assert_eq(&render(&run, false));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `skip_specs` marker (invalid, conflicting, accepted) and the zero-delta error. Reads the
 //! change's `.openspec.yaml` and `specs/` tree from the snapshot; writes only diagnostics.
 
+mod fs_error;
 mod metadata_marker_invalid;
 mod no_deltas;
 mod skip_specs_accepted;
@@ -12,7 +13,7 @@ use openspec_syntax::requirement_blocks::parse_delta_spec;
 use crate::change_meta::{self, SkipSpecsMarker};
 use crate::diagnostic::{Diagnostic, ItemId};
 use crate::layout;
-use crate::vfs::{Entry, FileContent, RootSnapshot};
+use crate::vfs::{Entry, FileContent, IoProblem, RootSnapshot};
 
 /// What the four rules need to know about one active change.
 pub(crate) struct ChangeFacts {
@@ -61,6 +62,7 @@ impl ChangeFacts {
 
 pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     for change_id in layout::active_changes(root) {
+        fs_error::check(root, &change_id, acc);
         if !validate_reaches(root, &change_id) {
             continue;
         }
@@ -85,34 +87,36 @@ fn is_absence(code: &str) -> bool {
     code == "ENOENT" || code == "ENOTDIR"
 }
 
-/// Whether `validateChangeDeltaSpecs` throws for this change before reporting anything: a
-/// folder under `specs/` that cannot be listed, or an unreadable `.md` the misplaced-delta scan
-/// must read. The CLI then reports only that I/O error (another rule's business), so the marker,
-/// zero-delta and task rules stay silent for the change.
+/// Whether `validateChangeDeltaSpecs` throws for this change before reporting anything.
 fn validation_aborts(root: &RootSnapshot, change_dir: &str) -> bool {
-    fn walk(root: &RootSnapshot, dir: &str) -> bool {
+    aborting_problem(root, change_dir).is_some()
+}
+
+/// The I/O error that makes `validateChangeDeltaSpecs` throw, with the path it happened on: a
+/// folder under `specs/` that cannot be listed, or an unreadable `.md` the misplaced-delta scan
+/// must read. The CLI then reports only that error (`change/fs-error`), so every other rule
+/// stays silent for the change.
+pub(crate) fn aborting_problem<'a>(root: &'a RootSnapshot, change_dir: &str) -> Option<(String, &'a IoProblem)> {
+    fn walk<'a>(root: &'a RootSnapshot, dir: &str) -> Option<(String, &'a IoProblem)> {
         match root.get(dir) {
-            Some(Entry::UnreadableDir(problem)) => return !is_absence(&problem.code),
+            Some(Entry::UnreadableDir(problem)) => {
+                return (!is_absence(&problem.code)).then(|| (dir.to_owned(), problem));
+            }
             Some(Entry::Dir) => {}
-            _ => return false,
+            _ => return None,
         }
-        root.children(dir)
-            .filter(|(name, _)| !name.starts_with('.'))
-            .any(|(name, entry)| {
-                let path = format!("{dir}/{name}");
-                match entry {
-                    Entry::Dir | Entry::UnreadableDir(_) => walk(root, &path),
-                    Entry::File {
-                        content: FileContent::Unreadable(problem),
-                        ..
-                    } => {
-                        name != "spec.md"
-                            && name.to_lowercase().ends_with(".md")
-                            && !is_absence(&problem.code)
-                    }
-                    _ => false,
+        root.children(dir).filter(|(name, _)| !name.starts_with('.')).find_map(|(name, entry)| {
+            let path = format!("{dir}/{name}");
+            match entry {
+                Entry::Dir | Entry::UnreadableDir(_) => walk(root, &path),
+                Entry::File { content: FileContent::Unreadable(problem), .. }
+                    if name != "spec.md" && name.to_lowercase().ends_with(".md") && !is_absence(&problem.code) =>
+                {
+                    Some((path, problem))
                 }
-            })
+                _ => None,
+            }
+        })
     }
     walk(root, &format!("{change_dir}/specs"))
 }

@@ -1,0 +1,195 @@
+//! An open editor buffer: a rope for cheap edits and position lookups, the tree-sitter-md tree
+//! kept in step with every edit (`InputEdit` + incremental reparse), and the client's version.
+
+use ropey::Rope;
+use tree_sitter::{InputEdit, Point, Tree};
+
+use tower_lsp_server::ls_types;
+
+/// How the client counts columns, negotiated at `initialize`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PositionEncoding {
+    Utf8,
+    Utf16,
+}
+
+#[derive(Debug)]
+pub struct Document {
+    pub rope: Rope,
+    pub version: i32,
+    pub tree: Option<Tree>,
+}
+
+/// Why a change could not be applied; the document is left as it was.
+#[derive(Debug, PartialEq, Eq)]
+pub enum EditError {
+    /// The range's start lies after its end.
+    InvertedRange,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Self {
+        let tree = openspec_syntax::markdown::parse(text, None);
+        Self { rope: Rope::from_str(text), version, tree }
+    }
+
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+
+    /// Applies one content change: a whole-document replacement (no range) or a ranged edit.
+    /// The tree is edited to match; `reparse` brings it up to date once per batch of changes.
+    pub fn apply_change(
+        &mut self,
+        range: Option<ls_types::Range>,
+        new_text: &str,
+        encoding: PositionEncoding,
+    ) -> Result<(), EditError> {
+        let Some(range) = range else {
+            self.rope = Rope::from_str(new_text);
+            self.tree = None;
+            return Ok(());
+        };
+        let start_byte = self.offset(range.start, encoding);
+        let old_end_byte = self.offset(range.end, encoding);
+        if start_byte > old_end_byte {
+            return Err(EditError::InvertedRange);
+        }
+        let start_position = self.point(start_byte);
+        let old_end_position = self.point(old_end_byte);
+        let start_char = self.rope.byte_to_char(start_byte);
+        let old_end_char = self.rope.byte_to_char(old_end_byte);
+        self.rope.remove(start_char..old_end_char);
+        self.rope.insert(start_char, new_text);
+        let new_end_byte = start_byte + new_text.len();
+        let new_end_position = self.point(new_end_byte);
+        if let Some(tree) = &mut self.tree {
+            tree.edit(&InputEdit {
+                start_byte,
+                old_end_byte,
+                new_end_byte,
+                start_position,
+                old_end_position,
+                new_end_position,
+            });
+        }
+        Ok(())
+    }
+
+    /// Brings the tree up to date with the text, reusing the edited old tree.
+    pub fn reparse(&mut self, text: &str) {
+        self.tree = openspec_syntax::markdown::parse(text, self.tree.as_ref());
+    }
+
+    /// Byte offset of an LSP position. Lines past the end clamp to the end of the document and
+    /// columns past a line's end clamp to that end (before its line break), as LSP asks; a
+    /// column inside a character (half a surrogate pair, a byte of a multi-byte character)
+    /// snaps back to the character's start.
+    pub fn offset(&self, position: ls_types::Position, encoding: PositionEncoding) -> usize {
+        let line = position.line as usize;
+        if line >= self.rope.len_lines() {
+            return self.rope.len_bytes();
+        }
+        let line_start_char = self.rope.line_to_char(line);
+        let line_slice = self.rope.line(line);
+        let mut content_chars = line_slice.len_chars();
+        while content_chars > 0 && matches!(line_slice.char(content_chars - 1), '\n' | '\r') {
+            content_chars -= 1;
+        }
+        let mut consumed = 0usize;
+        let mut chars_taken = 0usize;
+        for ch in line_slice.chars().take(content_chars) {
+            let width = match encoding {
+                PositionEncoding::Utf8 => ch.len_utf8(),
+                PositionEncoding::Utf16 => ch.len_utf16(),
+            };
+            if consumed + width > position.character as usize {
+                break;
+            }
+            consumed += width;
+            chars_taken += 1;
+        }
+        self.rope.char_to_byte(line_start_char + chars_taken)
+    }
+
+    /// LSP position of a byte offset (clamped to the document, snapped to a character start).
+    pub fn position(&self, offset: usize, encoding: PositionEncoding) -> ls_types::Position {
+        let offset = offset.min(self.rope.len_bytes());
+        let char_idx = self.rope.byte_to_char(offset);
+        let line = self.rope.char_to_line(char_idx);
+        let line_start_char = self.rope.line_to_char(line);
+        let character = match encoding {
+            PositionEncoding::Utf8 => offset - self.rope.char_to_byte(line_start_char),
+            PositionEncoding::Utf16 => {
+                self.rope.char_to_utf16_cu(char_idx) - self.rope.char_to_utf16_cu(line_start_char)
+            }
+        };
+        ls_types::Position::new(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(character).unwrap_or(u32::MAX),
+        )
+    }
+
+    /// tree-sitter's point for a byte offset: rows count `\n` only and columns are bytes.
+    fn point(&self, offset: usize) -> Point {
+        let offset = offset.min(self.rope.len_bytes());
+        let mut row = 0;
+        let mut last_newline_end = 0;
+        let mut chunk_start = 0;
+        for chunk in self.rope.byte_slice(..offset).chunks() {
+            for (idx, byte) in chunk.bytes().enumerate() {
+                if byte == b'\n' {
+                    row += 1;
+                    last_newline_end = chunk_start + idx + 1;
+                }
+            }
+            chunk_start += chunk.len();
+        }
+        Point::new(row, offset - last_newline_end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(line: u32, character: u32) -> ls_types::Position {
+        ls_types::Position::new(line, character)
+    }
+
+    fn range(a: (u32, u32), b: (u32, u32)) -> Option<ls_types::Range> {
+        Some(ls_types::Range::new(pos(a.0, a.1), pos(b.0, b.1)))
+    }
+
+    #[test]
+    fn positions_round_trip_in_both_encodings() {
+        let doc = Document::new("## 日本😀x\r\nnext\rlast", 1);
+        let x = "## 日本😀".len();
+        assert_eq!(doc.offset(pos(0, 7), PositionEncoding::Utf16), x);
+        assert_eq!(doc.position(x, PositionEncoding::Utf16), pos(0, 7));
+        assert_eq!(doc.offset(pos(0, u32::try_from(x).unwrap()), PositionEncoding::Utf8), x);
+        // Half a surrogate pair snaps back to the emoji's start.
+        assert_eq!(doc.offset(pos(0, 6), PositionEncoding::Utf16), "## 日本".len());
+        // Past the end of a CRLF line clamps before the CR.
+        assert_eq!(doc.offset(pos(0, 99), PositionEncoding::Utf16), "## 日本😀x".len());
+        // A lone CR ends a line too.
+        assert_eq!(doc.offset(pos(2, 1), PositionEncoding::Utf16), "## 日本😀x\r\nnext\rl".len());
+        assert_eq!(doc.offset(pos(9, 0), PositionEncoding::Utf16), doc.rope.len_bytes());
+    }
+
+    #[test]
+    fn incremental_edits_match_a_fresh_parse() {
+        let mut doc = Document::new("## Purpose\n\n### Requirement: 登录\n", 1);
+        doc.apply_change(range((2, 17), (2, 19)), "注册 😀", PositionEncoding::Utf16).unwrap();
+        doc.apply_change(range((0, 0), (0, 0)), "# Title\r\n", PositionEncoding::Utf16).unwrap();
+        let text = doc.text();
+        assert_eq!(text, "# Title\r\n## Purpose\n\n### Requirement: 注册 😀\n");
+        doc.reparse(&text);
+        let fresh = openspec_syntax::markdown::parse(&text, None).unwrap();
+        assert_eq!(doc.tree.as_ref().unwrap().root_node().to_sexp(), fresh.root_node().to_sexp());
+        assert_eq!(
+            doc.apply_change(range((1, 3), (1, 1)), "", PositionEncoding::Utf16),
+            Err(EditError::InvertedRange)
+        );
+    }
+}

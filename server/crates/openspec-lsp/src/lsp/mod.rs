@@ -1,0 +1,39 @@
+//! The language server over stdio: protocol glue only. Analysis lives in `openspec-ide`; this
+//! module converts positions, keeps open buffers and publishes results.
+
+mod document;
+mod server;
+mod settings;
+mod state;
+mod to_proto;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin. Exits 0 when a
+/// `shutdown` request came first and 1 otherwise, as the specification asks of `exit` (a
+/// closed stdin is treated the same way).
+pub fn run() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("openspec-lsp: cannot start the async runtime: {error}");
+            return ExitCode::from(crate::cli::EXIT_USAGE);
+        }
+    };
+    let shutdown_requested = Arc::new(AtomicBool::new(false));
+    let flag = shutdown_requested.clone();
+    runtime.block_on(async move {
+        let (service, socket) = tower_lsp_server::LspService::new(move |client| server::Backend::new(client, flag));
+        // Requests compute on blocking threads; a generous limit keeps a slow one from stalling
+        // the rest, and `$/cancelRequest` keeps working (it needs a limit above one).
+        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .concurrency_level(16)
+            .serve(service)
+            .await;
+    });
+    // Blocking threads may still be finishing a computation nobody waits for any more.
+    runtime.shutdown_background();
+    if shutdown_requested.load(Ordering::SeqCst) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}

@@ -180,3 +180,132 @@ fn exit_without_shutdown_exits_1() {
     let mut child = client.into_child();
     assert_eq!(wait_exit(&mut child), Some(1));
 }
+
+/// Copies the bundled example workspace into a temporary folder.
+fn example_workspace() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read example dir").flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copy example file");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy(&support::repo_root().join("examples/demo"), dir.path());
+    dir
+}
+
+fn line_of(path: &Path, needle: &str) -> u64 {
+    let text = std::fs::read_to_string(path).expect("read");
+    text.lines().position(|line| line.contains(needle)).expect("needle in file") as u64
+}
+
+#[test]
+fn every_feature_answers_on_the_example_workspace() {
+    let dir = example_workspace();
+    let root = dir.path();
+    let delta = root.join("openspec/changes/rework-notifications/specs/notifications/spec.md");
+    let base = root.join("openspec/specs/notifications/spec.md");
+    let proposal = root.join("openspec/changes/rework-notifications/proposal.md");
+    let mut client = start(root, json!({}));
+    let delta_text = std::fs::read_to_string(&delta).expect("read delta");
+    open(&mut client, &delta, &delta_text);
+    let text_document = json!({"uri": uri(&delta)});
+    let modified_line = line_of(&delta, "### Requirement: Shipping email");
+
+    // Go to definition: the MODIFIED header lands on the base requirement.
+    let definition = client.request(
+        "textDocument/definition",
+        json!({"textDocument": text_document, "position": {"line": modified_line, "character": 20}}),
+    );
+    let location = &definition["result"][0];
+    assert_eq!(location["uri"], json!(uri(&base)), "{definition}");
+    assert_eq!(location["range"]["start"]["line"], json!(line_of(&base, "### Requirement: Shipping email")));
+
+    // References from the base requirement include the delta entry.
+    let references = client.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri(&base)}, "position": {"line": line_of(&base, "### Requirement: Shipping email"), "character": 20},
+               "context": {"includeDeclaration": true}}),
+    );
+    let uris: Vec<&Value> = references["result"].as_array().expect("references").iter().map(|l| &l["uri"]).collect();
+    assert!(uris.contains(&&json!(uri(&delta))) && uris.contains(&&json!(uri(&base))), "{references}");
+
+    // Hover on the MODIFIED header shows the base version.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": text_document, "position": {"line": modified_line, "character": 20}}),
+    );
+    let markdown = hover["result"]["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.contains("Shipping email"), "{hover}");
+
+    // Completion after `### Requirement: ` in the MODIFIED section offers the base names.
+    change(&mut client, &delta, 2, json!([{"range": {"start": {"line": 0, "character": 24}, "end": {"line": 0, "character": 24}}, "text": "\n### Requirement: "}]));
+    let completion = client.request(
+        "textDocument/completion",
+        json!({"textDocument": text_document, "position": {"line": 1, "character": 17}}),
+    );
+    let labels: Vec<&str> = completion["result"].as_array().map(|items| items.iter().filter_map(|i| i["label"].as_str()).collect()).unwrap_or_default();
+    assert!(labels.contains(&"Unsubscribe"), "{completion}");
+    change(&mut client, &delta, 3, json!([{"text": delta_text}]));
+
+    // Document symbols, folding, semantic tokens, links, code lenses.
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": text_document}));
+    assert!(symbols["result"].as_array().is_some_and(|s| s.len() >= 3), "{symbols}");
+    let folding = client.request("textDocument/foldingRange", json!({"textDocument": text_document}));
+    assert!(folding["result"].as_array().is_some_and(|f| !f.is_empty()), "{folding}");
+    let tokens = client.request("textDocument/semanticTokens/full", json!({"textDocument": text_document}));
+    assert!(tokens["result"]["data"].as_array().is_some_and(|d| d.len() % 5 == 0 && !d.is_empty()), "{tokens}");
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri(&proposal)}}));
+    let titles: Vec<&str> = lenses["result"].as_array().map(|l| l.iter().filter_map(|lens| lens["command"]["title"].as_str()).collect()).unwrap_or_default();
+    assert!(titles.iter().any(|title| title.contains("tasks")), "{lenses}");
+    let links = client.request("textDocument/documentLink", json!({"textDocument": {"uri": uri(&proposal)}}));
+    assert!(links.get("result").is_some(), "{links}");
+
+    // Workspace symbols find requirements by fuzzy name.
+    let found = client.request("workspace/symbol", json!({"query": "shipemail"}));
+    assert!(found["result"].as_array().is_some_and(|s| s.iter().any(|sym| sym["name"] == json!("Shipping email"))), "{found}");
+
+    // A quick fix for the requirement without SHALL/MUST in the ADDED section.
+    let added_line = line_of(&delta, "### Requirement: Notification settings");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": text_document, "range": {"start": {"line": added_line, "character": 0}, "end": {"line": added_line, "character": 0}},
+               "context": {"diagnostics": []}}),
+    );
+    assert!(actions["result"].as_array().is_some_and(|a| !a.is_empty()), "{actions}");
+
+    // Rename the base requirement: the header and the delta entry both change.
+    let renamed = client.request(
+        "textDocument/rename",
+        json!({"textDocument": text_document, "position": {"line": modified_line, "character": 20}, "newName": "Shipping notice"}),
+    );
+    let changes = renamed["result"]["changes"].as_object().expect("workspace edit");
+    assert!(changes.contains_key(&uri(&base)) && changes.contains_key(&uri(&delta)), "{renamed}");
+    let refused = client.request(
+        "textDocument/rename",
+        json!({"textDocument": text_document, "position": {"line": modified_line, "character": 20}, "newName": "Unsubscribe"}),
+    );
+    assert!(refused.get("error").is_some(), "renaming onto an existing name must be refused: {refused}");
+
+    // The merged-spec preview: the valid change merges; the one dropping a scenario is refused
+    // with archive's own reason.
+    let preview = client.request(
+        "workspace/executeCommand",
+        json!({"command": "openspec.previewArchive", "arguments": [{"change": "add-two-factor-auth", "capability": "auth"}]}),
+    );
+    let merged = preview["result"].as_str().unwrap_or_default();
+    assert!(merged.starts_with("# ") && merged.contains("## Requirements"), "{preview}");
+    let refused = client.request(
+        "workspace/executeCommand",
+        json!({"command": "openspec.previewArchive", "arguments": [{"change": "rework-notifications", "capability": "notifications"}]}),
+    );
+    let reason = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(reason.contains("No email address"), "{refused}");
+
+    client.finish();
+}

@@ -429,7 +429,6 @@ impl Context<'_> {
                                     &delta,
                                     block,
                                     DeltaKind::Modified,
-                                    DeltaKind::Added,
                                     why,
                                     fixes,
                                     out,
@@ -442,15 +441,7 @@ impl Context<'_> {
                         if base_block(block.name).is_some() {
                             let fixes = fixing(self.codes, &["archive/target-exists"]);
                             let why = "the main spec already has it";
-                            self.move_block(
-                                &delta,
-                                block,
-                                DeltaKind::Added,
-                                DeltaKind::Modified,
-                                why,
-                                fixes,
-                                out,
-                            );
+                            self.move_block(&delta, block, DeltaKind::Added, why, fixes, out);
                         }
                     }
                 }
@@ -572,17 +563,20 @@ impl Context<'_> {
     /// Moves an ADDED or MODIFIED block to the other section: to the end of that section when
     /// the file has it, else by renaming its own section when it is the only entry there, else
     /// to a new section at the end of the file.
-    #[allow(clippy::too_many_arguments)]
     fn move_block(
         &self,
         delta: &DeltaSpec<'_>,
         block: &RequirementBlock<'_>,
         from: DeltaKind,
-        to: DeltaKind,
         why: &str,
         fixes: Option<String>,
         out: &mut Vec<CodeAction>,
     ) {
+        let to = if from == DeltaKind::Added {
+            DeltaKind::Modified
+        } else {
+            DeltaKind::Added
+        };
         let nl = self.newline();
         let text = self.text;
         let h2_starts = h2_line_starts(text);
@@ -1688,5 +1682,90 @@ The system SHALL log users out.
             &[],
             &expect![[""]],
         );
+    }
+
+    /// Every offset and every one-line range of awkward files (BOM, CRLF, lone CR, non-ASCII,
+    /// fences, half-typed headers): completions and code actions never panic, and their ranges
+    /// and edits stay on character boundaries, in order and without overlapping.
+    #[test]
+    fn never_panics_and_edits_stay_well_formed() {
+        let files = [
+            (
+                "openspec/specs/ü/spec.md",
+                "\u{FEFF}# ü\r\n## Purpose\r\nÄ\r\n## Requirements\r\n### Requirement: Größe\r\nDas System SHALL.\r\n- WHEN ä\r\n- THEN ö\r\n####Scenario: ß\r\n```\r\n### Requirement: fenced\r\n",
+            ),
+            (
+                "openspec/specs/auth/spec.md",
+                "## Requirements\r### Requirement: Lone CR\rThe system SHALL x.\r#### Scenario:\r",
+            ),
+            (
+                "openspec/changes/c/specs/ü/spec.md",
+                "## MODIFIED Requirements\n### Requirement: größe\n### Requirement: Größe\n#####Scenario ä\n## ADDED Requirements\n### Requirement: Größe\n### Ä\n## REMOVED Requirements\n- `### Requirement: Größe`\n## RENAMED Requirements\n- FROM: `### Requirement: Größe`\n- FROM: `",
+            ),
+            (
+                "openspec/changes/c/specs/new/spec.md",
+                "## ADDED Requirements\n### Requirement: Ä",
+            ),
+            (
+                "openspec/changes/c/proposal.md",
+                "## Capabilities\n### Modified Capabilities\n- `ü`: ä\n- `nope`\n- `",
+            ),
+            ("openspec/changes/c/.openspec.yaml", "schema: spëc\nsk"),
+            (
+                "openspec/config.yaml",
+                "schema: ä\nrules:\n  ä:\n    - ö\n  p",
+            ),
+        ];
+        let mut fixture_text = String::new();
+        for (path, text) in files {
+            let _ = writeln!(fixture_text, "//- /{path}\n{text}");
+        }
+        let (analysis, _, _) = fixture::analysis(&fixture_text);
+        for (path, _) in files {
+            let text = analysis.root.text(path).unwrap_or("").to_owned();
+            let boundary = |offset: usize| text.is_char_boundary(offset);
+            for offset in 0..=text.len() {
+                let position = crate::analysis::FilePosition {
+                    path: path.to_owned(),
+                    offset,
+                };
+                for item in analysis.completions(&position) {
+                    let range = item.replace_range;
+                    assert!(
+                        range.start <= range.end && range.end <= text.len(),
+                        "{path}@{offset}: {item:?}"
+                    );
+                    assert!(
+                        boundary(range.start) && boundary(range.end),
+                        "{path}@{offset}: {item:?}"
+                    );
+                }
+                for end in [offset, text.len()] {
+                    let range = FileRange {
+                        path: path.to_owned(),
+                        range: openspec_syntax::TextRange::new(offset, end),
+                    };
+                    for action in analysis.code_actions(&range, &[]) {
+                        for (edited, edits) in &action.edit.edits {
+                            let edited_text = analysis.root.text(edited).unwrap_or("");
+                            let mut previous_end = 0;
+                            for edit in edits {
+                                let range = edit.range;
+                                assert!(
+                                    previous_end <= range.start && range.end <= edited_text.len(),
+                                    "{action:?}"
+                                );
+                                assert!(
+                                    edited_text.is_char_boundary(range.start)
+                                        && edited_text.is_char_boundary(range.end),
+                                    "{action:?}"
+                                );
+                                previous_end = range.end;
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1393,6 +1393,29 @@ The system SHALL log users out.
     }
 
     #[test]
+    fn proposal_capability_lists() {
+        check(
+            "//- /openspec/changes/c/proposal.md\n## Why\nx\n## Capabilities\n### New Capabilities\n- `a`: b\n\n###$0\n",
+            &expect![[r#"
+                section ### Modified Capabilities (capability list)
+            "#]],
+        );
+        check_insert(
+            "//- /openspec/changes/c/proposal.md\r\n## Why\r\nx\r\n## Capabilities\r\n$0\r\n",
+            "### New Capabilities",
+            0,
+            &expect![[r#"
+                ### New Capabilities (snippet)
+                ## Why␍
+                x␍
+                ## Capabilities␍
+                ### New Capabilities␍
+                - `$1`: ${2:description}$0␍
+            "#]],
+        );
+    }
+
+    #[test]
     fn config_schema_names_and_rules_keys() {
         let schemas = "//- /openspec/schemas/lean/schema.yaml\nname: lean\nversion: 1\nartifacts:\n  - id: brief\n    generates: brief.md\n    description: A short brief\n    template: brief.md\n    requires: []\n";
         check(

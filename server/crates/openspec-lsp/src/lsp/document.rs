@@ -112,24 +112,6 @@ impl Document {
         self.rope.char_to_byte(line_start_char + chars_taken)
     }
 
-    /// LSP position of a byte offset (clamped to the document, snapped to a character start).
-    pub fn position(&self, offset: usize, encoding: PositionEncoding) -> ls_types::Position {
-        let offset = offset.min(self.rope.len_bytes());
-        let char_idx = self.rope.byte_to_char(offset);
-        let line = self.rope.char_to_line(char_idx);
-        let line_start_char = self.rope.line_to_char(line);
-        let character = match encoding {
-            PositionEncoding::Utf8 => offset - self.rope.char_to_byte(line_start_char),
-            PositionEncoding::Utf16 => {
-                self.rope.char_to_utf16_cu(char_idx) - self.rope.char_to_utf16_cu(line_start_char)
-            }
-        };
-        ls_types::Position::new(
-            u32::try_from(line).unwrap_or(u32::MAX),
-            u32::try_from(character).unwrap_or(u32::MAX),
-        )
-    }
-
     /// tree-sitter's point for a byte offset: rows count `\n` only and columns are bytes.
     fn point(&self, offset: usize) -> Point {
         let offset = offset.min(self.rope.len_bytes());
@@ -162,11 +144,10 @@ mod tests {
     }
 
     #[test]
-    fn positions_round_trip_in_both_encodings() {
+    fn positions_convert_in_both_encodings() {
         let doc = Document::new("## 日本😀x\r\nnext\rlast", 1);
         let x = "## 日本😀".len();
         assert_eq!(doc.offset(pos(0, 7), PositionEncoding::Utf16), x);
-        assert_eq!(doc.position(x, PositionEncoding::Utf16), pos(0, 7));
         assert_eq!(doc.offset(pos(0, u32::try_from(x).unwrap()), PositionEncoding::Utf8), x);
         // Half a surrogate pair snaps back to the emoji's start.
         assert_eq!(doc.offset(pos(0, 6), PositionEncoding::Utf16), "## 日本".len());

@@ -1,7 +1,9 @@
 //! The language server over stdio: protocol glue only. Analysis lives in `openspec-ide`; this
 //! module converts positions, keeps open buffers and publishes results.
 
+mod convert;
 mod document;
+mod handlers;
 mod server;
 mod settings;
 mod state;

@@ -2,7 +2,7 @@
 //! `.await`, so a later request can never overtake an edit), then compute on a blocking thread
 //! from a snapshot and publish only results that are still current.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -10,9 +10,13 @@ use tower_lsp_server::jsonrpc::Result as RpcResult;
 use tower_lsp_server::ls_types;
 use tower_lsp_server::{Client, LanguageServer};
 
+use openspec_ide::Analysis;
+
+use super::convert::Converter;
 use super::document::{Document, PositionEncoding};
+use super::handlers;
 use super::settings::Settings;
-use super::state::{self, FileDiagnostics, RootState, ServerState};
+use super::state::{self, CachedAnalysis, FileDiagnostics, RootState, ServerState};
 use crate::{discover, vfs_load};
 
 pub struct Backend {
@@ -56,13 +60,26 @@ impl Backend {
         let shared = self.state.clone();
         tokio::spawn(async move {
             let computed = tokio::task::spawn_blocking(move || {
-                inputs.iter().flat_map(|input| state::analyze(input, &settings, encoding)).collect::<Vec<_>>()
+                inputs
+                    .iter()
+                    .map(|input| (input.dir.clone(), state::analyze(input, &settings, encoding)))
+                    .collect::<Vec<_>>()
             })
             .await;
-            let Ok(files) = computed else {
+            let Ok(per_root) = computed else {
                 client.log_message(ls_types::MessageType::ERROR, "openspec-lsp: diagnostics computation failed").await;
                 return;
             };
+            let mut files = Vec::new();
+            {
+                let mut state = lock(&shared);
+                for (dir, (root_files, findings)) in per_root {
+                    if state.generation == generation {
+                        state.findings.insert(dir, (generation, findings));
+                    }
+                    files.extend(root_files);
+                }
+            }
             let Some(to_send) = plan_publication(&shared, generation, files) else { return };
             for file in to_send {
                 let Some(uri) = super::to_proto::uri(&file.path) else { continue };
@@ -107,11 +124,112 @@ impl Backend {
         })
         .await
         .unwrap_or_default();
-        self.lock().roots = loaded;
+        let mut state = self.lock();
+        state.roots = loaded;
+        state.analyses.clear();
     }
 }
 
+/// What a request works on: one root's analysis and where the file sits in it.
+struct FileContext {
+    analysis: Analysis,
+    path: String,
+    root_dir: PathBuf,
+    encoding: PositionEncoding,
+    generation: u64,
+}
+
 impl Backend {
+    /// The analysis of the root holding `path`. `None` for files outside every OpenSpec root.
+    async fn file_context(&self, path: &Path) -> RpcResult<Option<FileContext>> {
+        self.wait_indexed().await;
+        let located = {
+            let state = self.lock();
+            state.root_of(path).and_then(|root_idx| {
+                let rel = state.relative(root_idx, path)?;
+                Some((state.roots.get(root_idx)?.dir.clone(), rel))
+            })
+        };
+        let Some((root_dir, rel)) = located else { return Ok(None) };
+        self.root_context(&root_dir, rel).await
+    }
+
+    /// The analysis of the root in `root_dir`, built off the runtime when the cached one is
+    /// older than the current generation; `path` is carried along for the caller.
+    async fn root_context(&self, root_dir: &Path, path: String) -> RpcResult<Option<FileContext>> {
+        let (generation, encoding, input) = {
+            let state = self.lock();
+            let Some(root_idx) = state.roots.iter().position(|root| root.dir == root_dir) else { return Ok(None) };
+            if let Some(cached) = state.analyses.get(root_dir).filter(|cached| cached.generation == state.generation) {
+                return Ok(Some(FileContext {
+                    analysis: cached.analysis.clone(),
+                    path,
+                    root_dir: root_dir.to_path_buf(),
+                    encoding: state.encoding,
+                    generation: state.generation,
+                }));
+            }
+            let Some(input) = state.root_input(root_idx) else { return Ok(None) };
+            (state.generation, state.encoding, input)
+        };
+        let analysis = tokio::task::spawn_blocking(move || Analysis::new(Arc::new(input.snapshot)))
+            .await
+            .map_err(|_| internal_error("indexing the workspace failed"))?;
+        {
+            let mut state = self.lock();
+            if state.generation == generation {
+                state.analyses.insert(root_dir.to_path_buf(), CachedAnalysis { generation, analysis: analysis.clone() });
+            }
+        }
+        Ok(Some(FileContext { analysis, path, root_dir: root_dir.to_path_buf(), encoding, generation }))
+    }
+
+    /// Runs `compute` for the file behind `uri` on a blocking thread. A panic inside a feature
+    /// becomes an error response (and a log line); the server keeps serving.
+    async fn on_file<T, F>(&self, uri: &ls_types::Uri, compute: F) -> RpcResult<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Converter<'_>, &str) -> Option<T> + Send + 'static,
+    {
+        let Some(path) = uri.to_file_path().map(|path| path.into_owned()) else { return Ok(None) };
+        let Some(context) = self.file_context(&path).await? else { return Ok(None) };
+        let outcome = tokio::task::spawn_blocking(move || {
+            let mut converter = Converter::new(&context.analysis, &context.root_dir, context.encoding);
+            compute(&mut converter, &context.path)
+        })
+        .await;
+        match outcome {
+            Ok(result) => Ok(result),
+            Err(error) => {
+                self.client
+                    .log_message(ls_types::MessageType::ERROR, format!("openspec-lsp: request failed: {error}"))
+                    .await;
+                Err(internal_error("the request failed inside openspec-lsp; see the server log"))
+            }
+        }
+    }
+
+    /// Findings of the current generation for the root of `context`, computing them if the
+    /// diagnostics task has not finished yet.
+    async fn findings(&self, context: &FileContext) -> RpcResult<Arc<Vec<openspec_ide::Diagnostic>>> {
+        let (cached, config) = {
+            let state = self.lock();
+            let cached = state
+                .findings
+                .get(&context.root_dir)
+                .filter(|(generation, _)| *generation == context.generation)
+                .map(|(_, findings)| findings.clone());
+            (cached, state.settings.check)
+        };
+        if let Some(findings) = cached {
+            return Ok(findings);
+        }
+        let root = context.analysis.root.clone();
+        tokio::task::spawn_blocking(move || Arc::new(openspec_ide::check_root(&root, &config).diagnostics))
+            .await
+            .map_err(|_| internal_error("checking the workspace failed"))
+    }
+
     /// Asks the client for the `openspec` settings section, when it supports that; settings
     /// from `initializationOptions` stay in force otherwise.
     async fn pull_configuration(&self) {
@@ -158,6 +276,9 @@ fn plan_publication(
     Some(to_send)
 }
 
+/// `workspace/executeCommand` name of the merged-spec preview.
+pub const PREVIEW_COMMAND: &str = "openspec.previewArchive";
+
 fn full_report(items: Vec<ls_types::Diagnostic>) -> ls_types::DocumentDiagnosticReportResult {
     ls_types::DocumentDiagnosticReportResult::Report(ls_types::DocumentDiagnosticReport::Full(
         ls_types::RelatedFullDocumentDiagnosticReport {
@@ -165,6 +286,14 @@ fn full_report(items: Vec<ls_types::Diagnostic>) -> ls_types::DocumentDiagnostic
             full_document_diagnostic_report: ls_types::FullDocumentDiagnosticReport { result_id: None, items },
         },
     ))
+}
+
+fn invalid_params(message: String) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::InvalidParams,
+        message: message.into(),
+        data: None,
+    }
 }
 
 fn internal_error(message: &str) -> tower_lsp_server::jsonrpc::Error {
@@ -254,6 +383,46 @@ impl LanguageServer for Backend {
                     },
                 )),
                 diagnostic_provider,
+                completion_provider: Some(ls_types::CompletionOptions {
+                    trigger_characters: Some(vec![":".to_owned(), " ".to_owned(), "#".to_owned(), "`".to_owned()]),
+                    ..ls_types::CompletionOptions::default()
+                }),
+                definition_provider: Some(ls_types::OneOf::Left(true)),
+                references_provider: Some(ls_types::OneOf::Left(true)),
+                hover_provider: Some(ls_types::HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(ls_types::OneOf::Left(true)),
+                workspace_symbol_provider: Some(ls_types::OneOf::Left(true)),
+                rename_provider: Some(ls_types::OneOf::Right(ls_types::RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
+                })),
+                code_lens_provider: Some(ls_types::CodeLensOptions { resolve_provider: Some(false) }),
+                code_action_provider: Some(ls_types::CodeActionProviderCapability::Options(ls_types::CodeActionOptions {
+                    code_action_kinds: Some(vec![
+                        ls_types::CodeActionKind::QUICKFIX,
+                        ls_types::CodeActionKind::REFACTOR,
+                        ls_types::CodeActionKind::REFACTOR_REWRITE,
+                        ls_types::CodeActionKind::SOURCE,
+                    ]),
+                    ..ls_types::CodeActionOptions::default()
+                })),
+                folding_range_provider: Some(ls_types::FoldingRangeProviderCapability::Simple(true)),
+                document_link_provider: Some(ls_types::DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
+                }),
+                semantic_tokens_provider: Some(ls_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    ls_types::SemanticTokensOptions {
+                        legend: handlers::semantic_tokens_legend(),
+                        full: Some(ls_types::SemanticTokensFullOptions::Bool(true)),
+                        range: None,
+                        work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
+                    },
+                )),
+                execute_command_provider: Some(ls_types::ExecuteCommandOptions {
+                    commands: vec![PREVIEW_COMMAND.to_owned()],
+                    work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
+                }),
                 workspace: Some(ls_types::WorkspaceServerCapabilities {
                     workspace_folders: Some(ls_types::WorkspaceFoldersServerCapabilities {
                         supported: Some(true),
@@ -377,7 +546,7 @@ impl LanguageServer for Backend {
             (input, state.settings.clone(), state.encoding)
         };
         let Some(input) = input else { return Ok(full_report(Vec::new())) };
-        let files = tokio::task::spawn_blocking(move || state::analyze(&input, &settings, encoding))
+        let (files, _) = tokio::task::spawn_blocking(move || state::analyze(&input, &settings, encoding))
             .await
             .map_err(|_| internal_error("diagnostics computation failed"))?;
         let diagnostics = files.into_iter().find(|file| file.path == path).map(|file| file.diagnostics).unwrap_or_default();
@@ -419,5 +588,190 @@ impl LanguageServer for Backend {
         let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
         self.lock().documents.remove(&path);
         self.schedule_diagnostics();
+    }
+
+    async fn completion(&self, params: ls_types::CompletionParams) -> RpcResult<Option<ls_types::CompletionResponse>> {
+        let at = params.text_document_position.position;
+        self.on_file(&params.text_document_position.text_document.uri, move |conv, path| handlers::completion(conv, path, at))
+            .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: ls_types::GotoDefinitionParams,
+    ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
+        let at = params.text_document_position_params.position;
+        self.on_file(&params.text_document_position_params.text_document.uri, move |conv, path| {
+            handlers::definition(conv, path, at)
+        })
+        .await
+    }
+
+    async fn references(&self, params: ls_types::ReferenceParams) -> RpcResult<Option<Vec<ls_types::Location>>> {
+        let at = params.text_document_position.position;
+        let include_declaration = params.context.include_declaration;
+        self.on_file(&params.text_document_position.text_document.uri, move |conv, path| {
+            handlers::references(conv, path, at, include_declaration)
+        })
+        .await
+    }
+
+    async fn hover(&self, params: ls_types::HoverParams) -> RpcResult<Option<ls_types::Hover>> {
+        let at = params.text_document_position_params.position;
+        self.on_file(&params.text_document_position_params.text_document.uri, move |conv, path| {
+            handlers::hover(conv, path, at)
+        })
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: ls_types::DocumentSymbolParams,
+    ) -> RpcResult<Option<ls_types::DocumentSymbolResponse>> {
+        self.on_file(&params.text_document.uri, |conv, path| Some(handlers::document_symbols(conv, path))).await
+    }
+
+    async fn symbol(
+        &self,
+        params: ls_types::WorkspaceSymbolParams,
+    ) -> RpcResult<Option<ls_types::WorkspaceSymbolResponse>> {
+        self.wait_indexed().await;
+        let root_dirs: Vec<PathBuf> = self.lock().roots.iter().map(|root| root.dir.clone()).collect();
+        let mut found = Vec::new();
+        for root_dir in root_dirs {
+            let Some(context) = self.root_context(&root_dir, String::new()).await? else { continue };
+            let query = params.query.clone();
+            let symbols = tokio::task::spawn_blocking(move || {
+                let mut converter = Converter::new(&context.analysis, &context.root_dir, context.encoding);
+                handlers::workspace_symbols(&mut converter, &query)
+            })
+            .await
+            .map_err(|_| internal_error("workspace symbols failed"))?;
+            found.extend(symbols);
+        }
+        Ok(Some(ls_types::WorkspaceSymbolResponse::Flat(found)))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: ls_types::TextDocumentPositionParams,
+    ) -> RpcResult<Option<ls_types::PrepareRenameResponse>> {
+        let at = params.position;
+        let answer = self.on_file(&params.text_document.uri, move |conv, path| Some(handlers::prepare_rename(conv, path, at))).await?;
+        match answer {
+            None => Ok(None),
+            Some(Ok(response)) => Ok(Some(response)),
+            Some(Err(reason)) => Err(invalid_params(reason)),
+        }
+    }
+
+    async fn rename(&self, params: ls_types::RenameParams) -> RpcResult<Option<ls_types::WorkspaceEdit>> {
+        let at = params.text_document_position.position;
+        let new_name = params.new_name;
+        let answer = self
+            .on_file(&params.text_document_position.text_document.uri, move |conv, path| {
+                Some(handlers::rename(conv, path, at, &new_name))
+            })
+            .await?;
+        match answer {
+            None => Ok(None),
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(reason)) => Err(invalid_params(reason)),
+        }
+    }
+
+    async fn code_lens(&self, params: ls_types::CodeLensParams) -> RpcResult<Option<Vec<ls_types::CodeLens>>> {
+        let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return Ok(None) };
+        let Some(context) = self.file_context(&path).await? else { return Ok(None) };
+        let findings = self.findings(&context).await?;
+        let lenses = tokio::task::spawn_blocking(move || {
+            let mut converter = Converter::new(&context.analysis, &context.root_dir, context.encoding);
+            handlers::code_lenses(&mut converter, &context.path, &findings)
+        })
+        .await
+        .map_err(|_| internal_error("code lenses failed"))?;
+        Ok(Some(lenses))
+    }
+
+    async fn code_action(&self, params: ls_types::CodeActionParams) -> RpcResult<Option<ls_types::CodeActionResponse>> {
+        let range = params.range;
+        let context = params.context;
+        self.on_file(&params.text_document.uri, move |conv, path| {
+            let actions = handlers::code_actions(conv, path, range, &context);
+            (!actions.is_empty()).then_some(actions)
+        })
+        .await
+    }
+
+    async fn folding_range(&self, params: ls_types::FoldingRangeParams) -> RpcResult<Option<Vec<ls_types::FoldingRange>>> {
+        self.on_file(&params.text_document.uri, |conv, path| Some(handlers::folding_ranges(conv, path))).await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: ls_types::SemanticTokensParams,
+    ) -> RpcResult<Option<ls_types::SemanticTokensResult>> {
+        self.on_file(&params.text_document.uri, |conv, path| {
+            Some(ls_types::SemanticTokensResult::Tokens(handlers::semantic_tokens(conv, path)))
+        })
+        .await
+    }
+
+    async fn document_link(&self, params: ls_types::DocumentLinkParams) -> RpcResult<Option<Vec<ls_types::DocumentLink>>> {
+        self.on_file(&params.text_document.uri, |conv, path| Some(handlers::document_links(conv, path))).await
+    }
+
+    /// `openspec.previewArchive` with `[{"change": id, "capability": cap?, "root": uri?}]`:
+    /// the main spec(s) archiving the change would write, as Markdown text.
+    async fn execute_command(&self, params: ls_types::ExecuteCommandParams) -> RpcResult<Option<serde_json::Value>> {
+        if params.command != PREVIEW_COMMAND {
+            return Err(invalid_params(format!("unknown command {}", params.command)));
+        }
+        let argument = params.arguments.first().cloned().unwrap_or_default();
+        let Some(change) = argument.get("change").and_then(serde_json::Value::as_str).map(str::to_owned) else {
+            return Err(invalid_params("openspec.previewArchive needs {\"change\": \"<change id>\"}".to_owned()));
+        };
+        let capability = argument.get("capability").and_then(serde_json::Value::as_str).map(str::to_owned);
+        let wanted_root = argument
+            .get("root")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|uri| uri.parse::<ls_types::Uri>().ok())
+            .and_then(|uri| uri.to_file_path().map(|path| path.into_owned()));
+        self.wait_indexed().await;
+        let candidates: Vec<PathBuf> = {
+            let state = self.lock();
+            state
+                .roots
+                .iter()
+                .filter(|root| wanted_root.as_ref().is_none_or(|wanted| wanted.starts_with(&root.dir)))
+                .filter(|root| root.disk.is_dir(&format!("openspec/changes/{change}")))
+                .map(|root| root.dir.clone())
+                .collect()
+        };
+        let Some(root_dir) = candidates.first() else {
+            return Err(invalid_params(format!("no active change named {change}")));
+        };
+        let Some(context) = self.root_context(root_dir, String::new()).await? else {
+            return Err(invalid_params(format!("no active change named {change}")));
+        };
+        let preview = tokio::task::spawn_blocking(move || match capability {
+            Some(capability) => context.analysis.preview_archive(&change, &capability),
+            None => context.analysis.preview_change_archive(&change).map(|previews| {
+                previews
+                    .iter()
+                    .map(|preview| match &preview.result {
+                        Ok(text) => format!("<!-- {} -->\n{text}", preview.main_spec_path),
+                        Err(reasons) => format!("<!-- {}: archive would refuse -->\n{reasons}\n", preview.main_spec_path),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }),
+        })
+        .await
+        .map_err(|_| internal_error("preview failed"))?;
+        match preview {
+            Ok(text) => Ok(Some(serde_json::Value::String(text))),
+            Err(reason) => Err(invalid_params(reason)),
+        }
     }
 }

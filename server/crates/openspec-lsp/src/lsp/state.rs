@@ -36,6 +36,16 @@ pub struct ServerState {
     pub pull_diagnostics: bool,
     pub client: ClientSupport,
     pub shutting_down: bool,
+    /// Per root folder: the analysis (snapshot + index) of the current generation, if built.
+    pub analyses: HashMap<PathBuf, CachedAnalysis>,
+    /// Per root folder: the latest check findings and the generation they were computed for.
+    pub findings: HashMap<PathBuf, (u64, Arc<Vec<openspec_ide::Diagnostic>>)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CachedAnalysis {
+    pub generation: u64,
+    pub analysis: openspec_ide::Analysis,
 }
 
 /// What the client said it supports at `initialize`, where the server must ask first.
@@ -76,6 +86,8 @@ impl ServerState {
             pull_diagnostics: false,
             client: ClientSupport::default(),
             shutting_down: false,
+            analyses: HashMap::new(),
+            findings: HashMap::new(),
         }
     }
 
@@ -118,8 +130,13 @@ impl ServerState {
 }
 
 /// Runs every check over one root and converts the findings, grouped by file. Files of the root
-/// that have no findings are not listed; the caller clears what it pushed before.
-pub fn analyze(input: &RootInput, settings: &Settings, encoding: PositionEncoding) -> Vec<FileDiagnostics> {
+/// that have no findings are not listed; the caller clears what it pushed before. Also returns
+/// the raw findings, which code lenses read.
+pub fn analyze(
+    input: &RootInput,
+    settings: &Settings,
+    encoding: PositionEncoding,
+) -> (Vec<FileDiagnostics>, Arc<Vec<openspec_ide::Diagnostic>>) {
     let report = openspec_ide::check_root(&input.snapshot, &settings.check);
     // Each referenced file's text and line index, computed once.
     let mut indexes: HashMap<&str, (Arc<str>, LineIndex)> = HashMap::new();
@@ -143,13 +160,14 @@ pub fn analyze(input: &RootInput, settings: &Settings, encoding: PositionEncodin
         let converted = to_proto::diagnostic(diagnostic, shown, file.as_ref(), &input.dir, &lookup, encoding);
         by_file.entry(diagnostic.path.as_str()).or_default().push(converted);
     }
-    by_file
+    let files = by_file
         .into_iter()
         .map(|(path, diagnostics)| FileDiagnostics {
             path: input.dir.join(path),
             version: input.versions.get(path).copied(),
             diagnostics,
         })
-        .collect()
+        .collect();
+    (files, Arc::new(report.diagnostics))
 }
 

@@ -309,3 +309,16 @@ fn every_feature_answers_on_the_example_workspace() {
 
     client.finish();
 }
+
+#[test]
+fn a_file_opened_outside_the_workspace_folders_brings_its_root() {
+    let (dir, spec) = workspace();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let mut client = start(elsewhere.path(), json!({}));
+    let broken = SPEC.replace("## Purpose", "## Porpoise");
+    open(&mut client, &spec, &broken);
+    let params = client.diagnostics_for(&uri(&spec), |p| !codes(p).is_empty());
+    assert_eq!(codes(&params)[0].0, "spec/missing-purpose");
+    drop(dir);
+    client.finish();
+}

@@ -75,6 +75,9 @@ before(async () => {
 });
 
 after(async () => {
+    if (process.env.OPENSPEC_TRACE) {
+        console.log(vscode.host.output.join('\n'));
+    }
     await extension?.deactivate();
     for (const disposable of context?.subscriptions ?? []) {
         disposable.dispose();

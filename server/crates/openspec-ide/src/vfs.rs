@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use openspec_syntax::markdown::Tree;
+
 /// An I/O failure as the reference CLI (Node) would name it, e.g. code `EACCES` and message
 /// `EACCES: permission denied, open '/abs/path'`, so messages can match the CLI's wording.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,12 +37,33 @@ pub enum Entry {
 
 /// One OpenSpec root: the folder that holds `openspec/`. Keys are `/`-separated paths relative
 /// to that folder (`openspec/specs/auth/spec.md`); every ancestor directory has its own entry.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct RootSnapshot {
     pub entries: BTreeMap<String, Entry>,
+    /// CommonMark trees the server already keeps up to date for open buffers (incrementally
+    /// reparsed on every edit), by path. A cache derived from the texts: checks that need a
+    /// tree use it when present and parse otherwise, so it never changes a result.
+    pub markdown_trees: BTreeMap<String, Tree>,
 }
 
+/// Equality is over the files; the tree cache is derived from them.
+impl PartialEq for RootSnapshot {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for RootSnapshot {}
+
 impl RootSnapshot {
+    /// The CommonMark tree of `path`: the cached one if the server has it, else a fresh parse.
+    pub fn markdown_tree(&self, path: &str, text: &str) -> Option<Tree> {
+        match self.markdown_trees.get(path) {
+            Some(tree) => Some(tree.clone()),
+            None => openspec_syntax::markdown::parse(text, None),
+        }
+    }
+
     pub fn get(&self, path: &str) -> Option<&Entry> {
         self.entries.get(path)
     }

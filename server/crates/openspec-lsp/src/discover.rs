@@ -57,8 +57,21 @@ pub fn is_root(dir: &Path) -> bool {
         || openspec.join("config.yml").exists()
 }
 
+/// Every root an editor folder covers: the root enclosing it (if any) and every root below it,
+/// each standing alone. Paths stay as the editor spelled them (not canonicalised), so they
+/// match the document URIs the editor sends.
+pub fn workspace_roots(folder: &Path) -> Vec<PathBuf> {
+    let mut roots = roots_below(folder);
+    if let Some(enclosing) = enclosing_root(folder) {
+        roots.push(enclosing);
+    }
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
 /// The nearest of `start` and its ancestors that is a root.
-fn enclosing_root(start: &Path) -> Option<PathBuf> {
+pub fn enclosing_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|dir| is_root(dir)).map(Path::to_path_buf)
 }
 
@@ -126,6 +139,20 @@ mod tests {
             Err(error) => format!("error: {}\n", error.to_string().replace(&top.display().to_string(), "<tmp>")),
         };
         expected.assert_eq(&actual);
+    }
+
+    #[test]
+    fn an_editor_folder_covers_its_enclosing_root_and_every_nested_one() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let top = temp.path();
+        for dir in ["openspec/specs", "packages/api/openspec/changes", "packages/web/docs/openspec/specs", ".hidden/openspec/specs"] {
+            fs::create_dir_all(top.join(dir)).expect("create dir");
+        }
+        let found: Vec<String> = super::workspace_roots(&top.join("packages"))
+            .iter()
+            .map(|root| root.strip_prefix(top).expect("inside").to_string_lossy().replace('\\', "/"))
+            .collect();
+        assert_eq!(found, vec!["", "packages/api", "packages/web/docs"]);
     }
 
     #[test]

@@ -6,7 +6,10 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use tree_sitter::{Parser, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Parser, Query, QueryCursor, StreamingIterator};
+
+/// The tree-sitter tree type, re-exported so other crates need no tree-sitter dependency.
+pub use tree_sitter::Tree;
 
 use crate::text::TextRange;
 

@@ -106,6 +106,23 @@ impl Backend {
         }
     }
 
+    /// Loads the root enclosing `path` when no known root holds it.
+    async fn adopt_root_of(&self, path: &Path) {
+        let Some(folder) = path.parent().map(Path::to_path_buf) else { return };
+        let loaded = tokio::task::spawn_blocking(move || {
+            discover::enclosing_root(&folder).map(|dir| RootState { disk: vfs_load::load_root(&dir), dir })
+        })
+        .await
+        .ok()
+        .flatten();
+        if let Some(root) = loaded {
+            let mut state = self.lock();
+            if state.roots.iter().all(|known| known.dir != root.dir) {
+                state.roots.push(root);
+            }
+        }
+    }
+
     async fn load_roots(&self) {
         let (folders, extra) = {
             let state = self.lock();
@@ -114,9 +131,7 @@ impl Backend {
         let loaded = tokio::task::spawn_blocking(move || {
             let mut dirs: Vec<PathBuf> = Vec::new();
             for folder in folders.iter().chain(extra.iter()) {
-                if let Ok(found) = discover::discover(folder) {
-                    dirs.extend(found.roots);
-                }
+                dirs.extend(discover::workspace_roots(folder));
             }
             dirs.sort();
             dirs.dedup();
@@ -561,9 +576,17 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: ls_types::DidOpenTextDocumentParams) {
         let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
-        self.lock()
-            .documents
-            .insert(path, Document::new(&params.text_document.text, params.text_document.version));
+        let outside_every_root = {
+            let mut state = self.lock();
+            state.documents.insert(path.clone(), Document::new(&params.text_document.text, params.text_document.version));
+            state.root_of(&path).is_none()
+        };
+        if outside_every_root {
+            // A file opened outside the workspace folders (or before they were read): adopt the
+            // OpenSpec root it belongs to, if any.
+            self.wait_indexed().await;
+            self.adopt_root_of(&path).await;
+        }
         self.schedule_diagnostics();
     }
 

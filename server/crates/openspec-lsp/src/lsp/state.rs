@@ -119,6 +119,9 @@ impl ServerState {
             }
             let Some(rel) = self.relative(root_idx, path) else { continue };
             snapshot.insert_file(&rel, &document.text());
+            if let Some(tree) = &document.tree {
+                snapshot.markdown_trees.insert(rel.clone(), tree.clone());
+            }
             versions.insert(rel, document.version);
         }
         Some(RootInput { dir: root.dir.clone(), snapshot, versions })

@@ -28,7 +28,7 @@ pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
         if !lines.iter().any(|line| may_disagree(line.text)) {
             continue;
         }
-        let Some(tree) = markdown::parse(text, None) else { continue };
+        let Some(tree) = root.markdown_tree(path, text) else { continue };
         let file = MarkdownFile { path, text, lines, blocks: markdown::outline(&tree, text) };
         indented_heading::check(&file, acc);
         commented_structure::check(&file, acc);

@@ -322,3 +322,38 @@ fn a_file_opened_outside_the_workspace_folders_brings_its_root() {
     drop(dir);
     client.finish();
 }
+
+#[test]
+fn legacy_files_beside_openspec_get_findings_quick_fixes_and_owners_show_on_hover() {
+    let (dir, spec) = workspace();
+    let claude = dir.path().join("CLAUDE.md");
+    std::fs::write(&claude, "# Mine\n\n<!-- OPENSPEC:START -->\nold\n<!-- OPENSPEC:END -->\n\nKeep.\n").expect("write CLAUDE.md");
+    std::fs::create_dir_all(dir.path().join(".github")).expect("mkdir .github");
+    std::fs::write(dir.path().join(".github/CODEOWNERS"), "/openspec/specs/auth/ @org/security\n").expect("write CODEOWNERS");
+    let mut client = start(dir.path(), json!({}));
+    // The marker block is reported on the user's own file, outside `openspec/`.
+    let params = client.diagnostics_for(&uri(&claude), |p| !codes(p).is_empty());
+    assert_eq!(codes(&params), vec![("legacy/marker-block".to_owned(), 2, 0, 2, 23)]);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&claude)}, "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}},
+               "context": {"diagnostics": params["diagnostics"]}}),
+    );
+    let fix = actions["result"]
+        .as_array()
+        .and_then(|list| list.iter().find(|action| action["title"].as_str().is_some_and(|t| t.contains("marker block"))))
+        .unwrap_or_else(|| panic!("no marker-block fix: {actions}"));
+    assert_eq!(fix["isPreferred"], json!(true));
+    // Lines 2 to 5 (the block and one of the two blank lines around it) go; the rest stays.
+    assert_eq!(
+        fix["edit"]["changes"][uri(&claude)],
+        json!([{"range": {"start": {"line": 2, "character": 0}, "end": {"line": 6, "character": 0}}, "newText": ""}])
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&spec)}, "position": {"line": 4, "character": 5}}),
+    );
+    let markdown = hover["result"]["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.contains("**Owners:** @org/security (from `.github/CODEOWNERS`)"), "{hover}");
+    client.finish();
+}

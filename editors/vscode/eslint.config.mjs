@@ -12,7 +12,11 @@ export default tseslint.config(
             parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
         },
         rules: {
-            '@typescript-eslint/no-floating-promises': 'error',
+            '@typescript-eslint/no-floating-promises': [
+                'error',
+                // node:test's describe/test return promises the runner itself awaits.
+                { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'test', 'it', 'suite'] }] },
+            ],
             '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
             eqeqeq: 'error',
         },

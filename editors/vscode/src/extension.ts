@@ -13,7 +13,6 @@ import {
     type RegistrationData,
     type ServerOptions,
     type StaticFeature,
-    TransportKind,
 } from 'vscode-languageclient/node';
 
 import { PREVIEW_SCHEME, PreviewContentProvider, type PreviewTarget, pickTarget, previewText } from './preview';
@@ -142,8 +141,9 @@ class Extension implements OpenSpecApi {
         const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
         const serverOptions: ServerOptions = {
             command: lookup.path,
+            // No `transport`: with TransportKind.stdio vscode-languageclient appends `--stdio`,
+            // which `openspec-lsp serve` does not take. Without it the client still talks stdio.
             args: ['serve'],
-            transport: TransportKind.stdio,
             options: { cwd, env: { ...process.env, RUST_BACKTRACE: process.env.RUST_BACKTRACE ?? '1' } },
         };
         const clientOptions: LanguageClientOptions = {

@@ -19,10 +19,10 @@ const VSCODE_ID = path.join(extensionRoot, '__vscode_stand_in__.js');
 const PASSTHROUGH = new Set(['__esModule', 'default', 'then', 'toJSON', 'constructor', 'prototype', 'inspect']);
 
 export function installVscodeMock(): void {
-    const strict = new Proxy(vscode as unknown as Record<string | symbol, unknown>, {
+    const strict = new Proxy(vscode, {
         get(target, property) {
             if (property in target || typeof property === 'symbol' || PASSTHROUGH.has(property)) {
-                return target[property];
+                return Reflect.get(target, property) as unknown;
             }
             throw new Error(`vscode mock: vscode.${property} is not implemented`);
         },

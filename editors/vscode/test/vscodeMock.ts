@@ -1216,7 +1216,7 @@ function makeDiagnosticCollection(name: string): DiagnosticCollection {
             entries.clear();
             host.diagnosticCollections = host.diagnosticCollections.filter((known) => known !== collection);
         },
-    } as DiagnosticCollection;
+    };
     host.diagnosticCollections.push(collection);
     return collection;
 }
@@ -1244,10 +1244,10 @@ const languagesBase = {
     getDiagnostics: (uri: Uri) => diagnosticsFor(uri),
 };
 
-export const languages = new Proxy(languagesBase as typeof languagesBase & Record<string, unknown>, {
+export const languages = new Proxy(languagesBase, {
     get(target, property: string) {
         if (property in target) {
-            return target[property];
+            return Reflect.get(target, property) as unknown;
         }
         const provider = /^register(\w+?)(?:Provider|Support)?$/.exec(property);
         if (provider !== null) {

@@ -3,16 +3,21 @@
 //! main spec, giving the rebuilt spec text and every problem and warning on the delta entry it
 //! is about. Pure: texts in, a report out; it never decides what a finding's severity is.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
 use openspec_syntax::TextRange;
 use openspec_syntax::fence::code_fence_mask;
 use openspec_syntax::js::{js_length, js_trim, js_trim_end};
 use openspec_syntax::lines::{Bom, LineBreaks, normalize, split_lines};
 use openspec_syntax::requirement_blocks::{
-    DeltaKind, DeltaSectionHeader, DeltaSpec, RemovedEntry, RequirementBlock, ScenarioDiff, diff_scenario_names,
-    extract_requirements_section, fold_requirement_name, parse_delta_spec, requirement_header_name, scenario_names,
+    DeltaKind, DeltaSectionHeader, DeltaSpec, RemovedEntry, RequirementBlock, RequirementsSection, ScenarioDiff,
+    diff_scenario_names, extract_requirements_section, fold_requirement_name, parse_delta_spec,
+    requirement_header_name, scenario_names,
 };
 use openspec_syntax::requirement_text::normalize_requirement_name;
-use openspec_syntax::spec::{SpecDoc, StructureIssueKind, structure_issues};
+use openspec_syntax::spec::{SpecDoc, StructureIssue, StructureIssueKind, structure_issues};
 
 /// `MIN_PURPOSE_LENGTH`: below this a Purpose is "too brief" for `validate --strict`.
 const MIN_PURPOSE_LENGTH: usize = 50;
@@ -167,48 +172,106 @@ pub fn quoted_list(names: &[String]) -> String {
 }
 
 /// A requirement block in the merge: from the main spec, renamed, or from the delta.
+/// A main spec as archive reads it (structure problems and the `## Requirements` blocks),
+/// parsed once and shared by every delta spec merged into it: a check runs one dry run per
+/// delta, and a busy main spec can have dozens of deltas.
+#[derive(Debug)]
+pub struct BaseView<'a> {
+    text: &'a str,
+    issues: Vec<StructureIssue<'a>>,
+    section: RequirementsSection<'a>,
+}
+
+impl<'a> BaseView<'a> {
+    pub fn parse(text: &'a str) -> BaseView<'a> {
+        BaseView { text, issues: structure_issues(text), section: extract_requirements_section(text) }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The main spec's `## Requirements` section as reader B sees it.
+    pub fn section(&self) -> &RequirementsSection<'a> {
+        &self.section
+    }
+}
+
+/// A block's text: still the main spec's block (read only when needed, which for most blocks
+/// of a big spec is never), or text an operation produced.
 #[derive(Clone, Debug)]
-struct MergeBlock {
-    name: String,
-    raw: String,
+enum Raw<'b> {
+    Block(&'b RequirementBlock<'b>),
+    Text(Rc<str>),
+}
+
+impl Raw<'_> {
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Raw::Block(block) => Cow::Owned(block.raw()),
+            Raw::Text(text) => Cow::Borrowed(text),
+        }
+    }
+
+    fn same_text(&self, other: &Raw<'_>) -> bool {
+        match (self, other) {
+            (Raw::Block(a), Raw::Block(b)) if std::ptr::eq(*a, *b) => true,
+            _ => self.text() == other.text(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct MergeBlock<'b> {
+    name: Cow<'b, str>,
+    raw: Raw<'b>,
     /// Where it came from in the main spec, when it did.
     base_range: Option<TextRange>,
 }
 
 /// Archive's name -> block map: a JS `Map`, so replacing a key keeps its place, and removing
-/// then inserting moves it to the end.
+/// then inserting moves it to the end. Removed slots stay as holes so positions never shift.
 #[derive(Default)]
-struct BlockMap {
-    entries: Vec<(String, MergeBlock)>,
+struct BlockMap<'b> {
+    slots: Vec<Option<(Cow<'b, str>, MergeBlock<'b>)>>,
+    positions: HashMap<Cow<'b, str>, usize>,
 }
 
-impl BlockMap {
-    fn get(&self, key: &str) -> Option<&MergeBlock> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, block)| block)
+impl<'b> BlockMap<'b> {
+    fn get(&self, key: &str) -> Option<&MergeBlock<'b>> {
+        let slot = self.slots.get(*self.positions.get(key)?)?;
+        slot.as_ref().map(|(_, block)| block)
     }
 
     fn has(&self, key: &str) -> bool {
-        self.get(key).is_some()
+        self.positions.contains_key(key)
     }
 
-    fn set(&mut self, key: String, block: MergeBlock) {
-        match self.entries.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = block,
-            None => self.entries.push((key, block)),
+    fn set(&mut self, key: Cow<'b, str>, block: MergeBlock<'b>) {
+        match self.positions.get(key.as_ref()).copied() {
+            Some(idx) => self.slots[idx] = Some((key, block)),
+            None => {
+                self.positions.insert(key.clone(), self.slots.len());
+                self.slots.push(Some((key, block)));
+            }
         }
     }
 
     fn delete(&mut self, key: &str) {
-        self.entries.retain(|(k, _)| k != key);
+        if let Some(idx) = self.positions.remove(key) {
+            self.slots[idx] = None;
+        }
+    }
+
+    /// Entries in map order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &MergeBlock<'b>)> {
+        self.slots.iter().flatten().map(|(key, block)| (key.as_ref(), block))
     }
 
     /// The first key (in map order) that folds like `name`, other than `except`.
-    fn fold_match(&self, name: &str, except: Option<&str>) -> Option<&MergeBlock> {
+    fn fold_match(&self, name: &str, except: Option<&str>) -> Option<&MergeBlock<'b>> {
         let folded = fold_requirement_name(name);
-        self.entries
-            .iter()
-            .find(|(k, _)| Some(k.as_str()) != except && fold_requirement_name(k) == folded)
-            .map(|(_, block)| block)
+        self.iter().find(|(k, _)| Some(*k) != except && fold_requirement_name(k) == folded).map(|(_, block)| block)
     }
 }
 
@@ -219,6 +282,19 @@ fn normalized_raw(raw: &str) -> String {
 
 /// Runs archive's merge of one delta spec, without writing anything.
 pub fn simulate(request: &ArchiveRequest<'_>) -> ArchiveSimulation {
+    let base = request.base_text.map(BaseView::parse);
+    run(request, base.as_ref(), true)
+}
+
+/// The dry run the rules need: every problem (and the merge's own warnings) against a main
+/// spec parsed once by the caller (`base` is `request.base_text` parsed), without recomposing
+/// the spec text: `rebuilt` stays empty and the rebuild's warnings are not computed.
+pub fn simulate_problems(request: &ArchiveRequest<'_>, base: Option<&BaseView<'_>>) -> ArchiveSimulation {
+    debug_assert_eq!(base.map(BaseView::text), request.base_text, "base view of another text");
+    run(request, base, false)
+}
+
+fn run(request: &ArchiveRequest<'_>, base: Option<&BaseView<'_>>, rebuild_text: bool) -> ArchiveSimulation {
     let delta = parse_delta_spec(request.delta_text);
     let mut simulation = ArchiveSimulation::default();
     let spec_name = request.capability;
@@ -242,29 +318,31 @@ pub fn simulate(request: &ArchiveRequest<'_>) -> ArchiveSimulation {
     }
 
     let delta_purpose = purpose_body(request.delta_text);
-    let base_text = if let Some(base_text) = request.base_text {
+    let skeleton_text;
+    let skeleton_view;
+    let base_view = if let Some(base_view) = base {
+        if let Some(delta_purpose) = &delta_purpose
+            && let Some(existing) = purpose_body(base_view.text)
+            && existing.body != delta_purpose.body
         {
-            if let Some(delta_purpose) = &delta_purpose
-                && let Some(existing) = purpose_body(base_text)
-                && existing.body != delta_purpose.body
-            {
-                simulation.warnings.push(ArchiveWarning {
-                    message: format!(
-                        "{spec_name} - delta Purpose ignored; {spec_name} already has one. Edit {} directly to change it.",
-                        request.base_path
-                    ),
-                    range: Some(delta_purpose.header_range),
-                    base_range: Some(existing.header_range),
-                });
-            }
-            base_text.to_owned()
+            simulation.warnings.push(ArchiveWarning {
+                message: format!(
+                    "{spec_name} - delta Purpose ignored; {spec_name} already has one. Edit {} directly to change it.",
+                    request.base_path
+                ),
+                range: Some(delta_purpose.header_range),
+                base_range: Some(existing.header_range),
+            });
         }
+        base_view
     } else {
         simulation.is_new_spec = true;
-        new_spec_skeleton(request, &delta, delta_purpose.as_ref(), &mut simulation)
+        skeleton_text = new_spec_skeleton(request, &delta, delta_purpose.as_ref(), &mut simulation);
+        skeleton_view = BaseView::parse(&skeleton_text);
+        &skeleton_view
     };
 
-    let issues = structure_issues(&base_text);
+    let issues = &base_view.issues;
     if let Some(first) = issues.first() {
         let details: Vec<String> =
             issues.iter().map(|issue| format!("line {}: {}", issue.line_number, structure_message(issue))).collect();
@@ -278,36 +356,29 @@ pub fn simulate(request: &ArchiveRequest<'_>) -> ArchiveSimulation {
             section: None,
             name: String::new(),
             // The skeleton of a new spec is not a file, so only an existing spec has a place.
-            base_range: request.base_text.map(|_| first.range()),
+            base_range: base.map(|_| first.range()),
             near_miss: None,
         });
     }
 
-    let section = extract_requirements_section(&base_text);
-    let base_offset_valid = request.base_text.is_some();
-    let mut map = BlockMap::default();
-    let mut ordered_keys: Vec<String> = Vec::new();
-    for block in &section.blocks {
-        let key = normalize_requirement_name(block.name).to_owned();
-        ordered_keys.push(key.clone());
-        map.set(
-            key,
-            MergeBlock {
-                name: block.name.to_owned(),
-                raw: block.raw(),
-                base_range: base_offset_valid.then(|| block.header_range()),
-            },
-        );
-    }
-    let original: Vec<MergeBlock> = section
+    let section = &base_view.section;
+    let base_offset_valid = base.is_some();
+    let original: Vec<MergeBlock<'_>> = section
         .blocks
         .iter()
         .map(|block| MergeBlock {
-            name: block.name.to_owned(),
-            raw: block.raw(),
+            name: Cow::Borrowed(block.name),
+            raw: Raw::Block(block),
             base_range: base_offset_valid.then(|| block.header_range()),
         })
         .collect();
+    let mut map = BlockMap::default();
+    let mut ordered_keys: Vec<Cow<'_, str>> = Vec::with_capacity(original.len());
+    for (block, merge_block) in section.blocks.iter().zip(&original) {
+        let key = Cow::Borrowed(normalize_requirement_name(block.name));
+        ordered_keys.push(key.clone());
+        map.set(key, merge_block.clone());
+    }
 
     let mut apply = Apply { spec_name, simulation: &mut simulation, map: &mut map, ordered_keys: &mut ordered_keys };
     apply.renamed(&delta);
@@ -315,8 +386,11 @@ pub fn simulate(request: &ArchiveRequest<'_>) -> ArchiveSimulation {
     apply.modified(&delta);
     apply.added(&delta);
 
-    let rebuilt = rebuild(request, &base_text, &section, &original, &map, &ordered_keys, &mut simulation);
-    simulation.rebuilt = rebuilt;
+    if rebuild_text {
+        let rebuilt =
+            rebuild(request, base_view.text, section, &original, &map, &ordered_keys, &mut simulation);
+        simulation.rebuilt = rebuilt;
+    }
     simulation
 }
 
@@ -725,21 +799,21 @@ fn structure_message(issue: &openspec_syntax::spec::StructureIssue<'_>) -> Strin
 
 /// The apply phase: each operation checks the map as the earlier ones left it. A refused
 /// operation is recorded and skipped, so later problems still surface.
-struct Apply<'s> {
+struct Apply<'s, 'b> {
     spec_name: &'s str,
     simulation: &'s mut ArchiveSimulation,
-    map: &'s mut BlockMap,
-    ordered_keys: &'s mut Vec<String>,
+    map: &'s mut BlockMap<'b>,
+    ordered_keys: &'s mut Vec<Cow<'b, str>>,
 }
 
-impl Apply<'_> {
+impl<'b> Apply<'_, 'b> {
     fn refuse(
         &mut self,
         kind: ArchiveProblemKind,
         message: String,
         (range, section): (TextRange, DeltaKind),
         name: &str,
-        existing: Option<&MergeBlock>,
+        existing: Option<&MergeBlock<'_>>,
     ) {
         self.simulation.problems.push(ArchiveProblem {
             kind,
@@ -748,7 +822,7 @@ impl Apply<'_> {
             section: Some(section),
             name: name.to_owned(),
             base_range: existing.and_then(|block| block.base_range),
-            near_miss: existing.map(|block| block.name.clone()),
+            near_miss: existing.map(|block| block.name.clone().into_owned()),
         });
     }
 
@@ -821,14 +895,15 @@ impl Apply<'_> {
                 continue;
             };
             let new_header = format!("### Requirement: {to}");
-            let raw = match block.raw.split_once('\n') {
+            let raw = match block.raw.text().split_once('\n') {
                 Some((_, rest)) => format!("{new_header}\n{rest}"),
                 None => new_header,
             };
             self.map.delete(&from);
-            self.map.set(to.clone(), MergeBlock { name: to.clone(), raw, base_range: block.base_range });
+            let merged = MergeBlock { name: Cow::Owned(to.clone()), raw: Raw::Text(raw.into()), base_range: block.base_range };
+            self.map.set(Cow::Owned(to.clone()), merged);
             if let Some(slot) = self.ordered_keys.iter_mut().find(|key| **key == from) {
-                *slot = to;
+                *slot = Cow::Owned(to);
             }
             self.simulation.counts.renamed += 1;
         }
@@ -910,7 +985,8 @@ impl Apply<'_> {
                 continue;
             }
             let raw = block.raw();
-            let current_lines = split_lines(&current.raw, Bom::Keep, LineBreaks::Any);
+            let current_raw = current.raw.text();
+            let current_lines = split_lines(&current_raw, Bom::Keep, LineBreaks::Any);
             let diff = diff_scenario_names(&scenario_names(&current_lines), &scenario_names(&block.lines));
             if !diff.missing.is_empty() {
                 let message = format!(
@@ -928,11 +1004,12 @@ impl Apply<'_> {
                 );
                 continue;
             }
-            if normalized_raw(&current.raw) != normalized_raw(&raw) {
+            if normalized_raw(&current_raw) != normalized_raw(&raw) {
                 self.simulation.counts.modified += 1;
             }
-            self.map
-                .set(key.to_owned(), MergeBlock { name: block.name.to_owned(), raw, base_range: current.base_range });
+            let merged =
+                MergeBlock { name: Cow::Owned(block.name.to_owned()), raw: Raw::Text(raw.into()), base_range: current.base_range };
+            self.map.set(Cow::Owned(key.to_owned()), merged);
         }
     }
 
@@ -942,7 +1019,7 @@ impl Apply<'_> {
             let key = normalize_requirement_name(block.name);
             let raw = block.raw();
             if let Some(existing) = self.map.get(key).cloned() {
-                if normalized_raw(&existing.raw) != normalized_raw(&raw) {
+                if normalized_raw(&existing.raw.text()) != normalized_raw(&raw) {
                     let message =
                         format!("{spec_name} ADDED failed for header {} - already exists", header_of(block.name));
                     self.refuse(
@@ -970,7 +1047,8 @@ impl Apply<'_> {
                 );
                 continue;
             }
-            self.map.set(key.to_owned(), MergeBlock { name: block.name.to_owned(), raw, base_range: None });
+            let merged = MergeBlock { name: Cow::Owned(block.name.to_owned()), raw: Raw::Text(raw.into()), base_range: None };
+            self.map.set(Cow::Owned(key.to_owned()), merged);
             self.simulation.counts.added += 1;
         }
     }
@@ -983,9 +1061,9 @@ fn rebuild(
     request: &ArchiveRequest<'_>,
     base_text: &str,
     section: &openspec_syntax::requirement_blocks::RequirementsSection<'_>,
-    original: &[MergeBlock],
-    map: &BlockMap,
-    ordered_keys: &[String],
+    original: &[MergeBlock<'_>],
+    map: &BlockMap<'_>,
+    ordered_keys: &[Cow<'_, str>],
     simulation: &mut ArchiveSimulation,
 ) -> String {
     let spec_name = request.capability;
@@ -997,26 +1075,27 @@ fn rebuild(
         None => (base_text.to_owned(), "## Requirements".to_owned(), String::new(), String::new()),
     };
 
-    let mut kept: Vec<&MergeBlock> = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut kept: Vec<&MergeBlock<'_>> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (block, key) in original.iter().zip(ordered_keys) {
         let replacement = map.get(key);
         if let Some(replacement) = replacement {
             kept.push(replacement);
-            seen.push(key);
+            seen.insert(key);
         }
         let same =
-            replacement.is_some_and(|replacement| replacement.raw == block.raw && replacement.name == block.name);
+            replacement.is_some_and(|replacement| replacement.raw.same_text(&block.raw) && replacement.name == block.name);
         if same {
             continue;
         }
-        let Some((heading, foreign)) = first_foreign_tail(&block.raw) else {
+        let block_raw = block.raw.text();
+        let Some((heading, foreign)) = first_foreign_tail(&block_raw) else {
             continue;
         };
         let foreign = normalized_raw(&foreign);
         let keeps_tail = replacement.is_some_and(|replacement| {
-            count_occurrences(&normalized_raw(&replacement.raw), &foreign)
-                >= count_occurrences(&normalized_raw(&block.raw), &foreign)
+            count_occurrences(&normalized_raw(&replacement.raw.text()), &foreign)
+                >= count_occurrences(&normalized_raw(&block_raw), &foreign)
         });
         if !keeps_tail {
             simulation.warnings.push(ArchiveWarning {
@@ -1029,8 +1108,8 @@ fn rebuild(
             });
         }
     }
-    for (key, block) in &map.entries {
-        if !seen.contains(&key.as_str()) {
+    for (key, block) in map.iter() {
+        if !seen.contains(key) {
             kept.push(block);
         }
     }
@@ -1040,7 +1119,8 @@ fn rebuild(
     if !js_trim(preamble).is_empty() {
         body_parts.push(preamble);
     }
-    body_parts.extend(kept.iter().map(|block| block.raw.as_str()));
+    let kept_raws: Vec<Cow<'_, str>> = kept.iter().map(|block| block.raw.text()).collect();
+    body_parts.extend(kept_raws.iter().map(AsRef::as_ref));
     let body = body_parts.join("\n\n");
     let body = js_trim_end(&body);
     let parts: Vec<&str> = [js_trim_end(&before), header_line.as_str(), body, js_trim(&after)]

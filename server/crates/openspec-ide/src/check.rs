@@ -29,10 +29,14 @@ pub struct RootReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Runs every rule over `root`.
+/// Runs every rule over `root`, then applies the repository's severity policy
+/// (`openspec-lsp.toml`, see `crate::policy`) to this tool's own findings.
 pub fn check_root(root: &RootSnapshot, config: &CheckConfig) -> RootReport {
     let mut diagnostics = Vec::new();
     crate::rules::run_all(root, &mut diagnostics);
+    let (policy, policy_findings) = crate::policy::Policy::read(root);
+    policy.apply(&mut diagnostics);
+    diagnostics.extend(policy_findings);
     let items = verdicts(root, &diagnostics, config);
     RootReport { items, diagnostics }
 }

@@ -10,7 +10,7 @@ use openspec_ide::CheckConfig;
 
 use crate::cli::{CheckArgs, EXIT_INVALID, EXIT_USAGE, EXIT_VALID, Format};
 use crate::discover;
-use crate::output::{self, CheckRun, CheckedRoot};
+use crate::output::{self, CheckRun, CheckedRoot, ReadinessAnswer, RunMode};
 use crate::vfs_load;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -32,12 +32,18 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
     let config = CheckConfig { strict: args.strict, all_rules: args.all_rules };
-    let run = check_path(&path, config)?;
+    let mut run = check_path(&path, config)?;
+    if args.migration {
+        to_migration(&mut run);
+    } else if let Some(change) = &args.archive_ready {
+        to_archive_readiness(&mut run, change)?;
+    }
     let text = match args.format {
         Format::Human => output::human::render(&run, use_color()),
         Format::Json => output::json::render(&run),
         Format::Sarif => output::sarif::render(&run),
         Format::Github => output::github::render(&run),
+        Format::Gitlab => output::gitlab::render(&run),
     };
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
@@ -46,7 +52,65 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(error) => return Err(error).context("cannot write the report"),
     }
-    Ok(run.items().all(|(_, item)| item.valid))
+    // A policy that cannot be read as written would silently check less than the team agreed
+    // on; CI must notice, so the run fails as a usage error (after showing where).
+    if run.roots.iter().any(|root| root.report.diagnostics.iter().any(|d| d.code == POLICY_INVALID_CODE)) {
+        anyhow::bail!("{} is invalid (see the policy/invalid findings above)", openspec_ide::root_files::POLICY_FILE);
+    }
+    Ok(match &run.mode {
+        RunMode::Check => run.items().all(|(_, item)| item.valid),
+        RunMode::Migration => run.roots.iter().all(|root| root.report.diagnostics.is_empty()),
+        RunMode::ArchiveReady(answer) => answer.ready,
+    })
+}
+
+const POLICY_INVALID_CODE: &str = "policy/invalid";
+
+/// `--migration`: each root's report becomes its legacy findings (whatever the policy hides:
+/// a dry run lists everything a migration touches), with no items.
+fn to_migration(run: &mut CheckRun) {
+    for root in &mut run.roots {
+        let policy_problems = root.report.diagnostics.iter().filter(|d| d.code == POLICY_INVALID_CODE).cloned();
+        let mut diagnostics: Vec<_> = openspec_ide::migration::findings(&root.snapshot);
+        diagnostics.extend(policy_problems);
+        root.report = openspec_ide::RootReport { items: Vec::new(), diagnostics };
+    }
+    run.mode = RunMode::Migration;
+}
+
+/// `--archive-ready <change>`: the root holding the change keeps that change's verdict and the
+/// findings behind the answer; other roots drop out. Fails when no root has such an active change.
+fn to_archive_readiness(run: &mut CheckRun, change: &str) -> anyhow::Result<()> {
+    let found = run.roots.iter().enumerate().find_map(|(root_idx, root)| {
+        let index = openspec_ide::index::WorkspaceIndex::build(&root.snapshot);
+        openspec_ide::readiness::archive_readiness(&index, change, &root.report.diagnostics).map(|answer| (root_idx, answer))
+    });
+    let Some((root_idx, readiness)) = found else {
+        anyhow::bail!("no active change named `{change}` (archived changes and specs have no archive readiness)");
+    };
+    run.roots = run.roots.drain(..).enumerate().filter(|(idx, _)| *idx == root_idx).map(|(_, root)| root).collect();
+    if let Some(root) = run.roots.first_mut() {
+        let item = openspec_ide::ItemId::change(change);
+        root.report.items.retain(|verdict| verdict.item == item);
+        let shown: Vec<openspec_ide::Diagnostic> = readiness
+            .validation_errors
+            .iter()
+            .chain(&readiness.refusals)
+            .chain(&readiness.cautions)
+            .cloned()
+            .collect();
+        root.report.diagnostics = shown;
+    }
+    run.mode = RunMode::ArchiveReady(ReadinessAnswer {
+        change: change.to_owned(),
+        ready: readiness.is_ready(),
+        title: readiness.title(),
+        validation_errors: readiness.validation_errors.len(),
+        open_tasks: readiness.open_tasks,
+        archive_problems: readiness.refusals.len(),
+        archive_warnings: readiness.cautions.len(),
+    });
+    Ok(())
 }
 
 /// Discovers, loads and checks every root for PATH.
@@ -65,7 +129,7 @@ pub fn check_path(path: &Path, config: CheckConfig) -> anyhow::Result<CheckRun> 
             CheckedRoot { relative_dir: relative_dir(&discovery.base, root_dir), dir_from_cwd, snapshot, report }
         })
         .collect();
-    Ok(CheckRun { roots, config })
+    Ok(CheckRun { roots, config, mode: RunMode::Check })
 }
 
 /// `root_dir` relative to `base`, `/`-separated; empty when they are the same folder.

@@ -39,6 +39,14 @@ pub struct CheckArgs {
     /// How to print the report.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Dry run of a migration off the legacy layout: list the files it would create, edit or
+    /// delete (nothing is written). Exits 1 when there is something to migrate.
+    #[arg(long, conflicts_with = "archive_ready")]
+    pub migration: bool,
+    /// Whether active change CHANGE is ready to archive (valid, every task checked, and
+    /// `openspec archive` would not refuse it): exits 0 when ready, 1 when not.
+    #[arg(long, value_name = "CHANGE")]
+    pub archive_ready: Option<String>,
     /// A repository root, an `openspec/` folder or any folder inside one; or a folder above
     /// several OpenSpec roots (each is checked on its own). Defaults to the current directory.
     pub path: Option<PathBuf>,
@@ -54,4 +62,6 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations on pull requests).
     Github,
+    /// GitLab Code Quality JSON (findings on merge requests).
+    Gitlab,
 }

@@ -1,6 +1,8 @@
 //! Reads one root's `openspec/` folder from disk into a `RootSnapshot`: every entry (dot-files
 //! included; deciding what to skip is the layout's job), symlinks as links, I/O failures as
-//! Node-style `IoProblem`s. Read-only: it never writes, renames or creates anything.
+//! Node-style `IoProblem`s. Also the few files beside it the checks read (legacy agent files
+//! and command folders, CODEOWNERS, `openspec-lsp.toml`: `openspec_ide::root_files`).
+//! Read-only: it never writes, renames or creates anything.
 
 use std::fs;
 use std::io;
@@ -48,7 +50,42 @@ pub fn load_root(root_dir: &Path) -> RootSnapshot {
             Err(error) => record_unlistable_dir(root_dir, &error, &mut snapshot),
         }
     }
+    load_root_files(root_dir, &mut snapshot);
     snapshot
+}
+
+/// Reads the files outside `openspec/` that the checks look at. They are named exactly, so no
+/// `.gitignore` applies (the CLI's legacy cleanup ignores it too); a missing one is simply not
+/// there, and only regular files (or links to them) are read.
+fn load_root_files(root_dir: &Path, snapshot: &mut RootSnapshot) {
+    let mut found: Vec<(String, std::path::PathBuf)> = openspec_ide::root_files::files()
+        .map(|rel| (rel.to_owned(), root_dir.join(rel)))
+        .collect();
+    for folder in openspec_ide::root_files::folders() {
+        let Ok(listing) = fs::read_dir(root_dir.join(folder)) else { continue };
+        for entry in listing.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            found.push((format!("{folder}/{name}"), entry.path()));
+        }
+    }
+    for (rel, path) in found {
+        let Ok(metadata) = fs::symlink_metadata(&path) else { continue };
+        let loaded = if metadata.is_file() {
+            Some(Entry::File { content: read_text(&path), symlink: false })
+        } else if metadata.file_type().is_symlink() {
+            load_symlink(&path).filter(|entry| matches!(entry, Entry::File { .. }))
+        } else {
+            None
+        };
+        let Some(loaded) = loaded else { continue };
+        let mut end = 0;
+        while let Some(slash) = rel[end..].find('/') {
+            end += slash;
+            snapshot.entries.entry(rel[..end].to_owned()).or_insert(Entry::Dir);
+            end += 1;
+        }
+        snapshot.entries.insert(rel, loaded);
+    }
 }
 
 /// The `/`-separated path of `path` relative to the root folder, e.g. `openspec/specs/a/spec.md`.
@@ -210,10 +247,23 @@ mod tests {
         write(&root_dir, "openspec/changes/scratch/tmp.md", b"ignored\n");
         write(&root_dir, "openspec/.gitignore", b"changes/scratch/\n");
         write(&root_dir, "outside.md", b"not loaded\n");
+        write(&root_dir, "CLAUDE.md", b"<!-- OPENSPEC:START -->\n");
+        write(&root_dir, ".github/CODEOWNERS", b"openspec/ @team\n");
+        write(&root_dir, "openspec-lsp.toml", b"[severity]\n");
+        write(&root_dir, ".cursor/commands/openspec-apply.md", b"x\n");
+        write(&root_dir, ".cursor/commands/deep/openspec-apply.md", b"not loaded\n");
+        write(&root_dir, "docs/AGENTS.md", b"not loaded\n");
         fs::create_dir_all(root_dir.join("openspec/changes/archive")).expect("mkdir");
         let snapshot = load_root(&root_dir);
-        expect![[r####"
+        expect![[r#"
+            .cursor: dir
+            .cursor/commands: dir
+            .cursor/commands/openspec-apply.md: file "x\n"
+            .github: dir
+            .github/CODEOWNERS: file "openspec/ @team\n"
+            CLAUDE.md: file "<!-- OPENSPEC:START -->\n"
             openspec: dir
+            openspec-lsp.toml: file "[severity]\n"
             openspec/.gitignore: file "changes/scratch/\n"
             openspec/changes: dir
             openspec/changes/add-x: dir
@@ -225,7 +275,7 @@ mod tests {
             openspec/specs: dir
             openspec/specs/auth: dir
             openspec/specs/auth/spec.md: file "\u{feff}## Purpose\r\n"
-        "####]]
+        "#]]
         .assert_eq(&dump(&root_dir, &snapshot));
     }
 

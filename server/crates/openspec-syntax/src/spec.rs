@@ -3,6 +3,7 @@
 //! scenarios) and the structure scan of `spec-structure.js` (reader C). Reader B lives in
 //! `requirement_blocks`. Each reader is copied exactly, disagreements included; none judges.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -319,7 +320,8 @@ pub fn structure_issues(text: &str) -> Vec<StructureIssue<'_>> {
     });
 
     let mut issues = Vec::new();
-    let mut first_by_name: Vec<(&str, Line<'_>, usize)> = Vec::new();
+    // A map, not a list: a spec with many requirements would otherwise cost quadratic time.
+    let mut first_by_name: HashMap<&str, (Line<'_>, usize)> = HashMap::new();
     for (idx, line) in lines.iter().enumerate() {
         let header = js_trim(line.text);
         if header.is_empty() {
@@ -340,12 +342,14 @@ pub fn structure_issues(text: &str) -> Vec<StructureIssue<'_>> {
             continue;
         }
         let name = normalize_requirement_name(capture.as_str());
-        match first_by_name.iter().find(|(seen, _, _)| *seen == name) {
-            Some(&(_, first, first_line_number)) => {
+        match first_by_name.get(name) {
+            Some(&(first, first_line_number)) => {
                 let kind = StructureIssueKind::DuplicateRequirement { first, first_line_number };
                 issues.push(StructureIssue { kind, line: *line, line_number, header });
             }
-            None => first_by_name.push((name, *line, line_number)),
+            None => {
+                first_by_name.insert(name, (*line, line_number));
+            }
         }
     }
     issues

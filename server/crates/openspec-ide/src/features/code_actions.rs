@@ -149,6 +149,7 @@ pub fn code_actions(
         Some(FileRole::Tasks { .. }) | None => {}
     }
     context.scaffold_actions(&mut actions);
+    crate::features::migration_actions::migration_actions(root, range, diagnostic_codes, &mut actions);
     actions
 }
 

@@ -1,13 +1,14 @@
 //! Code lenses: on each main-spec requirement, its scenario count and the active changes
-//! touching it; on a proposal, task progress and whether the change is ready to archive (no
-//! CLI error, every task checked, no `archive/*` finding nor CLI archive-refusal note). Pure: reads the index and the
-//! findings the caller already computed with `check_root` for the same snapshot.
+//! touching it; on a proposal, task progress and whether the change is ready to archive
+//! (`crate::readiness`, the same answer as `check --archive-ready`). Pure: reads the index and
+//! the findings the caller already computed with `check_root` for the same snapshot.
 
 use openspec_syntax::TextRange;
 
 use crate::analysis::FileRange;
-use crate::diagnostic::{Diagnostic, ItemId, Origin, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::index::{ChangeInfo, FileRole, ProposalInfo, RequirementInfo, SpecInfo, WorkspaceIndex};
+use crate::readiness;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeLens {
@@ -16,13 +17,6 @@ pub struct CodeLens {
     /// What clicking the lens shows (scenarios, delta entries, blocking findings); may be empty.
     pub locations: Vec<FileRange>,
 }
-
-/// Prefix of the rule codes of this tool's archive dry run (`rules/archive`).
-const ARCHIVE_CODE_PREFIX: &str = "archive/";
-
-/// The CLI's own note that archive would refuse a delta (an info, so never a CLI error). The
-/// `archive/*` rules leave the refusal it names to it, so it blocks archiving just the same.
-const CLI_ARCHIVE_REFUSAL_CODE: &str = "delta/archive-would-refuse";
 
 pub fn code_lenses(index: &WorkspaceIndex, path: &str, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
     match index.role(path) {
@@ -33,7 +27,7 @@ pub fn code_lenses(index: &WorkspaceIndex, path: &str, diagnostics: &[Diagnostic
         Some(FileRole::Proposal { change }) => {
             let Some(change) = index.changes.get(change) else { return Vec::new() };
             let Some(proposal) = &change.proposal else { return Vec::new() };
-            proposal_lenses(change, proposal, diagnostics)
+            proposal_lenses(index, change, proposal, diagnostics)
         }
         _ => Vec::new(),
     }
@@ -67,7 +61,12 @@ fn requirement_lenses(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &Req
     ]
 }
 
-fn proposal_lenses(change: &ChangeInfo, proposal: &ProposalInfo, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
+fn proposal_lenses(
+    index: &WorkspaceIndex,
+    change: &ChangeInfo,
+    proposal: &ProposalInfo,
+    diagnostics: &[Diagnostic],
+) -> Vec<CodeLens> {
     let range = proposal.title_range.unwrap_or(proposal.first_line_range);
     let tasks_lens = match &change.tasks {
         Some((path, progress)) => CodeLens {
@@ -80,56 +79,8 @@ fn proposal_lenses(change: &ChangeInfo, proposal: &ProposalInfo, diagnostics: &[
     if change.archived {
         return vec![tasks_lens, CodeLens { range, title: "archived".to_owned(), locations: Vec::new() }];
     }
-    let item = ItemId::change(change.id.clone());
-    let for_change = diagnostics.iter().filter(|diagnostic| diagnostic.item.as_ref() == Some(&item));
-    let cli_errors: Vec<&Diagnostic> = for_change
-        .clone()
-        .filter(|diagnostic| diagnostic.origin == Origin::Openspec && diagnostic.severity == Severity::Error)
-        .collect();
-    let archive_problems: Vec<&Diagnostic> = for_change
-        .filter(|diagnostic| {
-            diagnostic.code.starts_with(ARCHIVE_CODE_PREFIX) || diagnostic.code == CLI_ARCHIVE_REFUSAL_CODE
-        })
-        .collect();
-    let open_tasks = change.tasks.as_ref().map_or(0, |(_, progress)| progress.total.saturating_sub(progress.done));
-
-    let mut blockers = Vec::new();
-    if !cli_errors.is_empty() {
-        blockers.push(count(cli_errors.len(), "validation error"));
-    }
-    if open_tasks > 0 {
-        blockers.push(count(open_tasks, "open task"));
-    }
-    // Errors are what archive would refuse; warnings (another active change editing the same
-    // requirement) do not stop it but still ask for a look first, so they are named apart.
-    let n_archive_errors = archive_problems
-        .iter()
-        .filter(|diagnostic| diagnostic.severity == Severity::Error || diagnostic.code == CLI_ARCHIVE_REFUSAL_CODE)
-        .count();
-    let n_archive_notes = archive_problems.len() - n_archive_errors;
-    if n_archive_errors > 0 {
-        blockers.push(count(n_archive_errors, "archive problem"));
-    }
-    if n_archive_notes > 0 {
-        blockers.push(count(n_archive_notes, "archive warning"));
-    }
-    let title = if blockers.is_empty() {
-        "ready to archive".to_owned()
-    } else {
-        format!("not ready to archive: {}", blockers.join(", "))
-    };
-    let mut locations: Vec<FileRange> = cli_errors
-        .iter()
-        .chain(&archive_problems)
-        .map(|diagnostic| FileRange { path: diagnostic.path.clone(), range: diagnostic.range })
-        .collect();
-    if open_tasks > 0
-        && let Some((path, _)) = &change.tasks
-    {
-        locations.push(FileRange { path: path.clone(), range: TextRange::empty(0) });
-    }
-    locations.dedup();
-    vec![tasks_lens, CodeLens { range, title, locations }]
+    let Some(readiness) = readiness::archive_readiness(index, &change.id, diagnostics) else { return vec![tasks_lens] };
+    vec![tasks_lens, CodeLens { range, title: readiness.title(), locations: readiness.locations() }]
 }
 
 fn count(n: usize, noun: &str) -> String {
@@ -277,7 +228,7 @@ The system SHALL record every login.
             &expect![[r####"
                 openspec/changes/add-audit/proposal.md:1:11 "Add audit" | tasks 2/2
                     -> openspec/changes/add-audit/tasks.md:1:1 ""
-                openspec/changes/add-audit/proposal.md:1:11 "Add audit" | not ready to archive: 1 archive warning
+                openspec/changes/add-audit/proposal.md:1:11 "Add audit" | ready to archive (1 archive warning)
                     -> openspec/changes/add-audit/specs/auth/spec.md:2:1 "### Requirement: Login"
             "####]],
         );

@@ -8,6 +8,7 @@ use openspec_syntax::TextRange;
 use openspec_syntax::lines::{Bom, normalize};
 
 use crate::analysis::FilePosition;
+use crate::codeowners::CodeOwners;
 use crate::index::{
     ChangeInfo, DeltaEntry, DeltaFileInfo, DeltaOp, Located, RequirementInfo, SpecInfo, WorkspaceIndex,
 };
@@ -24,7 +25,7 @@ pub struct HoverResult {
 pub fn hover(root: &RootSnapshot, index: &WorkspaceIndex, position: &FilePosition) -> Option<HoverResult> {
     match index.locate(&position.path, position.offset)? {
         Located::Requirement { spec, requirement } => {
-            Some(HoverResult { range: requirement.header_range, markdown: requirement_hover(index, spec, requirement) })
+            Some(HoverResult { range: requirement.header_range, markdown: requirement_hover(root, index, spec, requirement) })
         }
         Located::DeltaEntry { change, delta, entry } => {
             Some(HoverResult { range: entry.line_range, markdown: entry_hover(root, index, change, delta, entry) })
@@ -36,7 +37,7 @@ pub fn hover(root: &RootSnapshot, index: &WorkspaceIndex, position: &FilePositio
     }
 }
 
-fn requirement_hover(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &RequirementInfo) -> String {
+fn requirement_hover(root: &RootSnapshot, index: &WorkspaceIndex, spec: &SpecInfo, requirement: &RequirementInfo) -> String {
     let mut out = format!("**Requirement: {}** in `{}`\n\n", requirement.name, spec.capability);
     if requirement.body.is_empty() {
         out.push_str("_No requirement text._\n");
@@ -51,7 +52,22 @@ fn requirement_hover(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &Requ
         }
     }
     push_active_changes(&mut out, index, &spec.capability, &requirement.name);
+    push_owners(&mut out, root, &spec.path);
     out
+}
+
+/// Who owns the spec file, when CODEOWNERS says.
+fn push_owners(out: &mut String, root: &RootSnapshot, path: &str) {
+    let Some(codeowners) = CodeOwners::read(root) else { return };
+    match codeowners.owners_of(path) {
+        Some([]) => {
+            let _ = writeln!(out, "\n**Owners:** none (`{}` leaves `{path}` unowned)", codeowners.path);
+        }
+        Some(owners) => {
+            let _ = writeln!(out, "\n**Owners:** {} (from `{}`)", owners.join(", "), codeowners.path);
+        }
+        None => {}
+    }
 }
 
 /// The base requirement a MODIFIED/REMOVED/RENAMED entry acts on, as written in the main spec.
@@ -207,6 +223,36 @@ The system SHALL ask twice.
 ## REMOVED Requirements
 - `### Requirement: Login`
 ";
+
+    #[test]
+    fn requirement_owners_from_codeowners() {
+        let hovered = WORKSPACE.replace("### Requirement: Logout\nThe", "### Requirement: Log$0out\nThe");
+        check(
+            &format!("{hovered}//- /.github/CODEOWNERS\n* @org/everyone\n/openspec/specs/auth/ @org/security @alice\n"),
+            &expect![[r####"
+                range openspec/specs/auth/spec.md:12:1 "### Requirement: Logout"
+                **Requirement: Logout** in `auth`
+
+                The system SHALL log out.
+
+                **Active changes:**
+                - `add-2fa`: RENAMED FROM
+
+                **Owners:** @org/security, @alice (from `.github/CODEOWNERS`)
+            "####]],
+        );
+        check(&format!("{hovered}//- /CODEOWNERS\n/openspec/specs/auth/spec.md\n"), &expect![[r####"
+            range openspec/specs/auth/spec.md:12:1 "### Requirement: Logout"
+            **Requirement: Logout** in `auth`
+
+            The system SHALL log out.
+
+            **Active changes:**
+            - `add-2fa`: RENAMED FROM
+
+            **Owners:** none (`CODEOWNERS` leaves `openspec/specs/auth/spec.md` unowned)
+        "####]]);
+    }
 
     #[test]
     fn main_spec_requirement() {

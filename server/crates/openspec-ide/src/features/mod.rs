@@ -10,6 +10,7 @@ pub mod document_symbols;
 pub mod folding_ranges;
 pub mod goto_definition;
 pub mod hover;
+pub mod migration_actions;
 pub mod preview;
 pub mod references;
 pub mod rename;

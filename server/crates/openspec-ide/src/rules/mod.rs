@@ -5,6 +5,7 @@ mod change;
 mod config;
 mod delta;
 mod file;
+pub(crate) mod legacy;
 mod markdown;
 mod metadata;
 mod proposal;
@@ -29,4 +30,5 @@ pub fn run_all(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     delta::check(root, acc);
     // Reads the `delta` group's archive notes, so it runs after it.
     archive::check(root, acc);
+    legacy::check(root, acc);
 }

@@ -458,10 +458,15 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: ls_types::InitializedParams) {
         let support = self.lock().client;
         if support.watched_files_registration {
-            let watchers = ["**/openspec/**", "**/openspec"]
+            // `openspec/` itself, and the files beside it that the snapshot holds.
+            let beside = openspec_ide::root_files::files()
+                .map(|file| format!("**/{file}"))
+                .chain(openspec_ide::root_files::folders().map(|folder| format!("**/{folder}/*")));
+            let watchers = ["**/openspec/**".to_owned(), "**/openspec".to_owned()]
                 .into_iter()
+                .chain(beside)
                 .map(|glob| ls_types::FileSystemWatcher {
-                    glob_pattern: ls_types::GlobPattern::String(glob.to_owned()),
+                    glob_pattern: ls_types::GlobPattern::String(glob),
                     kind: None,
                 })
                 .collect();
@@ -500,7 +505,15 @@ impl LanguageServer for Backend {
             .collect();
         let (stale, unknown): (Vec<_>, Vec<_>) = {
             let state = self.lock();
-            paths.iter().map(|path| state.root_of(path)).partition(Option::is_some)
+            // A file outside every root matters only if it may make a new root: an agent file
+            // or CODEOWNERS elsewhere in the tree does not.
+            paths
+                .iter()
+                .filter(|path| {
+                    state.root_of(path).is_some() || path.components().any(|part| part.as_os_str() == "openspec")
+                })
+                .map(|path| state.root_of(path))
+                .partition(Option::is_some)
         };
         let structural = paths.iter().any(|path| {
             path.file_name().is_some_and(|name| name == "openspec" || name == "config.yaml" || name == "config.yml")

@@ -91,12 +91,18 @@ impl ServerState {
         }
     }
 
-    /// The root owning `path`: the nearest root folder above it (nested roots stand alone).
+    /// The root owning `path`: the nearest root folder above it whose snapshot holds such a
+    /// path (`openspec/**`, or a legacy agent file, CODEOWNERS, the policy file; see
+    /// `openspec_ide::root_files`). Nested roots stand alone.
     pub fn root_of(&self, path: &Path) -> Option<usize> {
         self.roots
             .iter()
             .enumerate()
-            .filter(|(_, root)| path.starts_with(root.dir.join("openspec")))
+            .filter(|(_, root)| {
+                let Ok(rel) = path.strip_prefix(&root.dir) else { return false };
+                let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+                parts.is_some_and(|parts| openspec_ide::root_files::is_snapshot_path(&parts.join("/")))
+            })
             .max_by_key(|(_, root)| root.dir.components().count())
             .map(|(idx, _)| idx)
     }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use openspec_ide::Severity;
 use openspec_syntax::ColumnUnit;
 
-use super::{CheckRun, item_label, plural};
+use super::{CheckRun, RunMode, item_label, plural};
 
 pub fn render(run: &CheckRun) -> String {
     let mut out = String::new();
@@ -32,6 +32,23 @@ pub fn render(run: &CheckRun) -> String {
             escape_property(diagnostic.code),
             escape_data(&diagnostic.message),
         );
+    }
+    match &run.mode {
+        RunMode::Check => {}
+        RunMode::Migration => {
+            let n_files = run.files_with_findings();
+            let _ = writeln!(out, "openspec-lsp check --migration: {} to migrate (dry run)", plural(n_files, "file"));
+            return out;
+        }
+        RunMode::ArchiveReady(answer) => {
+            let command = if answer.ready { "notice" } else { "error" };
+            let _ = writeln!(
+                out,
+                "::{command} title=archive readiness::{}",
+                escape_data(&format!("change/{}: {}", answer.change, answer.title))
+            );
+            return out;
+        }
     }
     for (root, item) in run.items() {
         let mark = if item.valid { "ok" } else { "FAILED" };

@@ -6,7 +6,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 use openspec_ide::Severity;
 use openspec_syntax::{LineIndex, TextRange};
 
-use super::{CheckRun, CheckedRoot, item_label, plural};
+use super::{CheckRun, CheckedRoot, RunMode, item_label, plural};
 
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
@@ -51,6 +51,26 @@ pub fn render(run: &CheckRun, color: bool) -> String {
         let report: [Group<'_>; 1] = [group];
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
+    }
+    match &run.mode {
+        RunMode::Check => {}
+        RunMode::Migration => {
+            let n_files = run.files_with_findings();
+            let line = if n_files == 0 {
+                "Migration: nothing to migrate; no legacy OpenSpec files found.".to_owned()
+            } else {
+                format!("Migration (dry run, nothing was written): {} to migrate.", plural(n_files, "file"))
+            };
+            out.push_str(&paint(BOLD, &line));
+            out.push('\n');
+            return out;
+        }
+        RunMode::ArchiveReady(answer) => {
+            let line = format!("{} change/{}: {}", if answer.ready { "✓" } else { "✗" }, answer.change, answer.title);
+            out.push_str(&paint(if answer.ready { GREEN } else { RED }, &line));
+            out.push('\n');
+            return out;
+        }
     }
     for (root, item) in run.items() {
         let place = if run.is_multi_root() { format!(" ({})", root.relative_dir) } else { String::new() };
@@ -213,6 +233,7 @@ mod tests {
                 report: RootReport { items, diagnostics },
             }],
             config: CheckConfig { strict: true, all_rules: false },
+            mode: super::super::RunMode::Check,
         };
         expect![[r#"
             error[spec/example]: spans three lines

@@ -12,6 +12,20 @@ struct Document<'a> {
     items: Vec<Item<'a>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: JsonSummary,
+    /// Present only with `--archive-ready`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archive_ready: Option<ArchiveReady<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArchiveReady<'a> {
+    change: &'a str,
+    ready: bool,
+    title: &'a str,
+    validation_errors: usize,
+    open_tasks: usize,
+    archive_problems: usize,
+    archive_warnings: usize,
 }
 
 #[derive(Serialize)]
@@ -122,7 +136,19 @@ pub fn render(run: &CheckRun) -> String {
             }
         })
         .collect();
-    let document = Document { items, diagnostics, summary: run.summary().into() };
+    let archive_ready = match &run.mode {
+        super::RunMode::ArchiveReady(answer) => Some(ArchiveReady {
+            change: &answer.change,
+            ready: answer.ready,
+            title: &answer.title,
+            validation_errors: answer.validation_errors,
+            open_tasks: answer.open_tasks,
+            archive_problems: answer.archive_problems,
+            archive_warnings: answer.archive_warnings,
+        }),
+        super::RunMode::Check | super::RunMode::Migration => None,
+    };
+    let document = Document { items, diagnostics, summary: run.summary().into(), archive_ready };
     // Serialising plain structs of strings and numbers cannot fail.
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');

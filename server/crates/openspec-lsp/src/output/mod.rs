@@ -2,6 +2,7 @@
 //! 1-based positions, sorting and the summary. Formats render text; none of them does IO.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -27,6 +28,32 @@ pub struct CheckedRoot {
 pub struct CheckRun {
     pub roots: Vec<CheckedRoot>,
     pub config: CheckConfig,
+    pub mode: RunMode,
+}
+
+/// What the run answers; the diagnostics are what that answer rests on.
+#[derive(Debug, Default)]
+pub enum RunMode {
+    /// Every item's verdict.
+    #[default]
+    Check,
+    /// `--migration`: the legacy files a migration would touch (no items).
+    Migration,
+    /// `--archive-ready <change>`: one change's archive readiness (one item).
+    ArchiveReady(ReadinessAnswer),
+}
+
+/// `check --archive-ready`'s answer.
+#[derive(Debug)]
+pub struct ReadinessAnswer {
+    pub change: String,
+    pub ready: bool,
+    /// The code lens's words: `ready to archive`, `not ready to archive: 2 open tasks`.
+    pub title: String,
+    pub validation_errors: usize,
+    pub open_tasks: usize,
+    pub archive_problems: usize,
+    pub archive_warnings: usize,
 }
 
 /// A diagnostic with its root, ready to print.
@@ -84,6 +111,11 @@ impl CheckRun {
                 .then(a.diagnostic.range.end.cmp(&b.diagnostic.range.end))
         });
         located
+    }
+
+    /// How many files have at least one finding (what `--migration` touches).
+    pub fn files_with_findings(&self) -> usize {
+        self.diagnostics().iter().map(Located::display_path).collect::<std::collections::BTreeSet<_>>().len()
     }
 
     pub fn summary(&self) -> Summary {
@@ -189,7 +221,7 @@ pub(crate) mod test_run {
     /// message with `%`, `,`, `:` and a newline), a change with an error on a CRLF delta with
     /// non-ASCII text, a finding on a folder and one on an unreadable file.
     pub fn single_root() -> CheckRun {
-        CheckRun { roots: vec![root("", true)], config: CheckConfig::default() }
+        CheckRun { roots: vec![root("", true)], config: CheckConfig::default(), mode: super::RunMode::Check }
     }
 
     /// Two roots below PATH, the first with findings, the second clean.
@@ -197,6 +229,7 @@ pub(crate) mod test_run {
         CheckRun {
             roots: vec![root("packages/api", true), root("packages/web", false)],
             config: CheckConfig::default(),
+            mode: super::RunMode::Check,
         }
     }
 

@@ -74,12 +74,25 @@ pub fn render(run: &CheckRun) -> String {
             } },
             "columnKind": "utf16CodeUnits",
             "results": results,
-            "properties": { "summary": summary_value(run), "failedItems": failed },
+            "properties": run_properties(run, &failed),
         }],
     });
     let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The run's summary and failed items, plus the answer of `--archive-ready` when asked.
+fn run_properties(run: &CheckRun, failed: &[String]) -> Value {
+    let mut properties = json!({ "summary": summary_value(run), "failedItems": failed });
+    if let super::RunMode::ArchiveReady(answer) = &run.mode {
+        properties["archiveReady"] = json!({
+            "change": answer.change,
+            "ready": answer.ready,
+            "title": answer.title,
+        });
+    }
+    properties
 }
 
 fn summary_value(run: &CheckRun) -> Value {

@@ -8,6 +8,8 @@
 // target is gone and archive refuses it. Both entries are marked, each pointing at the others.
 // ADDED entries are left out: adding is how a sister change introduces what another modifies.
 
+use std::collections::HashMap;
+
 use openspec_syntax::TextRange;
 use openspec_syntax::requirement_text::normalize_requirement_name;
 
@@ -41,14 +43,18 @@ pub fn check(changes: &[ChangeDeltas<'_>], acc: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // Touches of one requirement, in touch order: a lookup instead of a scan of every touch
+    // per touch, which grows with the square of the workspace.
+    let mut by_requirement: HashMap<(&str, &str), Vec<&Touch<'_>>> = HashMap::new();
     for touch in &touches {
-        let others: Vec<&Touch<'_>> = touches
+        by_requirement.entry((touch.capability, touch.key)).or_default().push(touch);
+    }
+    for touch in &touches {
+        let same_requirement = by_requirement.get(&(touch.capability, touch.key)).map_or(&[][..], Vec::as_slice);
+        let others: Vec<&Touch<'_>> = same_requirement
             .iter()
-            .filter(|other| {
-                other.change.change_id != touch.change.change_id
-                    && other.capability == touch.capability
-                    && other.key == touch.key
-            })
+            .copied()
+            .filter(|other| other.change.change_id != touch.change.change_id)
             .collect();
         if others.is_empty() {
             continue;

@@ -11,11 +11,11 @@ mod target_missing;
 
 use openspec_syntax::requirement_text::normalize_requirement_name;
 
-use crate::archive::{ArchiveProblem, ArchiveRequest, ArchiveSimulation, simulate};
+use crate::archive::{ArchiveProblem, ArchiveRequest, ArchiveSimulation, simulate_problems};
 use crate::diagnostic::Diagnostic;
 use crate::layout;
 use crate::rules::delta::nested_change::nested_changes_in;
-use crate::rules::delta::{BaseSpec, ChangeDeltas, DeltaFile, archive_refusal, base_spec};
+use crate::rules::delta::{BaseSpec, BaseViews, ChangeDeltas, DeltaFile, archive_refusal, base_spec};
 use crate::vfs::RootSnapshot;
 
 /// One delta spec's archive dry run, and which problems are this group's to report.
@@ -44,12 +44,16 @@ pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
         .filter(|change_id| nested_changes_in(root, change_id).is_none())
         .collect();
     let specs: Vec<_> = change_ids.iter().map(|id| layout::delta_specs(root, &layout::change_dir(id))).collect();
-    let changes: Vec<ChangeDeltas<'_>> =
-        change_ids.iter().zip(&specs).map(|(change_id, specs)| ChangeDeltas::load(root, change_id, specs)).collect();
+    let bases = BaseViews::new(root);
+    let changes: Vec<ChangeDeltas<'_>> = change_ids
+        .iter()
+        .zip(&specs)
+        .map(|(change_id, specs)| ChangeDeltas::load(root, change_id, specs))
+        .collect();
     for change in &changes {
         for file in &change.files {
             name_in_two_sections::check(change, file, &mut found);
-            let Some(simulation) = dry_run(change, file) else {
+            let Some(simulation) = dry_run(change, file, &bases) else {
                 continue;
             };
             let cli_noted_first = acc.iter().any(|d| {
@@ -90,20 +94,17 @@ pub(crate) fn sister_change<'c>(
 }
 
 /// Archive's dry run for one delta spec; `None` when the main spec cannot be read.
-fn dry_run(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>) -> Option<ArchiveSimulation> {
+fn dry_run(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>, bases: &BaseViews<'_>) -> Option<ArchiveSimulation> {
     let base_text = match base_spec(change.root, file.capability) {
         BaseSpec::Missing => None,
         BaseSpec::Text(text) => Some(text),
         BaseSpec::Unreadable { .. } => return None,
     };
     let base_path = layout::main_spec_path(file.capability);
-    Some(simulate(&ArchiveRequest {
-        capability: file.capability,
-        change: change.change_id,
-        delta_text: file.text,
-        base_text,
-        base_path: &base_path,
-    }))
+    let base = base_text.and_then(|_| bases.get(file.capability));
+    let request =
+        ArchiveRequest { capability: file.capability, change: change.change_id, delta_text: file.text, base_text, base_path: &base_path };
+    Some(simulate_problems(&request, base.as_deref()))
 }
 
 /// The finding for one refused entry, with the main spec's requirement as related information.

@@ -11,15 +11,15 @@
 
 use std::collections::BTreeSet;
 
-use super::{BaseSpec, ChangeDeltas, base_spec};
-use crate::archive::{ArchiveRequest, simulate};
+use super::{BaseSpec, BaseViews, ChangeDeltas, base_spec};
+use crate::archive::{ArchiveRequest, simulate_problems};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::layout;
 
 pub(crate) const CODE: &str = "delta/archive-would-refuse";
 
 /// `found` holds this change's findings so far, in the CLI's order.
-pub fn check(change: &ChangeDeltas<'_>, found: &mut Vec<Diagnostic>) {
+pub fn check(change: &ChangeDeltas<'_>, bases: &BaseViews<'_>, found: &mut Vec<Diagnostic>) {
     let rejected: BTreeSet<&str> =
         found.iter().filter(|d| d.severity == Severity::Error).map(|d| d.path.as_str()).collect();
     let mut notes = Vec::new();
@@ -41,7 +41,8 @@ pub fn check(change: &ChangeDeltas<'_>, found: &mut Vec<Diagnostic>) {
             base_text,
             base_path: &base_path,
         };
-        let simulation = simulate(&request);
+        let base = base_text.and_then(|_| bases.get(file.capability));
+        let simulation = simulate_problems(&request, base.as_deref());
         let Some(refusal) = simulation.refusal() else {
             continue;
         };

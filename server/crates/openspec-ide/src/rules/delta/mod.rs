@@ -23,10 +23,15 @@ mod section_conflict;
 mod skipped_header;
 mod unpaired_rename;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use openspec_syntax::TextRange;
 use openspec_syntax::lines::{Bom, Line, LineBreaks, split_lines};
 use openspec_syntax::requirement_blocks::{DeltaSpec, parse_delta_spec};
 
+use crate::archive::BaseView;
 use crate::diagnostic::{Diagnostic, ItemId, Severity};
 use crate::layout::{self, SpecFile};
 use crate::vfs::{Entry, FileContent, RootSnapshot};
@@ -63,7 +68,13 @@ impl<'a> ChangeDeltas<'a> {
                 Some(DeltaFile { capability: &spec.id, path: &spec.path, text, delta: parse_delta_spec(text) })
             })
             .collect();
-        ChangeDeltas { root, change_id, item: ItemId::change(change_id), dir: layout::change_dir(change_id), files }
+        ChangeDeltas {
+            root,
+            change_id,
+            item: ItemId::change(change_id),
+            dir: layout::change_dir(change_id),
+            files,
+        }
     }
 
     /// A finding of a CLI rule, counted toward this change.
@@ -102,6 +113,30 @@ pub(crate) enum BaseSpec<'a> {
     },
 }
 
+/// Main specs parsed the way archive reads them, by capability, each at most once per check
+/// pass: a main spec with dozens of deltas against it is read once, not once per delta.
+pub(crate) struct BaseViews<'a> {
+    root: &'a RootSnapshot,
+    parsed: RefCell<HashMap<String, Rc<BaseView<'a>>>>,
+}
+
+impl<'a> BaseViews<'a> {
+    pub fn new(root: &'a RootSnapshot) -> Self {
+        BaseViews { root, parsed: RefCell::new(HashMap::new()) }
+    }
+
+    /// The parsed main spec of `capability`, when it has readable text.
+    pub fn get(&self, capability: &str) -> Option<Rc<BaseView<'a>>> {
+        if let Some(view) = self.parsed.borrow().get(capability) {
+            return Some(view.clone());
+        }
+        let BaseSpec::Text(text) = base_spec(self.root, capability) else { return None };
+        let view = Rc::new(BaseView::parse(text));
+        self.parsed.borrow_mut().insert(capability.to_owned(), view.clone());
+        Some(view)
+    }
+}
+
 /// Reads `openspec/specs/<capability>/spec.md` from the snapshot the way `fs.readFile` would.
 pub(crate) fn base_spec<'a>(root: &'a RootSnapshot, capability: &str) -> BaseSpec<'a> {
     match root.get(&layout::main_spec_path(capability)) {
@@ -115,6 +150,7 @@ pub(crate) fn base_spec<'a>(root: &'a RootSnapshot, capability: &str) -> BaseSpe
 }
 
 pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
+    let bases = BaseViews::new(root);
     for change_id in layout::active_changes(root) {
         // A namespace folder gets this one error and nothing else, as in the CLI.
         if let Some(diagnostic) = nested_change::check(root, &change_id) {
@@ -136,13 +172,13 @@ pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
             missing_shall_must::check(&change, file, &mut found);
             missing_scenario::check(&change, file, &mut found);
             base_spec_unreadable::check(&change, file, &mut found);
-            scenario_loss::check(&change, file, &mut found);
+            scenario_loss::check(&change, file, &bases, &mut found);
             duplicate_removed::check(&change, file, &mut found);
             duplicate_renamed::check(&change, file, &mut found);
             section_conflict::check(&change, file, &mut found);
             rename_conflict::check(&change, file, &mut found);
         }
-        archive_refusal::check(&change, &mut found);
+        archive_refusal::check(&change, &bases, &mut found);
         misplaced_delta_file::check(&change, &mut found);
         for file in &change.files {
             empty_delta_sections::check(&change, file, &mut found);

@@ -8,25 +8,25 @@
 // The current block is found by name, following the delta's own RENAMED entries back to the
 // old name; names are compared with repeats counted.
 
-use openspec_syntax::requirement_blocks::{diff_scenario_names, extract_requirements_section, scenario_names};
+use openspec_syntax::requirement_blocks::{diff_scenario_names, scenario_names};
 use openspec_syntax::requirement_text::normalize_requirement_name;
 
-use super::{BaseSpec, ChangeDeltas, DeltaFile, base_spec};
+use super::{BaseViews, ChangeDeltas, DeltaFile};
 use crate::archive::{describe_scenario_balance, quoted_list};
 use crate::diagnostic::{Diagnostic, Severity};
 
 const CODE: &str = "delta/scenario-loss";
 
-pub fn check(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>, acc: &mut Vec<Diagnostic>) {
+pub fn check(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>, bases: &BaseViews<'_>, acc: &mut Vec<Diagnostic>) {
     let delta = &file.delta;
     if delta.modified.is_empty() {
         return;
     }
-    let BaseSpec::Text(base_text) = base_spec(change.root, file.capability) else {
+    let Some(base) = bases.get(file.capability) else {
         return;
     };
     let base_path = crate::layout::main_spec_path(file.capability);
-    let section = extract_requirements_section(base_text);
+    let section = base.section();
     // Later blocks with the same name win, as in the CLI's map.
     let current_block =
         |key: &str| section.blocks.iter().rev().find(|block| normalize_requirement_name(block.name) == key);

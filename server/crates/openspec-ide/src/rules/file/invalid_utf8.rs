@@ -22,6 +22,11 @@ pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     let active_changes = layout::active_changes(root);
     for (path, entry) in &root.entries {
         let Entry::File { content: FileContent::Text { text, lossy: true }, .. } = entry else { continue };
+        // Files outside `openspec/` (agent files, CODEOWNERS) are loaded for other checks;
+        // OpenSpec's readers never see them.
+        if !path.starts_with("openspec/") {
+            continue;
+        }
         let range =
             text.find('\u{FFFD}').map_or(TextRange::empty(0), |at| TextRange::new(at, at + '\u{FFFD}'.len_utf8()));
         let item =

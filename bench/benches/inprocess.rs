@@ -1,0 +1,4 @@
+//! In-process benchmarks (divan). Placeholder while the harness is built.
+fn main() {
+    divan::main();
+}

@@ -165,6 +165,38 @@ fn requirement_name(rng: &mut Rng, taken: &mut BTreeSet<String>) -> String {
         let n_words = 2 + rng.below(3);
         (0..n_words).map(|_| capitalized(rng.pick(WORDS))).collect::<Vec<_>>().join(" ")
     };
+    unique(base, taken)
+}
+
+/// A requirement block: header, statement, scenarios (the given names, or one to three new
+/// ones). Returns the scenario names.
+fn requirement_block(rng: &mut Rng, name: &str, scenarios: Option<&[String]>, out: &mut String) -> Vec<String> {
+    let _ = writeln!(out, "### Requirement: {name}");
+    let _ = writeln!(out, "{}", statement(rng));
+    if rng.chance(30) {
+        let _ = writeln!(out, "{}", capitalized(&words_n(rng, 6, 10)));
+    }
+    let names: Vec<String> = match scenarios {
+        Some(names) => names.to_vec(),
+        None => {
+            let mut taken = BTreeSet::new();
+            (0..1 + rng.below(3)).map(|_| unique(capitalized(&words_n(rng, 2, 3)), &mut taken)).collect()
+        }
+    };
+    for scenario in &names {
+        let _ = writeln!(out, "\n#### Scenario: {scenario}");
+        let _ = writeln!(out, "- **WHEN** {}", words_n(rng, 4, 6));
+        let _ = writeln!(out, "- **THEN** the system {} the {}", rng.pick(VERBS), words_n(rng, 3, 5));
+        if rng.chance(40) {
+            let _ = writeln!(out, "- **AND** {}", words_n(rng, 3, 6));
+        }
+    }
+    out.push('\n');
+    names
+}
+
+/// `base`, or `base 2`, `base 3`... whichever `taken` does not hold yet (then it does).
+fn unique(base: String, taken: &mut BTreeSet<String>) -> String {
     let mut name = base.clone();
     let mut suffix = 2;
     while !taken.insert(name.clone()) {
@@ -174,32 +206,15 @@ fn requirement_name(rng: &mut Rng, taken: &mut BTreeSet<String>) -> String {
     name
 }
 
-/// A requirement block: header, statement, one to three scenarios.
-fn requirement_block(rng: &mut Rng, name: &str, out: &mut String) {
-    let _ = writeln!(out, "### Requirement: {name}");
-    let _ = writeln!(out, "{}", statement(rng));
-    if rng.chance(30) {
-        let _ = writeln!(out, "{}", capitalized(&words_n(rng, 6, 10)));
-    }
-    let n_scenarios = 1 + rng.below(3);
-    for _ in 0..n_scenarios {
-        let _ = writeln!(out, "\n#### Scenario: {}", capitalized(&words_n(rng, 2, 3)));
-        let _ = writeln!(out, "- **WHEN** {}", words_n(rng, 4, 6));
-        let _ = writeln!(out, "- **THEN** the system {} the {}", rng.pick(VERBS), words_n(rng, 3, 5));
-        if rng.chance(40) {
-            let _ = writeln!(out, "- **AND** {}", words_n(rng, 3, 6));
-        }
-    }
-    out.push('\n');
-}
-
-/// One main spec in memory: its requirement names, for deltas to refer to.
+/// One main spec in memory: its requirement names and their scenario names, for deltas to
+/// refer to.
 struct MainSpec {
     id: String,
     names: Vec<String>,
+    scenarios: Vec<Vec<String>>,
 }
 
-fn main_spec_text(rng: &mut Rng, spec: &MainSpec) -> String {
+fn main_spec_text(rng: &mut Rng, spec: &mut MainSpec) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {} Specification\n", spec.id);
     let _ = writeln!(out, "## Purpose");
@@ -210,17 +225,15 @@ fn main_spec_text(rng: &mut Rng, spec: &MainSpec) -> String {
         words(rng, 2)
     );
     let _ = writeln!(out, "## Requirements");
-    for name in &spec.names {
-        requirement_block(rng, name, &mut out);
-    }
+    spec.scenarios = spec.names.iter().map(|name| requirement_block(rng, name, None, &mut out)).collect();
     out
 }
 
-/// What one delta spec does, by name lists.
+/// What one delta spec does, by name lists (MODIFIED with the scenarios to write).
 #[derive(Default)]
 struct DeltaPlan {
     added: Vec<String>,
-    modified: Vec<String>,
+    modified: Vec<(String, Vec<String>)>,
     removed: Vec<String>,
     renamed: Vec<(String, String)>,
 }
@@ -230,13 +243,13 @@ fn delta_text(rng: &mut Rng, plan: &DeltaPlan) -> String {
     if !plan.added.is_empty() {
         out.push_str("## ADDED Requirements\n\n");
         for name in &plan.added {
-            requirement_block(rng, name, &mut out);
+            requirement_block(rng, name, None, &mut out);
         }
     }
     if !plan.modified.is_empty() {
         out.push_str("## MODIFIED Requirements\n\n");
-        for name in &plan.modified {
-            requirement_block(rng, name, &mut out);
+        for (name, scenarios) in &plan.modified {
+            requirement_block(rng, name, Some(scenarios), &mut out);
         }
     }
     if !plan.removed.is_empty() {
@@ -358,9 +371,9 @@ pub fn generate(root: &Path, size: WorkspaceSize, seed: u64) -> io::Result<Gener
     {
         let mut taken = BTreeSet::new();
         let names = (0..n_requirements).map(|_| requirement_name(&mut rng, &mut taken)).collect();
-        specs.push(MainSpec { id, names });
+        specs.push(MainSpec { id, names, scenarios: Vec::new() });
     }
-    for spec in &specs {
+    for spec in &mut specs {
         let text = main_spec_text(&mut rng, spec);
         if spec.id == HOT_SPEC {
             writer.stats.big_spec_lines = text.lines().count();
@@ -403,8 +416,9 @@ fn write_change(
     if change_idx < n_hot {
         // One MODIFIED requirement of the shared big spec per dependent change.
         let hot = &specs[1];
-        let name = hot.names[change_idx * 7 % hot.names.len()].clone();
-        plans.push((hot.id.clone(), DeltaPlan { modified: vec![name], ..DeltaPlan::default() }));
+        let at = change_idx * 7 % hot.names.len();
+        let modified = vec![(hot.names[at].clone(), hot.scenarios[at].clone())];
+        plans.push((hot.id.clone(), DeltaPlan { modified, ..DeltaPlan::default() }));
         modified_caps.push(hot.id.clone());
     }
     // Small specs only (the big ones stay stable for the keystroke benchmarks).
@@ -415,25 +429,33 @@ fn write_change(
             continue;
         }
         let mut taken: BTreeSet<String> = spec.names.iter().cloned().collect();
-        let mut unused: Vec<&String> = spec.names.iter().collect();
-        let mut take = |rng: &mut Rng| -> Option<String> {
-            (!unused.is_empty()).then(|| unused.swap_remove(rng.below(unused.len())).clone())
+        let mut unused: Vec<usize> = (0..spec.names.len()).collect();
+        let mut take = |rng: &mut Rng| -> Option<usize> {
+            (!unused.is_empty()).then(|| unused.swap_remove(rng.below(unused.len())))
         };
         let mut plan = DeltaPlan::default();
         for _ in 0..1 + rng.below(2) {
             plan.added.push(requirement_name(rng, &mut taken));
         }
-        if rng.chance(70) {
-            plan.modified.extend(take(rng));
+        if rng.chance(70)
+            && let Some(at) = take(rng)
+        {
+            let mut scenarios = spec.scenarios[at].clone();
+            // Now and then a MODIFIED block copied from an old version drops a scenario: the
+            // kind of mistake a real workspace has a few of.
+            if !archived && scenarios.len() > 1 && rng.chance(3) {
+                scenarios.pop();
+            }
+            plan.modified.push((spec.names[at].clone(), scenarios));
         }
         if rng.chance(25) {
-            plan.removed.extend(take(rng));
+            plan.removed.extend(take(rng).map(|at| spec.names[at].clone()));
         }
-        if rng.chance(20) {
-            if let Some(from) = take(rng) {
-                let to = requirement_name(rng, &mut taken);
-                plan.renamed.push((from, to));
-            }
+        if rng.chance(20)
+            && let Some(at) = take(rng)
+        {
+            let to = requirement_name(rng, &mut taken);
+            plan.renamed.push((spec.names[at].clone(), to));
         }
         modified_caps.push(spec.id.clone());
         plans.push((spec.id.clone(), plan));

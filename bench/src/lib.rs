@@ -4,4 +4,6 @@
 
 pub mod generate;
 pub mod load;
+pub mod lsp;
 pub mod stats;
+pub mod suite;

@@ -1,5 +1,5 @@
-//! `openspec-bench`: generates benchmark workspaces and measures in-process figures.
-//! Whole-process figures (CLI, LSP over stdio) are driven by `scripts/bench`.
+//! `openspec-bench`: writes benchmark workspaces and takes the measurements of
+//! `docs/performance.md`, printing each as JSON. `scripts/bench` runs them all.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -7,7 +7,8 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use openspec_bench::generate::{WorkspaceSize, generate};
+use openspec_bench::generate::{HOT_SPEC, LONE_SPEC, WorkspaceSize, generate};
+use openspec_bench::suite;
 
 #[derive(Parser)]
 struct Cli {
@@ -17,7 +18,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Writes a synthetic workspace (`<out>/openspec/...`) unless it is already there.
+    /// Writes a synthetic workspace (`<out>/openspec/...`) unless one is already there.
     Gen {
         /// 1.0 = 1,000 capabilities / 10,000 requirements / 100 active / 1,000 archived changes.
         #[arg(long, default_value_t = 1.0)]
@@ -27,43 +28,74 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// In-process: load, check and parse-only times of one workspace folder.
-    Inproc {
+    /// `check` against `openspec validate --all --json`, whole process, on one folder.
+    Cli {
         root: PathBuf,
-        #[arg(long, default_value_t = 3)]
+        /// The `openspec-lsp` binary.
+        #[arg(long)]
+        ours: PathBuf,
+        /// The reference `openspec` CLI.
+        #[arg(long)]
+        reference: PathBuf,
+        #[arg(long, default_value_t = 10)]
         runs: usize,
+        #[arg(long, default_value_t = 3)]
+        reference_runs: usize,
+    },
+    /// In-process: tree-sitter-md parse of every file, `check_root` and the index build.
+    Inprocess {
+        root: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// In-process keystrokes: edit + reparse + incremental re-check, in both big specs.
+    Keystroke {
+        root: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        keystrokes: usize,
+    },
+    /// The server over stdio: cold start, request latency, keystroke -> diagnostics.
+    Lsp {
+        root: PathBuf,
+        /// The `openspec-lsp` binary.
+        #[arg(long)]
+        binary: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        requests: usize,
+        #[arg(long, default_value_t = 1000)]
+        keystrokes: usize,
+    },
+    /// The server's cold start only: initialize -> index complete, first diagnostics, memory.
+    Cold {
+        root: PathBuf,
+        #[arg(long)]
+        binary: PathBuf,
     },
 }
 
 fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+    let output = match Cli::parse().command {
         Command::Gen { scale, seed, out } => {
             if out.join("openspec").exists() {
-                println!("{} exists; not regenerated", out.display());
+                eprintln!("{} exists; not regenerated", out.display());
                 return Ok(());
             }
             let started = Instant::now();
             let stats = generate(&out, WorkspaceSize::scaled(scale), seed).context("generating the workspace")?;
-            println!("{stats:?} in {:.2?}", started.elapsed());
+            eprintln!("{stats:?} in {:.2?}", started.elapsed());
+            return Ok(());
         }
-        Command::Inproc { root, runs } => {
-            let started = Instant::now();
-            let snapshot = openspec_bench::load::load(&root)?;
-            println!("load {:.2?}", started.elapsed());
-            let texts = openspec_bench::load::texts(&snapshot);
-            for _ in 0..runs {
-                let started = Instant::now();
-                let report = openspec_ide::check_root(&snapshot, &openspec_ide::CheckConfig::default());
-                println!("check {:.2?} ({} diagnostics)", started.elapsed(), report.diagnostics.len());
-            }
-            let started = Instant::now();
-            let mut n_bytes = 0;
-            for (_, text) in &texts {
-                n_bytes += text.len();
-                let _ = openspec_syntax::markdown::parse(text, None);
-            }
-            println!("parse-only {:.2?} ({n_bytes} bytes)", started.elapsed());
+        Command::Cli { root, ours, reference, runs, reference_runs } => {
+            suite::cli(&root, &ours, &reference, runs, reference_runs)?
         }
-    }
+        Command::Inprocess { root, runs } => suite::inprocess(&root, runs)?,
+        Command::Keystroke { root, keystrokes } => serde_json::json!({
+            LONE_SPEC: suite::keystroke_inprocess(&root, LONE_SPEC, keystrokes)?,
+            HOT_SPEC: suite::keystroke_inprocess(&root, HOT_SPEC, keystrokes)?,
+        }),
+        Command::Lsp { root, binary, requests, keystrokes } => suite::lsp(&binary, &root, requests, keystrokes)?,
+        Command::Cold { root, binary } => suite::cold(&binary, &root.canonicalize()?)?,
+    };
+    println!("{}", serde_json::to_string_pretty(&output)?);
     Ok(())
 }

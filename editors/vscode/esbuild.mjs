@@ -24,7 +24,7 @@ if (tests) {
         outdir: 'out/test',
         sourcemap: 'inline',
         // The tests load the built extension from dist/ and the vscode stand-in at run time.
-        external: ['vscode', 'vscode-textmate', 'vscode-oniguruma'],
+        external: ['vscode', 'vscode-textmate', 'vscode-oniguruma', 'tm-grammars'],
     });
 } else {
     await esbuild.build({

@@ -65,6 +65,18 @@ impl LspClient {
         Self { child, stdin, incoming, pending: Vec::new(), next_id: 1 }
     }
 
+    /// The server's process id (to read its memory use, say).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Writes bytes to the server's stdin as they are, without a header: for framing faults.
+    pub fn write_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).expect("write bytes");
+        stdin.flush().expect("flush");
+    }
+
     pub fn send_raw(&mut self, body: &[u8]) {
         let stdin = self.stdin.as_mut().expect("stdin open");
         write!(stdin, "Content-Length: {}\r\n\r\n", body.len()).expect("write header");
@@ -116,7 +128,9 @@ impl LspClient {
                     self.pending.push(message);
                 }
                 Err(RecvTimeoutError::Timeout) => panic!("timed out; unmatched messages: {:#?}", self.pending),
-                Err(RecvTimeoutError::Disconnected) => panic!("server closed its output; unmatched: {:#?}", self.pending),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("server closed its output; unmatched: {:#?}", self.pending)
+                }
             }
         }
     }
@@ -149,6 +163,45 @@ impl LspClient {
     /// by nature), keeping anything else for `finish` to complain about.
     pub fn drain_notifications(&mut self) {
         while let Ok(message) = self.incoming.recv_timeout(Duration::from_millis(200)) {
+            if !self.answer_server_request(&message) {
+                self.pending.push(message);
+            }
+        }
+        self.pending.retain(|message| {
+            !matches!(
+                message.get("method").and_then(Value::as_str),
+                Some("textDocument/publishDiagnostics" | "window/logMessage" | "$/progress")
+            )
+        });
+    }
+
+    /// Every message with `method` that arrives until `quiet` passes without one, plus those
+    /// already received; other messages are kept for later.
+    pub fn collect(&mut self, method: &str, quiet: Duration) -> Vec<Value> {
+        let is_wanted = |message: &Value| message.get("method").and_then(Value::as_str) == Some(method);
+        let mut found: Vec<Value> = Vec::new();
+        let mut kept = Vec::new();
+        for message in self.pending.drain(..) {
+            if is_wanted(&message) { found.push(message) } else { kept.push(message) }
+        }
+        self.pending = kept;
+        while let Ok(message) = self.incoming.recv_timeout(quiet) {
+            if self.answer_server_request(&message) {
+                continue;
+            }
+            if is_wanted(&message) {
+                found.push(message);
+            } else {
+                self.pending.push(message);
+            }
+        }
+        found
+    }
+
+    /// Like `drain_notifications`, without waiting: for long loops that must not pile up the
+    /// diagnostics they cause.
+    pub fn discard_notifications(&mut self) {
+        while let Ok(message) = self.incoming.try_recv() {
             if !self.answer_server_request(&message) {
                 self.pending.push(message);
             }

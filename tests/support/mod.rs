@@ -3,6 +3,7 @@
 #![allow(dead_code)] // Each test binary uses a different subset.
 
 pub mod lsp_client;
+pub mod robustness;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,4 +31,3 @@ pub fn openspec_lsp_binary() -> PathBuf {
     assert!(binary.exists(), "built binary not found at {}", binary.display());
     binary
 }
-

@@ -2,6 +2,7 @@
 //! vscode-languageclient, and adds the commands that need the editor (restart, check in a task,
 //! archive preview, output). All OpenSpec knowledge lives in the server; this file only wires.
 
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -66,6 +67,7 @@ class Extension implements OpenSpecApi {
     ready: Promise<void> = Promise.resolve();
     private readonly output: vscode.OutputChannel;
     private readonly preview = new PreviewContentProvider();
+    private readonly serverProcesses = new Set<ChildProcess>();
     private missingBinaryShown = false;
     private waitingForDocument: vscode.Disposable | undefined;
 
@@ -79,6 +81,11 @@ class Extension implements OpenSpecApi {
             vscode.commands.registerCommand('openspec.checkWorkspace', () => this.checkWorkspace()),
             vscode.commands.registerCommand('openspec.previewArchive', (target?: PreviewTarget) => this.previewArchive(target)),
             vscode.commands.registerCommand('openspec.showOutput', () => this.output.show(true)),
+            // The server's code lenses ("2 scenarios", "1 active change: …") carry this command
+            // with LSP-typed arguments; it is not in the command palette.
+            vscode.commands.registerCommand('openspec.showLocations', (uri: unknown, position: unknown, locations: unknown) =>
+                this.showLocations(uri, position, locations),
+            ),
             vscode.tasks.registerTaskProvider('openspec', {
                 provideTasks: () => this.checkTasks(),
                 resolveTask: (task) => this.resolveCheckTask(task),
@@ -139,12 +146,20 @@ class Extension implements OpenSpecApi {
         }
         this.output.appendLine(`Starting ${lookup.path} (found via ${lookup.source === 'setting' ? 'openspec.server.path' : 'PATH'}).`);
         const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-        const serverOptions: ServerOptions = {
-            command: lookup.path,
-            // No `transport`: with TransportKind.stdio vscode-languageclient appends `--stdio`,
-            // which `openspec-lsp serve` does not take. Without it the client still talks stdio.
-            args: ['serve'],
-            options: { cwd, env: { ...process.env, RUST_BACKTRACE: process.env.RUST_BACKTRACE ?? '1' } },
+        // The extension spawns the server itself (rather than handing vscode-languageclient a
+        // command) so that it holds the process: the client's own clean-up after `exit` runs a
+        // shell script that bundling leaves behind, and a server that missed `exit` would
+        // outlive the window. See `reapServers`.
+        const serverOptions: ServerOptions = () => {
+            const child = spawn(lookup.path, ['serve'], {
+                cwd,
+                env: { ...process.env, RUST_BACKTRACE: process.env.RUST_BACKTRACE ?? '1' },
+                stdio: 'pipe',
+            });
+            this.serverProcesses.add(child);
+            child.on('exit', () => this.serverProcesses.delete(child));
+            child.on('error', (error) => this.output.appendLine(`The server process failed: ${error.message}`));
+            return Promise.resolve(child);
         };
         const clientOptions: LanguageClientOptions = {
             documentSelector: DOCUMENT_SELECTOR,
@@ -191,6 +206,32 @@ class Extension implements OpenSpecApi {
         if (client !== undefined) {
             await client.stop().catch((error: unknown) => this.output.appendLine(`Stopping the server failed: ${String(error)}`));
         }
+        await this.reapServers();
+    }
+
+    /**
+     * Makes sure no server process outlives its client: closes stdin (end of input also stops a
+     * server), waits up to two seconds, then kills what is left.
+     */
+    private async reapServers(): Promise<void> {
+        const alive = [...this.serverProcesses].filter((child) => child.exitCode === null && child.signalCode === null);
+        await Promise.all(
+            alive.map(
+                (child) =>
+                    new Promise<void>((resolve) => {
+                        const timer = setTimeout(() => {
+                            this.output.appendLine(`The server (pid ${child.pid}) did not exit after shutdown; killing it.`);
+                            child.kill('SIGKILL');
+                        }, 2000);
+                        child.once('exit', () => {
+                            clearTimeout(timer);
+                            resolve();
+                        });
+                        child.stdin?.end();
+                    }),
+            ),
+        );
+        this.serverProcesses.clear();
     }
 
     private async restart(): Promise<void> {
@@ -279,6 +320,20 @@ class Extension implements OpenSpecApi {
         return task;
     }
 
+    private async showLocations(uri: unknown, position: unknown, locations: unknown): Promise<void> {
+        const client = this.client;
+        if (client === undefined || typeof uri !== 'string' || !Array.isArray(locations)) {
+            return;
+        }
+        const converter = client.protocol2CodeConverter;
+        await vscode.commands.executeCommand(
+            'editor.action.showReferences',
+            converter.asUri(uri),
+            converter.asPosition(position as Parameters<typeof converter.asPosition>[0]),
+            locations.map((location) => converter.asLocation(location as Parameters<typeof converter.asLocation>[0])),
+        );
+    }
+
     private async previewArchive(argument?: PreviewTarget): Promise<vscode.TextDocument | undefined> {
         const target = isPreviewTarget(argument) ? argument : await pickTarget();
         if (target === undefined) {
@@ -294,12 +349,12 @@ class Extension implements OpenSpecApi {
             result = await client.sendRequest(ExecuteCommandRequest.type, { command: 'openspec.previewArchive', arguments: [target] });
         } catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
-            void vscode.window.showErrorMessage(`OpenSpec: cannot preview ${target.change} → ${target.capability}: ${reason}`);
+            void vscode.window.showErrorMessage(`OpenSpec: cannot preview ${describe(target)}: ${reason}`);
             return undefined;
         }
         const text = previewText(result);
         if (text === undefined) {
-            void vscode.window.showErrorMessage(`OpenSpec: the server returned no preview for ${target.change} → ${target.capability}.`);
+            void vscode.window.showErrorMessage(`OpenSpec: the server returned no preview for ${describe(target)}.`);
             return undefined;
         }
         const uri = this.preview.set(target, text);
@@ -309,12 +364,16 @@ class Extension implements OpenSpecApi {
     }
 }
 
+function describe(target: PreviewTarget): string {
+    return target.capability === undefined ? target.change : `${target.change} → ${target.capability}`;
+}
+
 function isPreviewTarget(value: unknown): value is PreviewTarget {
     if (typeof value !== 'object' || value === null) {
         return false;
     }
     const target = value as Partial<PreviewTarget>;
-    return typeof target.change === 'string' && typeof target.capability === 'string';
+    return typeof target.change === 'string' && (target.capability === undefined || typeof target.capability === 'string');
 }
 
 /** The `openspec` settings the server understands, with relative `extraRoots` made absolute. */

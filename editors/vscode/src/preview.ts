@@ -9,7 +9,10 @@ export const PREVIEW_SCHEME = 'openspec-preview';
 /** Arguments of the server command `openspec.previewArchive`. */
 export interface PreviewTarget {
     change: string;
-    capability: string;
+    /** Omitted: every capability the change touches, one after the other. */
+    capability?: string;
+    /** URI of the folder holding `openspec/`; tells roots apart in a monorepo. */
+    root?: string;
 }
 
 /** Holds the text of every preview opened in this session, keyed by URI. */
@@ -27,7 +30,7 @@ export class PreviewContentProvider implements vscode.TextDocumentContentProvide
         // The path ends in `spec.md`, so VS Code picks the Markdown language mode by itself.
         const uri = vscode.Uri.from({
             scheme: PREVIEW_SCHEME,
-            path: `/${target.change}/specs/${target.capability}/spec.md`,
+            path: target.capability === undefined ? `/${target.change}/all-specs.md` : `/${target.change}/specs/${target.capability}/spec.md`,
         });
         const key = uri.toString();
         const known = this.texts.has(key);
@@ -43,48 +46,59 @@ export class PreviewContentProvider implements vscode.TextDocumentContentProvide
     }
 }
 
-/** Every active change with the capabilities its delta specs touch, from the workspace files. */
-export async function listDeltaSpecs(): Promise<Map<string, string[]>> {
+/** An active change of one OpenSpec root, with the capabilities its delta specs touch. */
+export interface ChangeDeltas {
+    /** The folder holding `openspec/`. */
+    root: vscode.Uri;
+    change: string;
+    capabilities: string[];
+}
+
+/** Every active change with delta specs in the workspace, sorted by change id. */
+export async function listDeltaSpecs(): Promise<ChangeDeltas[]> {
     const files = await vscode.workspace.findFiles('**/openspec/changes/*/specs/**/spec.md', '**/node_modules/**');
-    const byChange = new Map<string, Set<string>>();
+    const byChange = new Map<string, ChangeDeltas>();
     for (const file of files) {
-        const target = targetOf(file.path);
-        if (target === undefined) {
+        const located = locateDelta(file.path);
+        if (located === undefined) {
             continue;
         }
-        const capabilities = byChange.get(target.change) ?? new Set<string>();
-        capabilities.add(target.capability);
-        byChange.set(target.change, capabilities);
+        const root = file.with({ path: located.rootPath });
+        const key = `${root.toString()}\0${located.change}`;
+        const entry = byChange.get(key) ?? { root, change: located.change, capabilities: [] };
+        entry.capabilities.push(located.capability);
+        byChange.set(key, entry);
     }
-    const sorted = new Map<string, string[]>();
-    for (const change of [...byChange.keys()].sort()) {
-        sorted.set(change, [...(byChange.get(change) ?? [])].sort());
-    }
-    return sorted;
+    const entries = [...byChange.values()];
+    entries.forEach((entry) => entry.capabilities.sort());
+    return entries.sort((a, b) => a.change.localeCompare(b.change) || a.root.path.localeCompare(b.root.path));
 }
 
-/** `…/openspec/changes/<id>/specs/<capability path>/spec.md` -> change and capability. */
-export function targetOf(filePath: string): PreviewTarget | undefined {
-    const match = /\/openspec\/changes\/([^/]+)\/specs\/(.+)\/spec\.md$/.exec(filePath.replace(/\\/g, '/'));
-    if (match === null || match[1] === 'archive' || match[1].startsWith('.')) {
+/** `<root>/openspec/changes/<id>/specs/<capability path>/spec.md` -> root path, change and capability. */
+export function locateDelta(filePath: string): { rootPath: string; change: string; capability: string } | undefined {
+    const normalized = filePath.replace(/\\/g, '/');
+    const match = /^(.*)\/openspec\/changes\/([^/]+)\/specs\/(.+)\/spec\.md$/.exec(normalized);
+    if (match === null || match[2] === 'archive' || match[2].startsWith('.')) {
         return undefined;
     }
-    return { change: match[1], capability: match[2] };
+    return { rootPath: match[1], change: match[2], capability: match[3] };
 }
 
+const ALL_CAPABILITIES = 'All capabilities';
+
 /**
- * Asks for the change and capability with quick picks, preselecting the delta spec in the active
- * editor. Returns undefined when the user cancels or there is nothing to preview.
+ * Asks for the change and capability with quick picks, offering the delta spec in the active
+ * editor first. Returns undefined when the user cancels or there is nothing to preview.
  */
 export async function pickTarget(): Promise<PreviewTarget | undefined> {
-    const deltas = await listDeltaSpecs();
-    if (deltas.size === 0) {
+    const changes = await listDeltaSpecs();
+    if (changes.length === 0) {
         void vscode.window.showInformationMessage('OpenSpec: no active change has delta specs to preview.');
         return undefined;
     }
     const active = vscode.window.activeTextEditor?.document.uri;
-    const current = active?.scheme === 'file' ? targetOf(active.path) : undefined;
-    if (current !== undefined && deltas.get(current.change)?.includes(current.capability)) {
+    const current = active?.scheme === 'file' ? locateDelta(active.path) : undefined;
+    if (current !== undefined && active !== undefined) {
         const useCurrent = `${current.change} → ${current.capability}`;
         const picked = await vscode.window.showQuickPick([useCurrent, 'Another change…'], {
             title: 'OpenSpec: preview the archived spec',
@@ -94,29 +108,36 @@ export async function pickTarget(): Promise<PreviewTarget | undefined> {
             return undefined;
         }
         if (picked === useCurrent) {
-            return current;
+            return { change: current.change, capability: current.capability, root: active.with({ path: current.rootPath }).toString() };
         }
     }
-    const changeItems = [...deltas.entries()].map(([change, capabilities]) => ({
-        label: change,
-        description: capabilities.join(', '),
+    const roots = new Set(changes.map((entry) => entry.root.toString()));
+    const changeItems = changes.map((entry) => ({
+        label: entry.change,
+        description: entry.capabilities.join(', '),
+        detail: roots.size > 1 ? vscode.workspace.asRelativePath(entry.root) : undefined,
+        entry,
     }));
-    const change = await vscode.window.showQuickPick(changeItems, {
+    const picked = await vscode.window.showQuickPick(changeItems, {
         title: 'OpenSpec: preview the archived spec',
         placeHolder: 'Change to archive',
     });
-    if (change === undefined) {
+    if (picked === undefined) {
         return undefined;
     }
-    const capabilities = deltas.get(change.label) ?? [];
-    if (capabilities.length === 1) {
-        return { change: change.label, capability: capabilities[0] };
+    const { entry } = picked;
+    const root = entry.root.toString();
+    if (entry.capabilities.length === 1) {
+        return { change: entry.change, capability: entry.capabilities[0], root };
     }
-    const capability = await vscode.window.showQuickPick(capabilities, {
-        title: `OpenSpec: preview ${change.label}`,
+    const capability = await vscode.window.showQuickPick([...entry.capabilities, ALL_CAPABILITIES], {
+        title: `OpenSpec: preview ${entry.change}`,
         placeHolder: 'Capability whose merged spec to show',
     });
-    return capability === undefined ? undefined : { change: change.label, capability };
+    if (capability === undefined) {
+        return undefined;
+    }
+    return capability === ALL_CAPABILITIES ? { change: entry.change, root } : { change: entry.change, capability, root };
 }
 
 /** Reads the server's answer: a string, or (leniently) an object carrying the text. */

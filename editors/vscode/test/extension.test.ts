@@ -6,7 +6,7 @@
 //! target/debug/openspec-lsp.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,6 +27,18 @@ import {
 import * as vscode from './vscodeMock';
 
 installVscodeMock();
+
+// Every server process the extension starts, to check that none outlives deactivation.
+// The module object is shared with the bundled extension, which reads `spawn` at call time.
+const spawned: ChildProcess[] = [];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcessModule = require('node:child_process') as typeof import('node:child_process');
+const realSpawn = childProcessModule.spawn;
+childProcessModule.spawn = ((...args: Parameters<typeof realSpawn>) => {
+    const child = realSpawn(...args);
+    spawned.push(child);
+    return child;
+}) as typeof realSpawn;
 
 const serverBin = process.env.OPENSPEC_LSP_BIN ?? path.join(repoRoot, 'target', 'debug', 'openspec-lsp');
 const CLIENT_COMMANDS = ['openspec.restartServer', 'openspec.checkWorkspace', 'openspec.previewArchive', 'openspec.showOutput'];
@@ -75,10 +87,10 @@ before(async () => {
 });
 
 after(async () => {
+    await extension?.deactivate();
     if (process.env.OPENSPEC_TRACE) {
         console.log(vscode.host.output.join('\n'));
     }
-    await extension?.deactivate();
     for (const disposable of context?.subscriptions ?? []) {
         disposable.dispose();
     }
@@ -247,6 +259,24 @@ describe('language features through vscode-languageclient', () => {
         assert.ok(names.some((name) => name.includes('Password sign-in')), `symbols: ${names.join(', ')}`);
         assert.ok(names.some((name) => name.includes('Wrong password')), `symbols: ${names.join(', ')}`);
     });
+
+    test('code lenses run openspec.showLocations, which shows the places with VS Code references view', async () => {
+        const document = await openInEditor(file('openspec/specs/notifications/spec.md'));
+        const codeLensProvider = provider('CodeLens');
+        const lenses = (await codeLensProvider.provideCodeLenses(document, token)) as vscode.CodeLens[] | undefined;
+        const titles = (lenses ?? []).map((lens) => lens.command?.title ?? '(unresolved)');
+        const lens = (lenses ?? []).find((candidate) => candidate.command?.title.includes('rework-notifications'));
+        assert.ok(lens?.command, `no lens naming rework-notifications; lenses: ${titles.join(' | ')}`);
+        assert.equal(lens.command.command, 'openspec.showLocations');
+        const shown = vscode.host.builtinCommands.length;
+        await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
+        const call = vscode.host.builtinCommands.slice(shown).find((command) => command.id === 'editor.action.showReferences');
+        assert.ok(call, 'editor.action.showReferences was not called');
+        const [uri, position, locations] = call.args as [vscode.Uri, vscode.Position, vscode.Location[]];
+        assert.equal(uri.fsPath, document.uri.fsPath);
+        assert.ok(position instanceof vscode.Position);
+        assert.ok(locations.some((location) => location.uri.fsPath === file('openspec/changes/rework-notifications/specs/notifications/spec.md')));
+    });
 });
 
 describe('a missing server binary', () => {
@@ -271,6 +301,16 @@ describe('a missing server binary', () => {
 function currentClient(): typeof api.client {
     return api.client;
 }
+
+describe('deactivation', () => {
+    test('stops every server process the extension started', async () => {
+        assert.ok(spawned.length >= 2, `expected a server per start, saw ${spawned.length}`);
+        await extension.deactivate();
+        for (const child of spawned) {
+            assert.ok(child.exitCode !== null || child.signalCode !== null, `server pid ${child.pid} (${spawned.indexOf(child)} of ${spawned.length}: ${String(child.spawnargs)}) is still running`);
+        }
+    });
+});
 
 function editInserting(document: vscode.TextDocument, line: number, text: string): vscode.WorkspaceEdit {
     const edit = new vscode.WorkspaceEdit();

@@ -865,6 +865,8 @@ export const host = {
     registrations: [] as Registration[],
     commands: new Map<string, (...args: unknown[]) => unknown>(),
     executedTasks: [] as Task[],
+    /** Commands executed that nobody registered (VS Code's own, like editor.action.showReferences). */
+    builtinCommands: [] as { id: string; args: unknown[] }[],
     messages: [] as { level: 'error' | 'warning' | 'info'; message: string; items: string[] }[],
     /** Which button the user presses on the next messages, in order (undefined: dismiss). */
     messageAnswers: [] as (string | undefined)[],
@@ -1272,6 +1274,7 @@ export const commands = {
     async executeCommand(id: string, ...args: unknown[]): Promise<unknown> {
         const handler = host.commands.get(id);
         if (handler === undefined) {
+            host.builtinCommands.push({ id, args });
             return undefined;
         }
         return await handler(...args);

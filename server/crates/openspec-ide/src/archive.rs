@@ -180,11 +180,29 @@ pub struct BaseView<'a> {
     text: &'a str,
     issues: Vec<StructureIssue<'a>>,
     section: RequirementsSection<'a>,
+    /// Archive's name -> block map as the main spec seeds it, once for every delta: one slot
+    /// per name in first-seen order, holding the last block of that name (a JS `Map` keeps
+    /// the first position and the last value), as (key, block index).
+    slots: Vec<(&'a str, usize)>,
+    positions: HashMap<&'a str, usize>,
 }
 
 impl<'a> BaseView<'a> {
     pub fn parse(text: &'a str) -> BaseView<'a> {
-        BaseView { text, issues: structure_issues(text), section: extract_requirements_section(text) }
+        let section = extract_requirements_section(text);
+        let mut slots: Vec<(&'a str, usize)> = Vec::with_capacity(section.blocks.len());
+        let mut positions: HashMap<&'a str, usize> = HashMap::with_capacity(section.blocks.len());
+        for (block_idx, block) in section.blocks.iter().enumerate() {
+            let key = normalize_requirement_name(block.name);
+            match positions.get(key) {
+                Some(&slot) => slots[slot].1 = block_idx,
+                None => {
+                    positions.insert(key, slots.len());
+                    slots.push((key, block_idx));
+                }
+            }
+        }
+        BaseView { text, issues: structure_issues(text), section, slots, positions }
     }
 
     pub fn text(&self) -> &'a str {
@@ -230,48 +248,91 @@ struct MergeBlock<'b> {
 }
 
 /// Archive's name -> block map: a JS `Map`, so replacing a key keeps its place, and removing
-/// then inserting moves it to the end. Removed slots stay as holes so positions never shift.
-#[derive(Default)]
+/// then inserting moves it to the end. It starts as the main spec's map (`BaseView`, shared by
+/// every delta) and records only what this delta changes, so a dry run costs what the delta
+/// holds, not what the main spec holds. Removed slots stay as holes so positions never shift.
 struct BlockMap<'b> {
-    slots: Vec<Option<(Cow<'b, str>, MergeBlock<'b>)>>,
-    positions: HashMap<Cow<'b, str>, usize>,
+    base: &'b BaseView<'b>,
+    /// Whether base blocks point back into the main spec (not for a new spec's skeleton).
+    base_ranges: bool,
+    /// Base slot -> what this delta put there (`None`: removed).
+    overrides: HashMap<usize, Option<MergeBlock<'b>>>,
+    /// Names set after the base ones, in order.
+    added: Vec<Option<(Cow<'b, str>, MergeBlock<'b>)>>,
+    added_positions: HashMap<Cow<'b, str>, usize>,
 }
 
 impl<'b> BlockMap<'b> {
-    fn get(&self, key: &str) -> Option<&MergeBlock<'b>> {
-        let slot = self.slots.get(*self.positions.get(key)?)?;
-        slot.as_ref().map(|(_, block)| block)
+    fn new(base: &'b BaseView<'b>, base_ranges: bool) -> Self {
+        BlockMap { base, base_ranges, overrides: HashMap::new(), added: Vec::new(), added_positions: HashMap::new() }
     }
 
-    fn has(&self, key: &str) -> bool {
-        self.positions.contains_key(key)
+    fn base_block(&self, block_idx: usize) -> Option<MergeBlock<'b>> {
+        let block = self.base.section.blocks.get(block_idx)?;
+        Some(MergeBlock {
+            name: Cow::Borrowed(block.name),
+            raw: Raw::Block(block),
+            base_range: self.base_ranges.then(|| block.header_range()),
+        })
     }
 
-    fn set(&mut self, key: Cow<'b, str>, block: MergeBlock<'b>) {
-        match self.positions.get(key.as_ref()).copied() {
-            Some(idx) => self.slots[idx] = Some((key, block)),
-            None => {
-                self.positions.insert(key.clone(), self.slots.len());
-                self.slots.push(Some((key, block)));
-            }
+    /// The base slot's current block (`None` once removed).
+    fn base_slot(&self, slot: usize) -> Option<MergeBlock<'b>> {
+        match self.overrides.get(&slot) {
+            Some(current) => current.clone(),
+            None => self.base_block(self.base.slots.get(slot)?.1),
         }
     }
 
+    fn get(&self, key: &str) -> Option<MergeBlock<'b>> {
+        if let Some(&idx) = self.added_positions.get(key) {
+            return self.added.get(idx)?.as_ref().map(|(_, block)| block.clone());
+        }
+        self.base_slot(*self.base.positions.get(key)?)
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn set(&mut self, key: Cow<'b, str>, block: MergeBlock<'b>) {
+        if let Some(&idx) = self.added_positions.get(key.as_ref()) {
+            self.added[idx] = Some((key, block));
+            return;
+        }
+        if let Some(&slot) = self.base.positions.get(key.as_ref())
+            && self.base_slot(slot).is_some()
+        {
+            self.overrides.insert(slot, Some(block));
+            return;
+        }
+        self.added_positions.insert(key.clone(), self.added.len());
+        self.added.push(Some((key, block)));
+    }
+
     fn delete(&mut self, key: &str) {
-        if let Some(idx) = self.positions.remove(key) {
-            self.slots[idx] = None;
+        if let Some(idx) = self.added_positions.remove(key) {
+            self.added[idx] = None;
+        } else if let Some(&slot) = self.base.positions.get(key) {
+            self.overrides.insert(slot, None);
         }
     }
 
     /// Entries in map order.
-    fn iter(&self) -> impl Iterator<Item = (&str, &MergeBlock<'b>)> {
-        self.slots.iter().flatten().map(|(key, block)| (key.as_ref(), block))
+    fn iter(&self) -> impl Iterator<Item = (Cow<'b, str>, MergeBlock<'b>)> + '_ {
+        let base = self
+            .base
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, (key, _))| Some((Cow::Borrowed(*key), self.base_slot(slot)?)));
+        base.chain(self.added.iter().flatten().map(|(key, block)| (key.clone(), block.clone())))
     }
 
     /// The first key (in map order) that folds like `name`, other than `except`.
-    fn fold_match(&self, name: &str, except: Option<&str>) -> Option<&MergeBlock<'b>> {
+    fn fold_match(&self, name: &str, except: Option<&str>) -> Option<MergeBlock<'b>> {
         let folded = fold_requirement_name(name);
-        self.iter().find(|(k, _)| Some(*k) != except && fold_requirement_name(k) == folded).map(|(_, block)| block)
+        self.iter().find(|(k, _)| Some(k.as_ref()) != except && fold_requirement_name(k) == folded).map(|(_, block)| block)
     }
 }
 
@@ -283,23 +344,32 @@ fn normalized_raw(raw: &str) -> String {
 /// Runs archive's merge of one delta spec, without writing anything.
 pub fn simulate(request: &ArchiveRequest<'_>) -> ArchiveSimulation {
     let base = request.base_text.map(BaseView::parse);
-    run(request, base.as_ref(), true)
+    run(request, base.as_ref(), &parse_delta_spec(request.delta_text), true)
 }
 
-/// The dry run the rules need: every problem (and the merge's own warnings) against a main
-/// spec parsed once by the caller (`base` is `request.base_text` parsed), without recomposing
-/// the spec text: `rebuilt` stays empty and the rebuild's warnings are not computed.
-pub fn simulate_problems(request: &ArchiveRequest<'_>, base: Option<&BaseView<'_>>) -> ArchiveSimulation {
+/// The dry run the rules need: every problem (and the merge's own warnings) for a delta spec
+/// and a main spec the caller parsed once (`delta` is `request.delta_text` parsed, `base` is
+/// `request.base_text` parsed), without recomposing the spec text: `rebuilt` stays empty and
+/// the rebuild's warnings are not computed.
+pub fn simulate_problems(
+    request: &ArchiveRequest<'_>,
+    base: Option<&BaseView<'_>>,
+    delta: &DeltaSpec<'_>,
+) -> ArchiveSimulation {
     debug_assert_eq!(base.map(BaseView::text), request.base_text, "base view of another text");
-    run(request, base, false)
+    run(request, base, delta, false)
 }
 
-fn run(request: &ArchiveRequest<'_>, base: Option<&BaseView<'_>>, rebuild_text: bool) -> ArchiveSimulation {
-    let delta = parse_delta_spec(request.delta_text);
+fn run(
+    request: &ArchiveRequest<'_>,
+    base: Option<&BaseView<'_>>,
+    delta: &DeltaSpec<'_>,
+    rebuild_text: bool,
+) -> ArchiveSimulation {
     let mut simulation = ArchiveSimulation::default();
     let spec_name = request.capability;
 
-    if let Some(problem) = precheck(&delta, spec_name) {
+    if let Some(problem) = precheck(delta, spec_name) {
         simulation.problems.push(problem);
         return simulation;
     }
@@ -337,7 +407,7 @@ fn run(request: &ArchiveRequest<'_>, base: Option<&BaseView<'_>>, rebuild_text: 
         base_view
     } else {
         simulation.is_new_spec = true;
-        skeleton_text = new_spec_skeleton(request, &delta, delta_purpose.as_ref(), &mut simulation);
+        skeleton_text = new_spec_skeleton(request, delta, delta_purpose.as_ref(), &mut simulation);
         skeleton_view = BaseView::parse(&skeleton_text);
         &skeleton_view
     };
@@ -363,28 +433,32 @@ fn run(request: &ArchiveRequest<'_>, base: Option<&BaseView<'_>>, rebuild_text: 
 
     let section = &base_view.section;
     let base_offset_valid = base.is_some();
-    let original: Vec<MergeBlock<'_>> = section
-        .blocks
-        .iter()
-        .map(|block| MergeBlock {
-            name: Cow::Borrowed(block.name),
-            raw: Raw::Block(block),
-            base_range: base_offset_valid.then(|| block.header_range()),
-        })
-        .collect();
-    let mut map = BlockMap::default();
-    let mut ordered_keys: Vec<Cow<'_, str>> = Vec::with_capacity(original.len());
-    for (block, merge_block) in section.blocks.iter().zip(&original) {
-        let key = Cow::Borrowed(normalize_requirement_name(block.name));
-        ordered_keys.push(key.clone());
-        map.set(key, merge_block.clone());
-    }
+    let mut map = BlockMap::new(base_view, base_offset_valid);
+    // Only the rebuild reads the original blocks in order, with their keys as renames leave them.
+    let original: Vec<MergeBlock<'_>> = if rebuild_text {
+        section
+            .blocks
+            .iter()
+            .map(|block| MergeBlock {
+                name: Cow::Borrowed(block.name),
+                raw: Raw::Block(block),
+                base_range: base_offset_valid.then(|| block.header_range()),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut ordered_keys: Vec<Cow<'_, str>> = if rebuild_text {
+        section.blocks.iter().map(|block| Cow::Borrowed(normalize_requirement_name(block.name))).collect()
+    } else {
+        Vec::new()
+    };
 
     let mut apply = Apply { spec_name, simulation: &mut simulation, map: &mut map, ordered_keys: &mut ordered_keys };
-    apply.renamed(&delta);
-    apply.removed(&delta);
-    apply.modified(&delta);
-    apply.added(&delta);
+    apply.renamed(delta);
+    apply.removed(delta);
+    apply.modified(delta);
+    apply.added(delta);
 
     if rebuild_text {
         let rebuilt =
@@ -718,6 +792,10 @@ struct PurposeBody {
 /// body up to the next `## ` line, trimmed; `None` when the body is blank once fences and
 /// comments are blanked.
 fn purpose_body(text: &str) -> Option<PurposeBody> {
+    // Most delta specs have no Purpose; skip the masking and fence passes for them.
+    if !text.as_bytes().windows(b"purpose".len()).any(|window| window.eq_ignore_ascii_case(b"purpose")) {
+        return None;
+    }
     let lines = split_lines(text, Bom::Keep, LineBreaks::Any);
     let masked_text = mask_html_comments(&normalize(text, Bom::Keep));
     let masked: Vec<&str> = masked_text.split('\n').collect();
@@ -834,7 +912,7 @@ impl<'b> Apply<'_, 'b> {
             if !self.map.has(&from) {
                 if self.map.has(&to) {
                     // Already synced, unless a case/spacing variant of the source is still there.
-                    if let Some(near) = self.map.fold_match(&from, Some(&to)).cloned() {
+                    if let Some(near) = self.map.fold_match(&from, Some(&to)) {
                         let message = format!(
                             "{spec_name} RENAMED failed for header {} - source not found, but {} exists; fix the header to match it exactly",
                             header_of(pair.from.name),
@@ -850,7 +928,7 @@ impl<'b> Apply<'_, 'b> {
                     }
                     continue;
                 }
-                let near = self.map.fold_match(&from, None).cloned();
+                let near = self.map.fold_match(&from, None);
                 let message =
                     format!("{spec_name} RENAMED failed for header {} - source not found", header_of(pair.from.name));
                 self.refuse(
@@ -862,7 +940,7 @@ impl<'b> Apply<'_, 'b> {
                 );
                 continue;
             }
-            if let Some(existing) = self.map.get(&to).cloned() {
+            if let Some(existing) = self.map.get(&to) {
                 let message = format!(
                     "{spec_name} RENAMED failed for header {} - target already exists",
                     header_of(pair.to.name)
@@ -876,7 +954,7 @@ impl<'b> Apply<'_, 'b> {
                 );
                 continue;
             }
-            if let Some(near) = self.map.fold_match(&to, Some(&from)).cloned() {
+            if let Some(near) = self.map.fold_match(&to, Some(&from)) {
                 let message = format!(
                     "{spec_name} RENAMED failed for header {} - {} already exists and differs only in case or spacing; choose a distinct name",
                     header_of(pair.to.name),
@@ -891,7 +969,7 @@ impl<'b> Apply<'_, 'b> {
                 );
                 continue;
             }
-            let Some(block) = self.map.get(&from).cloned() else {
+            let Some(block) = self.map.get(&from) else {
                 continue;
             };
             let new_header = format!("### Requirement: {to}");
@@ -918,7 +996,7 @@ impl<'b> Apply<'_, 'b> {
                 if self.simulation.is_new_spec {
                     continue;
                 }
-                if let Some(near) = self.map.fold_match(key, None).cloned() {
+                if let Some(near) = self.map.fold_match(key, None) {
                     let message = format!(
                         "{spec_name} REMOVED failed for header {} - not found, but {} exists; fix the header to match it exactly",
                         header_of(entry.name),
@@ -956,8 +1034,8 @@ impl<'b> Apply<'_, 'b> {
         }
         for block in &delta.modified {
             let key = normalize_requirement_name(block.name);
-            let Some(current) = self.map.get(key).cloned() else {
-                let near = self.map.fold_match(key, None).cloned();
+            let Some(current) = self.map.get(key) else {
+                let near = self.map.fold_match(key, None);
                 let message = format!("{spec_name} MODIFIED failed for header {} - not found", header_of(block.name));
                 self.refuse(
                     ArchiveProblemKind::ModifiedMissing,
@@ -1018,7 +1096,7 @@ impl<'b> Apply<'_, 'b> {
         for block in &delta.added {
             let key = normalize_requirement_name(block.name);
             let raw = block.raw();
-            if let Some(existing) = self.map.get(key).cloned() {
+            if let Some(existing) = self.map.get(key) {
                 if normalized_raw(&existing.raw.text()) != normalized_raw(&raw) {
                     let message =
                         format!("{spec_name} ADDED failed for header {} - already exists", header_of(block.name));
@@ -1032,7 +1110,7 @@ impl<'b> Apply<'_, 'b> {
                 }
                 continue;
             }
-            if let Some(near) = self.map.fold_match(key, None).cloned() {
+            if let Some(near) = self.map.fold_match(key, None) {
                 let message = format!(
                     "{spec_name} ADDED failed for header {} - {} already exists and differs only in case or spacing; use MODIFIED with that exact header to change it, or choose a distinct name",
                     header_of(block.name),
@@ -1075,16 +1153,17 @@ fn rebuild(
         None => (base_text.to_owned(), "## Requirements".to_owned(), String::new(), String::new()),
     };
 
-    let mut kept: Vec<&MergeBlock<'_>> = Vec::new();
+    let mut kept: Vec<MergeBlock<'_>> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     for (block, key) in original.iter().zip(ordered_keys) {
         let replacement = map.get(key);
-        if let Some(replacement) = replacement {
-            kept.push(replacement);
+        if let Some(replacement) = &replacement {
+            kept.push(replacement.clone());
             seen.insert(key);
         }
-        let same =
-            replacement.is_some_and(|replacement| replacement.raw.same_text(&block.raw) && replacement.name == block.name);
+        let same = replacement
+            .as_ref()
+            .is_some_and(|replacement| replacement.raw.same_text(&block.raw) && replacement.name == block.name);
         if same {
             continue;
         }
@@ -1093,7 +1172,7 @@ fn rebuild(
             continue;
         };
         let foreign = normalized_raw(&foreign);
-        let keeps_tail = replacement.is_some_and(|replacement| {
+        let keeps_tail = replacement.as_ref().is_some_and(|replacement| {
             count_occurrences(&normalized_raw(&replacement.raw.text()), &foreign)
                 >= count_occurrences(&normalized_raw(&block_raw), &foreign)
         });
@@ -1109,7 +1188,7 @@ fn rebuild(
         }
     }
     for (key, block) in map.iter() {
-        if !seen.contains(key) {
+        if !seen.contains(key.as_ref()) {
             kept.push(block);
         }
     }

@@ -1,6 +1,8 @@
 //! The check pipeline: runs every rule over one root and turns findings into the CLI's item
 //! verdicts. Pure: the same snapshot and config always give the same report.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{Diagnostic, ItemId, Origin, Severity};
 use crate::layout;
 use crate::vfs::RootSnapshot;
@@ -34,11 +36,16 @@ pub struct RootReport {
 pub fn check_root(root: &RootSnapshot, config: &CheckConfig) -> RootReport {
     let mut diagnostics = Vec::new();
     crate::rules::run_all(root, &mut diagnostics);
-    let (policy, policy_findings) = crate::policy::Policy::read(root);
-    policy.apply(&mut diagnostics);
-    diagnostics.extend(policy_findings);
+    apply_policy(root, &mut diagnostics);
     let items = verdicts(root, &diagnostics, config);
     RootReport { items, diagnostics }
+}
+
+/// The severity policy step of `check_root`, shared with `crate::incremental`.
+pub(crate) fn apply_policy(root: &RootSnapshot, diagnostics: &mut Vec<Diagnostic>) {
+    let (policy, policy_findings) = crate::policy::Policy::read(root);
+    policy.apply(diagnostics);
+    diagnostics.extend(policy_findings);
 }
 
 /// The CLI's verdict rule: an item is valid with no error (with `strict`, no error and no
@@ -46,21 +53,24 @@ pub fn check_root(root: &RootSnapshot, config: &CheckConfig) -> RootReport {
 pub fn verdicts(root: &RootSnapshot, diagnostics: &[Diagnostic], config: &CheckConfig) -> Vec<ItemVerdict> {
     let specs = layout::main_specs(root).into_iter().map(|spec| ItemId::spec(spec.id));
     let changes = layout::active_changes(root).into_iter().map(ItemId::change);
+    // Counted once per item up front: (errors, warnings, infos).
+    let mut counts: HashMap<&ItemId, (usize, usize, usize)> = HashMap::new();
+    for diagnostic in diagnostics {
+        let Some(item) = &diagnostic.item else { continue };
+        if diagnostic.origin != Origin::Openspec && !config.all_rules {
+            continue;
+        }
+        let count = counts.entry(item).or_default();
+        match diagnostic.severity {
+            Severity::Error => count.0 += 1,
+            Severity::Warning => count.1 += 1,
+            Severity::Info | Severity::Hint => count.2 += 1,
+        }
+    }
     specs
         .chain(changes)
         .map(|item| {
-            let counted = diagnostics.iter().filter(|diagnostic| {
-                diagnostic.item.as_ref() == Some(&item)
-                    && (diagnostic.origin == Origin::Openspec || config.all_rules)
-            });
-            let (mut errors, mut warnings, mut infos) = (0, 0, 0);
-            for diagnostic in counted {
-                match diagnostic.severity {
-                    Severity::Error => errors += 1,
-                    Severity::Warning => warnings += 1,
-                    Severity::Info | Severity::Hint => infos += 1,
-                }
-            }
+            let (errors, warnings, infos) = counts.get(&item).copied().unwrap_or_default();
             let valid = errors == 0 && (!config.strict || warnings == 0);
             ItemVerdict { item, valid, errors, warnings, infos }
         })

@@ -3,7 +3,8 @@
 //! one pass over the snapshot through the syntax crate's readers; it never parses Markdown by
 //! hand, never does IO and never judges (that is the rules' job).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use openspec_syntax::TextRange;
 use openspec_syntax::js::{is_js_space, js_trim_end};
@@ -225,50 +226,110 @@ pub enum Located<'i> {
     Capability { change: &'i ChangeInfo, mention: &'i CapabilityMention },
 }
 
+/// Requirement name -> every delta entry naming it, for one capability.
+type EntriesByName = HashMap<String, Vec<EntryRef>>;
+
+/// Cheap to clone and to update a file at a time: the lists are persistent vectors and the
+/// maps are shared, so the server keeps an index per edit without copying the workspace.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WorkspaceIndex {
     /// Sorted by capability.
-    pub specs: Vec<SpecInfo>,
+    pub specs: imbl::Vector<SpecInfo>,
     /// Active changes (sorted), then archived ones (sorted).
-    pub changes: Vec<ChangeInfo>,
-    spec_by_capability: HashMap<String, usize>,
-    roles: HashMap<String, FileRole>,
+    pub changes: imbl::Vector<ChangeInfo>,
+    spec_by_capability: Arc<HashMap<String, usize>>,
+    roles: Arc<HashMap<String, FileRole>>,
     /// capability -> requirement name -> every delta entry naming it.
-    entries_by_name: HashMap<String, HashMap<String, Vec<EntryRef>>>,
+    entries_by_name: imbl::HashMap<String, Arc<EntriesByName>>,
 }
 
 impl WorkspaceIndex {
     /// Reads every main spec and every change of `root` once.
     pub fn build(root: &RootSnapshot) -> WorkspaceIndex {
         let mut index = WorkspaceIndex::default();
-        for spec_file in layout::main_specs(root) {
-            let Some(text) = root.text(&spec_file.path) else { continue };
+        let mut roles = HashMap::new();
+        let mut spec_by_capability = HashMap::new();
+        let mut entries_by_name: HashMap<String, EntriesByName> = HashMap::new();
+        // Reading the files is the cost; it runs on two threads, the bookkeeping on one.
+        let spec_files: Vec<_> =
+            layout::main_specs(root).into_iter().filter(|spec_file| root.text(&spec_file.path).is_some()).collect();
+        let specs = crate::parallel::map_with(&spec_files, || (), |(), spec_file| {
+            let text = root.text(&spec_file.path).unwrap_or_default();
+            read_main_spec(spec_file.id.clone(), spec_file.path.clone(), text)
+        });
+        for spec in specs {
             let spec_idx = index.specs.len();
-            index.roles.insert(spec_file.path.clone(), FileRole::MainSpec { spec: spec_idx });
-            index.spec_by_capability.insert(spec_file.id.clone(), spec_idx);
-            index.specs.push(read_main_spec(spec_file.id, spec_file.path, text));
+            roles.insert(spec.path.clone(), FileRole::MainSpec { spec: spec_idx });
+            spec_by_capability.insert(spec.capability.clone(), spec_idx);
+            index.specs.push_back(spec);
         }
         let active = layout::active_changes(root).into_iter().map(|id| (layout::change_dir(&id), id, false));
         let archived =
             layout::archived_changes(root).into_iter().map(|id| (layout::archived_change_dir(&id), id, true));
-        for (dir, id, is_archived) in active.chain(archived) {
+        let change_dirs: Vec<(String, String, bool)> = active.chain(archived).collect();
+        let changes = crate::parallel::map_with(&change_dirs, || (), |(), (dir, id, is_archived)| {
+            read_change(root, id.clone(), dir.clone(), *is_archived)
+        });
+        for change in changes {
             let change_idx = index.changes.len();
-            let change = read_change(root, id, dir, is_archived);
             for (delta_idx, delta) in change.deltas.iter().enumerate() {
-                index.roles.insert(delta.path.clone(), FileRole::Delta { change: change_idx, delta: delta_idx });
-                let by_name = index.entries_by_name.entry(delta.capability.clone()).or_default();
-                for (entry_idx, entry) in delta.entries.iter().enumerate() {
-                    let entry_ref = EntryRef { change: change_idx, delta: delta_idx, entry: entry_idx };
-                    by_name.entry(entry.name.clone()).or_default().push(entry_ref);
-                }
+                roles.insert(delta.path.clone(), FileRole::Delta { change: change_idx, delta: delta_idx });
+                let by_name = entries_by_name.entry(delta.capability.clone()).or_default();
+                add_entries(by_name, change_idx, delta_idx, delta);
             }
             if let Some(proposal) = &change.proposal {
-                index.roles.insert(proposal.path.clone(), FileRole::Proposal { change: change_idx });
+                roles.insert(proposal.path.clone(), FileRole::Proposal { change: change_idx });
             }
             if let Some((path, _)) = &change.tasks {
-                index.roles.insert(path.clone(), FileRole::Tasks { change: change_idx });
+                roles.insert(path.clone(), FileRole::Tasks { change: change_idx });
             }
-            index.changes.push(change);
+            index.changes.push_back(change);
+        }
+        index.roles = Arc::new(roles);
+        index.spec_by_capability = Arc::new(spec_by_capability);
+        index.entries_by_name =
+            entries_by_name.into_iter().map(|(capability, by_name)| (capability, Arc::new(by_name))).collect();
+        index
+    }
+
+    /// The index of `root`, given that it differs from the snapshot this index was built from
+    /// only in the text of the files in `edited` (as `IncrementalCheck::update` reports them):
+    /// re-reads those files and shares everything else. With any other difference (a file
+    /// created, deleted or changed in kind) build a new index instead.
+    #[must_use]
+    pub fn updated(&self, root: &RootSnapshot, edited: &[String]) -> WorkspaceIndex {
+        let mut index = self.clone();
+        let mut changes_to_read: BTreeSet<usize> = BTreeSet::new();
+        for path in edited {
+            match self.role(path) {
+                Some(FileRole::MainSpec { spec }) => {
+                    let (Some(old), Some(text)) = (self.specs.get(spec), root.text(path)) else { continue };
+                    index.specs.set(spec, read_main_spec(old.capability.clone(), path.clone(), text));
+                }
+                Some(FileRole::Delta { change, .. } | FileRole::Proposal { change } | FileRole::Tasks { change }) => {
+                    changes_to_read.insert(change);
+                }
+                None => {}
+            }
+        }
+        let mut capabilities: BTreeSet<String> = BTreeSet::new();
+        for change_idx in changes_to_read {
+            let Some(old) = self.changes.get(change_idx) else { continue };
+            let change = read_change(root, old.id.clone(), old.dir.clone(), old.archived);
+            capabilities.extend(change.deltas.iter().map(|delta| delta.capability.clone()));
+            capabilities.extend(old.deltas.iter().map(|delta| delta.capability.clone()));
+            index.changes.set(change_idx, change);
+        }
+        // Entry lists keep change order then document order, so a capability's list is rebuilt
+        // from every change with a delta for it.
+        for capability in capabilities {
+            let mut by_name = EntriesByName::new();
+            for (change_idx, change) in index.changes.iter().enumerate() {
+                for (delta_idx, delta) in change.deltas.iter().enumerate().filter(|(_, d)| d.capability == capability) {
+                    add_entries(&mut by_name, change_idx, delta_idx, delta);
+                }
+            }
+            index.entries_by_name.insert(capability, Arc::new(by_name));
         }
         index
     }
@@ -335,6 +396,13 @@ impl WorkspaceIndex {
             }
             FileRole::Tasks { .. } => None,
         }
+    }
+}
+
+fn add_entries(by_name: &mut EntriesByName, change_idx: usize, delta_idx: usize, delta: &DeltaFileInfo) {
+    for (entry_idx, entry) in delta.entries.iter().enumerate() {
+        let entry_ref = EntryRef { change: change_idx, delta: delta_idx, entry: entry_idx };
+        by_name.entry(entry.name.clone()).or_default().push(entry_ref);
     }
 }
 

@@ -9,9 +9,11 @@ pub mod check;
 pub mod codeowners;
 pub mod diagnostic;
 pub mod features;
+pub mod incremental;
 pub mod index;
 pub mod layout;
 pub mod legacy;
+mod parallel;
 pub mod migration;
 pub mod policy;
 pub mod readiness;
@@ -22,8 +24,9 @@ pub mod vfs;
 
 pub use analysis::{Analysis, FilePosition, FileRange, NavigationTarget, SourceChange, TextEdit};
 pub use check::{CheckConfig, ItemVerdict, RootReport, check_root};
+pub use incremental::{Changed, CheckUpdate, IncrementalCheck, text_changes};
 pub use diagnostic::{Diagnostic, ItemId, ItemKind, Origin, Related, Severity};
-pub use vfs::{Entry, FileContent, IoProblem, RootSnapshot};
+pub use vfs::{Entries, Entry, FileContent, IoProblem, RootSnapshot};
 
 #[cfg(test)]
 pub(crate) mod test_support;

@@ -126,7 +126,13 @@ pub fn check_path(path: &Path, config: CheckConfig) -> anyhow::Result<CheckRun> 
             let report = openspec_ide::check_root(&snapshot, &config);
             let dir_from_cwd =
                 cwd.as_deref().filter(|cwd| root_dir.starts_with(cwd)).map(|cwd| relative_dir(cwd, root_dir));
-            CheckedRoot { relative_dir: relative_dir(&discovery.base, root_dir), dir_from_cwd, snapshot, report }
+            CheckedRoot {
+                relative_dir: relative_dir(&discovery.base, root_dir),
+                dir_from_cwd,
+                snapshot,
+                report,
+                line_indexes: output::LineIndexCache::default(),
+            }
         })
         .collect();
     Ok(CheckRun { roots, config, mode: RunMode::Check })

@@ -18,6 +18,9 @@ pub const EXIT_USAGE: u8 = 2;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Without a command: run the language server over stdio (accepted for clients that pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -25,7 +28,16 @@ pub enum Command {
     /// Validate every spec and active change, with the verdicts of `openspec validate --all`.
     Check(CheckArgs),
     /// Run the language server over stdio (the default when no command is given).
-    Serve,
+    Serve(ServeArgs),
+}
+
+/// Options clients pass when they start a language server. Stdio is the only transport, so
+/// `--stdio` (which vscode-languageclient and others add) is accepted and changes nothing.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Speak LSP over stdin/stdout (the default and only transport).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Args)]

@@ -30,10 +30,17 @@ pub fn discover(path: &Path) -> anyhow::Result<Discovery> {
     }
     let roots = roots_below(&start);
     if roots.is_empty() {
+        // An `openspec` that is a file (or a link to one) is the likeliest reason; say so.
+        let not_a_folder = start
+            .ancestors()
+            .map(|dir| dir.join("openspec"))
+            .find(|candidate| candidate.exists() && !candidate.is_dir())
+            .map(|candidate| format!(" ({} is a file, not a folder)", candidate.display()))
+            .unwrap_or_default();
         anyhow::bail!(
-            "no OpenSpec root found at or above {} nor in any folder below it. A root is a folder \
-             holding `openspec/` with a `specs/` or `changes/` folder or a `config.yaml`; run \
-             `openspec init` to create one",
+            "no OpenSpec root found at or above {} nor in any folder below it{not_a_folder}. A root \
+             is a folder holding `openspec/` with a `specs/` or `changes/` folder or a \
+             `config.yaml`; run `openspec init` to create one",
             start.display()
         );
     }

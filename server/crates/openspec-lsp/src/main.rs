@@ -16,6 +16,6 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.command {
         Some(cli::Command::Check(args)) => check_command::run(&args),
-        Some(cli::Command::Serve) | None => lsp::run(),
+        Some(cli::Command::Serve(_)) | None => lsp::run(),
     }
 }

@@ -52,25 +52,32 @@ pub fn split_lines(text: &str, bom: Bom, breaks: LineBreaks) -> Vec<Line<'_>> {
         _ => 0,
     };
     let bytes = text.as_bytes();
-    let mut lines = Vec::new();
+    // Lines average a few dozen bytes; one allocation up front covers most files.
+    let mut lines = Vec::with_capacity(bytes.len() / 32 + 1);
     let mut start = first;
-    let mut i = first;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                lines.push(Line { text: &text[start..i], start });
-                start = i + 1;
-            }
-            b'\r' if breaks == LineBreaks::Any => {
-                lines.push(Line { text: &text[start..i], start });
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
+    let rest = bytes.get(first..).unwrap_or_default();
+    match breaks {
+        LineBreaks::Any => {
+            // The `\n` of a `\r\n` pair, already consumed with its `\r`.
+            let mut paired_lf = None;
+            for at in memchr::memchr2_iter(b'\n', b'\r', rest).map(|pos| first + pos) {
+                if paired_lf == Some(at) {
+                    continue;
                 }
-                start = i + 1;
+                lines.push(Line { text: &text[start..at], start });
+                start = at + 1;
+                if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                    paired_lf = Some(at + 1);
+                    start = at + 2;
+                }
             }
-            _ => {}
         }
-        i += 1;
+        LineBreaks::LfOnly => {
+            for at in memchr::memchr_iter(b'\n', rest).map(|pos| first + pos) {
+                lines.push(Line { text: &text[start..at], start });
+                start = at + 1;
+            }
+        }
     }
     lines.push(Line { text: &text[start..], start });
     lines
@@ -104,5 +111,7 @@ mod tests {
         let texts: Vec<_> = kept.iter().map(|l| l.text).collect();
         assert_eq!(texts, vec!["\u{FEFF}a\r", "b\rc", ""]);
         assert_eq!(normalize(text, Bom::Strip), "a\nb\nc\n");
+        let mixed: Vec<_> = split_lines("\r\r\n\n\rx\r", Bom::Keep, LineBreaks::Any).iter().map(|l| (l.text, l.start)).collect();
+        assert_eq!(mixed, vec![("", 0), ("", 1), ("", 3), ("", 4), ("x", 5), ("", 7)]);
     }
 }

@@ -59,6 +59,16 @@ fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("requirement-blocks pattern compiles")
 }
 
+/// `pattern` (anchored at a leading `#`) on `text`: lines that do not start with `#` cannot
+/// match, and most lines do not, so they skip the regex engine.
+fn header_captures<'t>(pattern: &Regex, text: &'t str) -> Option<regex::Captures<'t>> {
+    if text.starts_with('#') { pattern.captures(text) } else { None }
+}
+
+fn header_match(pattern: &Regex, text: &str) -> bool {
+    text.starts_with('#') && pattern.is_match(text)
+}
+
 /// `^##\s+`: the line that ends a requirement block and a main spec's Requirements section.
 fn is_top_level_header(text: &str) -> bool {
     text.strip_prefix("##").and_then(|rest| rest.chars().next()).is_some_and(is_js_space)
@@ -66,12 +76,12 @@ fn is_top_level_header(text: &str) -> bool {
 
 /// Whether `text` is a `### Requirement:` header the block readers recognise.
 pub fn is_requirement_header(text: &str) -> bool {
-    REQUIREMENT_HEADER.is_match(text)
+    header_match(&REQUIREMENT_HEADER, text)
 }
 
 /// The normalised name a `### Requirement:` header line carries, if it is one.
 pub fn requirement_header_name(text: &str) -> Option<&str> {
-    let capture = REQUIREMENT_HEADER.captures(text)?.get(1)?;
+    let capture = header_captures(&REQUIREMENT_HEADER, text)?.get(1)?;
     Some(normalize_requirement_name(capture.as_str()))
 }
 
@@ -174,7 +184,7 @@ pub fn extract_requirements_section(text: &str) -> RequirementsSection<'_> {
     let lines = split_lines(text, Bom::Strip, LineBreaks::Any);
     let mask = code_fence_mask(lines.iter().map(|line| line.text));
     let fenced = |idx: usize| mask.get(idx).copied().unwrap_or(false);
-    let Some(header_idx) = (0..lines.len()).find(|&idx| !fenced(idx) && REQUIREMENTS_HEADER.is_match(lines[idx].text))
+    let Some(header_idx) = (0..lines.len()).find(|&idx| !fenced(idx) && header_match(&REQUIREMENTS_HEADER, lines[idx].text))
     else {
         return RequirementsSection {
             header: None,
@@ -227,7 +237,7 @@ fn read_block<'a>(
     if fenced(start) {
         return None;
     }
-    let captures = REQUIREMENT_HEADER.captures(header.text)?;
+    let captures = header_captures(&REQUIREMENT_HEADER, header.text)?;
     let (name, name_range) = name_in(&header, captures.get(1)?.as_str());
     let mut block_lines = vec![header];
     let mut idx = start + 1;
@@ -451,7 +461,7 @@ pub fn parse_delta_spec(text: &str) -> DeltaSpec<'_> {
         .filter(|&idx| !fenced(idx))
         .filter_map(|idx| {
             let line = &lines[idx];
-            let title = SECTION_HEADER.captures(line.text)?.get(1)?.as_str();
+            let title = header_captures(&SECTION_HEADER, line.text)?.get(1)?.as_str();
             Some((idx, js_trim(title)))
         })
         .collect();
@@ -511,7 +521,7 @@ fn section_blocks<'a>(
         if is_requirement_header(line.text) {
             return;
         }
-        if let Some(header) = LEVEL3_HEADER.captures(line.text).and_then(|c| c.get(1)) {
+        if let Some(header) = header_captures(&LEVEL3_HEADER, line.text).and_then(|c| c.get(1)) {
             skipped.push(SkippedHeader {
                 header: js_trim(header.as_str()),
                 section_title,
@@ -548,8 +558,11 @@ fn removed_entries<'a>(body: &SectionBody<'a, '_>) -> Vec<RemovedEntry<'a>> {
         if body.fenced(idx) {
             continue;
         }
-        let capture = REQUIREMENT_HEADER
-            .captures(line.text)
+        // Both patterns need `###` somewhere in the line.
+        if !line.text.contains("###") {
+            continue;
+        }
+        let capture = header_captures(&REQUIREMENT_HEADER, line.text)
             .or_else(|| REMOVED_BULLET.captures(line.text))
             .and_then(|captures| captures.get(1));
         if let Some(capture) = capture {
@@ -574,6 +587,10 @@ fn renamed_pairs<'a>(body: &SectionBody<'a, '_>) -> (Vec<RenamedPair<'a>>, Vec<U
             let (name, name_range) = name_in(line, capture.as_str());
             RenameSide { name, name_range, line: *line, line_number: body.first_idx + idx + 1 }
         };
+        // Both patterns need `###` somewhere in the line.
+        if !line.text.contains("###") {
+            continue;
+        }
         if let Some(capture) = RENAMED_FROM.captures(line.text).and_then(|c| c.get(1)) {
             if let Some(displaced) = pending.take() {
                 unpaired.push(UnpairedRename { side: RenameSideKind::From, entry: displaced });
@@ -602,14 +619,14 @@ fn orphaned_requirements<'a>(lines: &[Line<'a>], mask: &[bool]) -> Vec<OrphanedR
         if mask.get(idx).copied().unwrap_or(false) {
             continue;
         }
-        if let Some(title) = SECTION_HEADER.captures(line.text).and_then(|c| c.get(1)) {
+        if let Some(title) = header_captures(&SECTION_HEADER, line.text).and_then(|c| c.get(1)) {
             section = Some(js_trim(title.as_str()));
             continue;
         }
         if section.is_some_and(|title| DeltaKind::from_title(title).is_some()) {
             continue;
         }
-        if let Some(capture) = REQUIREMENT_HEADER.captures(line.text).and_then(|c| c.get(1)) {
+        if let Some(capture) = header_captures(&REQUIREMENT_HEADER, line.text).and_then(|c| c.get(1)) {
             let (name, name_range) = name_in(line, capture.as_str());
             orphans.push(OrphanedRequirement { name, name_range, section, line: *line, line_number: idx + 1 });
         }

@@ -46,6 +46,16 @@ fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("spec pattern compiles")
 }
 
+/// `pattern` (anchored at a leading `#`) on `text`: lines that do not start with `#` cannot
+/// match, and most lines do not, so they skip the regex engine.
+fn header_captures<'t>(pattern: &Regex, text: &'t str) -> Option<regex::Captures<'t>> {
+    if text.starts_with('#') { pattern.captures(text) } else { None }
+}
+
+fn header_match(pattern: &Regex, text: &str) -> bool {
+    text.starts_with('#') && pattern.is_match(text)
+}
+
 /// `^##\s+`: the line that ends the structure scan's Requirements range.
 fn is_top_level_header(text: &str) -> bool {
     text.strip_prefix("##").and_then(|rest| rest.chars().next()).is_some_and(crate::js::is_js_space)
@@ -137,7 +147,7 @@ pub fn parse_sections(text: &str) -> Vec<Section<'_>> {
         if fenced(idx) {
             continue;
         }
-        let Some(captures) = SECTION_HEADER.captures(line.text) else {
+        let Some(captures) = header_captures(&SECTION_HEADER, line.text) else {
             continue;
         };
         let (Some(hashes), Some(rest)) = (captures.get(1), captures.get(2)) else {
@@ -312,7 +322,7 @@ pub fn structure_issues(text: &str) -> Vec<StructureIssue<'_>> {
         .map(|(line, fenced)| if fenced { Line { text: "", start: line.start } } else { *line })
         .collect();
 
-    let requirements_start = lines.iter().position(|line| REQUIREMENTS_HEADER.is_match(line.text));
+    let requirements_start = lines.iter().position(|line| header_match(&REQUIREMENTS_HEADER, line.text));
     let requirements_end = requirements_start.map_or(lines.len(), |start| {
         (start + 1..lines.len())
             .find(|&idx| lines.get(idx).is_some_and(|line| is_top_level_header(line.text)))
@@ -328,11 +338,11 @@ pub fn structure_issues(text: &str) -> Vec<StructureIssue<'_>> {
             continue;
         }
         let line_number = idx + 1;
-        if DELTA_HEADER.is_match(line.text) {
+        if header_match(&DELTA_HEADER, line.text) {
             issues.push(StructureIssue { kind: StructureIssueKind::DeltaHeader, line: *line, line_number, header });
             continue;
         }
-        let Some(capture) = REQUIREMENT_HEADER.captures(line.text).and_then(|captures| captures.get(1)) else {
+        let Some(capture) = header_captures(&REQUIREMENT_HEADER, line.text).and_then(|captures| captures.get(1)) else {
             continue;
         };
         let inside = requirements_start.is_some_and(|start| idx > start && idx < requirements_end);

@@ -749,6 +749,17 @@ impl Context<'_> {
             .filter(|mention| overlaps(mention.line_range, self.range))
         {
             let capability = &mention.capability;
+            // The name comes straight from the proposal's text: `../x` or `/etc` would make the
+            // client create a file outside the workspace, so only plain relative names qualify.
+            let plain = capability.split('/').all(|segment| {
+                !segment.is_empty()
+                    && segment != "."
+                    && segment != ".."
+                    && !segment.contains(['\\', ':'])
+            });
+            if !plain {
+                continue;
+            }
             let path = format!("{}/specs/{capability}/spec.md", change.dir);
             if change.delta(capability).is_some() || self.root.get(&path).is_some() {
                 continue;

@@ -63,6 +63,13 @@ impl<'a> Converter<'a> {
         ls_types::Uri::from_file_path(self.absolute(path))
     }
 
+    /// The URI of a file an edit may touch: only plain relative paths (no `..`, not absolute),
+    /// so no edit the server proposes can reach outside the root, whatever the analysis built.
+    fn edit_uri(&self, path: &str) -> Option<ls_types::Uri> {
+        let plain = Path::new(path).components().all(|component| matches!(component, std::path::Component::Normal(_)));
+        if plain { self.uri(path) } else { None }
+    }
+
     pub fn location(&mut self, file_range: &FileRange) -> Option<ls_types::Location> {
         let uri = self.uri(&file_range.path)?;
         Some(ls_types::Location::new(uri, self.range(&file_range.path, file_range.range)))
@@ -78,7 +85,7 @@ impl<'a> Converter<'a> {
     pub fn workspace_edit(&mut self, change: &SourceChange) -> ls_types::WorkspaceEdit {
         let mut edits: HashMap<ls_types::Uri, Vec<ls_types::TextEdit>> = HashMap::new();
         for (path, file_edits) in &change.edits {
-            let Some(uri) = self.uri(path) else { continue };
+            let Some(uri) = self.edit_uri(path) else { continue };
             let converted = file_edits
                 .iter()
                 .map(|edit| ls_types::TextEdit::new(self.range(path, edit.range), edit.new_text.clone()))
@@ -96,7 +103,7 @@ impl<'a> Converter<'a> {
             }));
         }
         for (path, text) in &change.new_files {
-            let Some(uri) = self.uri(path) else { continue };
+            let Some(uri) = self.edit_uri(path) else { continue };
             operations.push(ls_types::DocumentChangeOperation::Op(ls_types::ResourceOp::Create(ls_types::CreateFile {
                 uri: uri.clone(),
                 options: Some(ls_types::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) }),

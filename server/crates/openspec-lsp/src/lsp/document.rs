@@ -27,6 +27,16 @@ pub enum EditError {
     InvertedRange,
 }
 
+/// What went wrong in one `didChange`, for the server's log; the changes that could be applied
+/// were.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ChangeReport {
+    /// Changes skipped because their range was malformed.
+    pub rejected: usize,
+    /// The version did not increase, which LSP requires of every change.
+    pub version_went_back: bool,
+}
+
 impl Document {
     pub fn new(text: &str, version: i32) -> Self {
         let tree = openspec_syntax::markdown::parse(text, None);
@@ -76,9 +86,34 @@ impl Document {
         Ok(())
     }
 
+    /// What `didChange` does: applies the changes in order, takes the new version and reparses
+    /// once. A change whose range is malformed is skipped (the document stays as it was for that
+    /// change; the next full sync repairs it), and counted in the answer so the caller can say so.
+    pub fn apply_content_changes(
+        &mut self,
+        changes: &[ls_types::TextDocumentContentChangeEvent],
+        version: i32,
+        encoding: PositionEncoding,
+    ) -> ChangeReport {
+        let mut report = ChangeReport { rejected: 0, version_went_back: version <= self.version };
+        for change in changes {
+            if self.apply_change(change.range, &change.text, encoding).is_err() {
+                report.rejected += 1;
+            }
+        }
+        self.version = version;
+        let text = self.text();
+        self.reparse(&text);
+        report
+    }
+
     /// Brings the tree up to date with the text, reusing the edited old tree.
     pub fn reparse(&mut self, text: &str) {
-        self.tree = openspec_syntax::markdown::parse(text, self.tree.as_ref());
+        // tree-sitter-md's scanner takes a NUL for the end of input, so reusing nodes around one
+        // can build a tree that a fresh parse would not (found by the property test in
+        // `document_props.rs`). Such text is rare and parses from scratch.
+        let old = if text.contains('\0') { None } else { self.tree.as_ref() };
+        self.tree = openspec_syntax::markdown::parse(text, old);
     }
 
     /// Byte offset of an LSP position. Lines past the end clamp to the end of the document and

@@ -1,13 +1,21 @@
 //! The language server over stdio: protocol glue only. Analysis lives in `openspec-ide`; this
 //! module converts positions, keeps open buffers and publishes results.
 
+mod catch_panic;
 mod convert;
 mod document;
+#[cfg(test)]
+mod document_props;
+#[cfg(test)]
+mod fuzz_smoke;
+#[cfg(test)]
+mod fuzz_targets;
 mod handlers;
 mod server;
 mod settings;
 mod state;
 mod to_proto;
+mod transport;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -27,13 +35,23 @@ pub fn run() -> ExitCode {
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let flag = shutdown_requested.clone();
     runtime.block_on(async move {
-        let (service, socket) = tower_lsp_server::LspService::new(move |client| server::Backend::new(client, flag));
+        let panic_log = catch_panic::PanicLog::default();
+        let client_for_log = panic_log.clone();
+        let (service, socket) = tower_lsp_server::LspService::new(move |client| {
+            client_for_log.set_client(client.clone());
+            server::Backend::new(client, flag)
+        });
+        // A panic in a handler becomes an error response and a log entry, not a dead server.
+        let service = catch_panic::CatchPanic::new(service, panic_log);
         // Requests compute on blocking threads; a generous limit keeps a slow one from stalling
         // the rest, and `$/cancelRequest` keeps working (it needs a limit above one).
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // The guard answers malformed messages itself; tower-lsp would stop reading at the first.
+        let guarded = transport::guard(tokio::io::stdin(), tokio::io::stdout());
+        tower_lsp_server::Server::new(guarded.server_input, guarded.server_output, socket)
             .concurrency_level(16)
             .serve(service)
             .await;
+        transport::flush(guarded.writer).await;
     });
     // Blocking threads may still be finishing a computation nobody waits for any more.
     runtime.shutdown_background();

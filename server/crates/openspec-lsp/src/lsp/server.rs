@@ -16,7 +16,7 @@ use super::convert::Converter;
 use super::document::{Document, PositionEncoding};
 use super::handlers;
 use super::settings::Settings;
-use super::state::{self, CachedAnalysis, FileDiagnostics, RootState, ServerState};
+use super::state::{self, FileDiagnostics, RootState, ServerState};
 use crate::{discover, vfs_load};
 
 pub struct Backend {
@@ -49,41 +49,32 @@ impl Backend {
         lock(&self.state)
     }
 
-    /// Recomputes diagnostics of every root and publishes those still current.
+    /// Brings every root's findings to the current buffers (re-checking only what the edits
+    /// touched) and publishes the files whose findings changed, if still current.
     fn schedule_diagnostics(&self) {
-        let (generation, inputs, settings, encoding) = {
+        let (inputs, settings, encoding) = {
             let mut state = self.lock();
             state.generation += 1;
-            (state.generation, state.all_root_inputs(), state.settings.clone(), state.encoding)
+            (state.all_root_inputs(), state.settings.clone(), state.encoding)
         };
         let client = self.client.clone();
         let shared = self.state.clone();
         tokio::spawn(async move {
             let computed = tokio::task::spawn_blocking(move || {
-                inputs
-                    .iter()
-                    .map(|input| (input.dir.clone(), state::analyze(input, &settings, encoding)))
-                    .collect::<Vec<_>>()
+                inputs.iter().filter_map(|input| state::publication(input, &settings, encoding)).collect::<Vec<_>>()
             })
             .await;
-            let Ok(per_root) = computed else {
+            let Ok(publications) = computed else {
                 client.log_message(ls_types::MessageType::ERROR, "openspec-lsp: diagnostics computation failed").await;
                 return;
             };
-            let mut files = Vec::new();
-            {
-                let mut state = lock(&shared);
-                for (dir, (root_files, findings)) in per_root {
-                    if state.generation == generation {
-                        state.findings.insert(dir, (generation, findings));
-                    }
-                    files.extend(root_files);
+            for publication in publications {
+                let Some(to_send) = plan_publication(&shared, &publication) else { continue };
+                for file in to_send {
+                    let Some(uri) = super::to_proto::uri(&file.path) else { continue };
+                    client.publish_diagnostics(uri, file.diagnostics, file.version).await;
                 }
-            }
-            let Some(to_send) = plan_publication(&shared, generation, files) else { return };
-            for file in to_send {
-                let Some(uri) = super::to_proto::uri(&file.path) else { continue };
-                client.publish_diagnostics(uri, file.diagnostics, file.version).await;
+                publication.published();
             }
         });
     }
@@ -93,12 +84,18 @@ impl Backend {
     async fn index_workspace(&self) {
         let progress_supported = self.lock().client.work_done_progress;
         let token = ls_types::ProgressToken::String("openspec-lsp/index".to_owned());
-        let progress = if progress_supported && self.client.create_work_done_progress(token.clone()).await.is_ok() {
+        let created = progress_supported
+            && matches!(with_deadline(self.client.create_work_done_progress(token.clone())).await, Some(Ok(())));
+        let progress = if created {
             Some(self.client.progress(token, "Indexing OpenSpec workspace").begin().await)
         } else {
             None
         };
         self.load_roots().await;
+        // Check and index every root before answering requests, so the first one is as quick
+        // as the rest (and "indexed" means it).
+        let inputs = self.lock().all_root_inputs();
+        let _ = tokio::task::spawn_blocking(move || inputs.iter().for_each(|input| drop(state::refresh(input)))).await;
         self.indexed.send_replace(true);
         if let Some(progress) = progress {
             let n_roots = self.lock().roots.len();
@@ -110,7 +107,7 @@ impl Backend {
     async fn adopt_root_of(&self, path: &Path) {
         let Some(folder) = path.parent().map(Path::to_path_buf) else { return };
         let loaded = tokio::task::spawn_blocking(move || {
-            discover::enclosing_root(&folder).map(|dir| RootState { disk: vfs_load::load_root(&dir), dir })
+            discover::enclosing_root(&folder).map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir)))
         })
         .await
         .ok()
@@ -135,13 +132,12 @@ impl Backend {
             }
             dirs.sort();
             dirs.dedup();
-            dirs.into_iter().map(|dir| RootState { disk: vfs_load::load_root(&dir), dir }).collect::<Vec<_>>()
+            dirs.into_iter().map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir))).collect::<Vec<_>>()
         })
         .await
         .unwrap_or_default();
         let mut state = self.lock();
         state.roots = loaded;
-        state.analyses.clear();
     }
 }
 
@@ -151,7 +147,6 @@ struct FileContext {
     path: String,
     root_dir: PathBuf,
     encoding: PositionEncoding,
-    generation: u64,
 }
 
 impl Backend {
@@ -169,34 +164,23 @@ impl Backend {
         self.root_context(&root_dir, rel).await
     }
 
-    /// The analysis of the root in `root_dir`, built off the runtime when the cached one is
-    /// older than the current generation; `path` is carried along for the caller.
+    /// The root in `root_dir` as a computation needs it: the current buffers over its disk read.
+    fn root_input(&self, root_dir: &Path) -> Option<state::RootInput> {
+        let state = self.lock();
+        let root_idx = state.roots.iter().position(|root| root.dir == root_dir)?;
+        state.root_input(root_idx)
+    }
+
+    /// The analysis of the root in `root_dir` at the current buffers: its session's, brought up
+    /// to date off the runtime (re-reading only edited files) when an edit is not in yet;
+    /// `path` is carried along for the caller.
     async fn root_context(&self, root_dir: &Path, path: String) -> RpcResult<Option<FileContext>> {
-        let (generation, encoding, input) = {
-            let state = self.lock();
-            let Some(root_idx) = state.roots.iter().position(|root| root.dir == root_dir) else { return Ok(None) };
-            if let Some(cached) = state.analyses.get(root_dir).filter(|cached| cached.generation == state.generation) {
-                return Ok(Some(FileContext {
-                    analysis: cached.analysis.clone(),
-                    path,
-                    root_dir: root_dir.to_path_buf(),
-                    encoding: state.encoding,
-                    generation: state.generation,
-                }));
-            }
-            let Some(input) = state.root_input(root_idx) else { return Ok(None) };
-            (state.generation, state.encoding, input)
-        };
-        let analysis = tokio::task::spawn_blocking(move || Analysis::new(Arc::new(input.snapshot)))
+        let encoding = self.lock().encoding;
+        let Some(input) = self.root_input(root_dir) else { return Ok(None) };
+        let analysis = tokio::task::spawn_blocking(move || state::refresh(&input))
             .await
             .map_err(|_| internal_error("indexing the workspace failed"))?;
-        {
-            let mut state = self.lock();
-            if state.generation == generation {
-                state.analyses.insert(root_dir.to_path_buf(), CachedAnalysis { generation, analysis: analysis.clone() });
-            }
-        }
-        Ok(Some(FileContext { analysis, path, root_dir: root_dir.to_path_buf(), encoding, generation }))
+        Ok(Some(FileContext { analysis, path, root_dir: root_dir.to_path_buf(), encoding }))
     }
 
     /// Runs `compute` for the file behind `uri` on a blocking thread. A panic inside a feature
@@ -224,23 +208,10 @@ impl Backend {
         }
     }
 
-    /// Findings of the current generation for the root of `context`, computing them if the
-    /// diagnostics task has not finished yet.
+    /// Every finding of the root of `context` at the current buffers.
     async fn findings(&self, context: &FileContext) -> RpcResult<Arc<Vec<openspec_ide::Diagnostic>>> {
-        let (cached, config) = {
-            let state = self.lock();
-            let cached = state
-                .findings
-                .get(&context.root_dir)
-                .filter(|(generation, _)| *generation == context.generation)
-                .map(|(_, findings)| findings.clone());
-            (cached, state.settings.check)
-        };
-        if let Some(findings) = cached {
-            return Ok(findings);
-        }
-        let root = context.analysis.root.clone();
-        tokio::task::spawn_blocking(move || Arc::new(openspec_ide::check_root(&root, &config).diagnostics))
+        let Some(input) = self.root_input(&context.root_dir) else { return Ok(Arc::default()) };
+        tokio::task::spawn_blocking(move || state::findings(&input))
             .await
             .map_err(|_| internal_error("checking the workspace failed"))
     }
@@ -252,7 +223,7 @@ impl Backend {
             return;
         }
         let item = ls_types::ConfigurationItem { scope_uri: None, section: Some("openspec".to_owned()) };
-        if let Ok(values) = self.client.configuration(vec![item]).await {
+        if let Some(Ok(values)) = with_deadline(self.client.configuration(vec![item])).await {
             if let Some(value) = values.first().filter(|value| !value.is_null()) {
                 self.lock().settings = Settings::from_json(value);
             }
@@ -260,34 +231,60 @@ impl Backend {
     }
 }
 
+/// How long the server waits for the client to answer one of its own requests. A client that
+/// never answers (one stopping right after it started, say) must not keep a handler, and with
+/// it the whole server, from finishing and exiting.
+const CLIENT_REPLY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn with_deadline<T>(request: impl std::future::Future<Output = T>) -> Option<T> {
+    tokio::time::timeout(CLIENT_REPLY_DEADLINE, request).await.ok()
+}
+
 fn lock(state: &Mutex<ServerState>) -> MutexGuard<'_, ServerState> {
     state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Decides what to send for a finished computation: nothing when a newer generation exists;
-/// otherwise every file with findings, plus an empty list for each file that had findings
-/// before and has none now. Open documents are left to pull diagnostics when the client pulls.
-fn plan_publication(
-    shared: &Mutex<ServerState>,
-    generation: u64,
-    files: Vec<FileDiagnostics>,
-) -> Option<Vec<FileDiagnostics>> {
+/// otherwise the files the publication lists (an empty list only to clear a file that had
+/// findings, or for an open document whose version moved on), and for a complete one an empty
+/// list for each file of its root that had findings before and is not listed. Open documents
+/// are left to pull diagnostics when the client pulls.
+fn plan_publication(shared: &Mutex<ServerState>, publication: &state::Publication) -> Option<Vec<FileDiagnostics>> {
     let mut state = lock(shared);
-    if state.generation != generation || state.shutting_down {
+    if state.generation != publication.generation || state.shutting_down {
         return None;
     }
     let pull = state.pull_diagnostics;
-    let mut to_send: Vec<FileDiagnostics> = files
-        .into_iter()
+    let listed: std::collections::HashSet<&PathBuf> = publication.files.iter().map(|file| &file.path).collect();
+    let mut to_send: Vec<FileDiagnostics> = publication
+        .files
+        .iter()
         .filter(|file| !(pull && state.documents.contains_key(&file.path)))
+        .filter(|file| {
+            !file.diagnostics.is_empty() || state.pushed.contains(&file.path) || state.documents.contains_key(&file.path)
+        })
+        .cloned()
         .collect();
-    let now: std::collections::HashSet<PathBuf> = to_send.iter().map(|file| file.path.clone()).collect();
-    let cleared: Vec<PathBuf> = state.pushed.difference(&now).cloned().collect();
-    for path in cleared {
-        let version = state.documents.get(&path).map(|document| document.version);
-        to_send.push(FileDiagnostics { path, version, diagnostics: Vec::new() });
+    if publication.complete {
+        let stale: Vec<PathBuf> = state
+            .pushed
+            .iter()
+            .filter(|path| !listed.contains(path))
+            .filter(|path| state.root_of(path).is_none_or(|idx| state.roots.get(idx).is_some_and(|root| root.dir == publication.dir)))
+            .cloned()
+            .collect();
+        for path in stale {
+            let version = state.documents.get(&path).map(|document| document.version);
+            to_send.push(FileDiagnostics { path, version, diagnostics: Vec::new() });
+        }
     }
-    state.pushed = now;
+    for file in &to_send {
+        if file.diagnostics.is_empty() {
+            state.pushed.remove(&file.path);
+        } else {
+            state.pushed.insert(file.path.clone());
+        }
+    }
     Some(to_send)
 }
 
@@ -475,7 +472,7 @@ impl LanguageServer for Backend {
                 method: "workspace/didChangeWatchedFiles".to_owned(),
                 register_options: serde_json::to_value(ls_types::DidChangeWatchedFilesRegistrationOptions { watchers }).ok(),
             };
-            if let Err(error) = self.client.register_capability(vec![registration]).await {
+            if let Some(Err(error)) = with_deadline(self.client.register_capability(vec![registration])).await {
                 self.client
                     .log_message(ls_types::MessageType::WARNING, format!("openspec-lsp: could not watch files: {error}"))
                     .await;
@@ -491,6 +488,10 @@ impl LanguageServer for Backend {
             self.pull_configuration().await;
         } else {
             self.lock().settings = Settings::from_json(&params.settings);
+        }
+        // Severity overrides may have changed: every file is published again.
+        for root in &self.lock().roots {
+            root.session.republish_all();
         }
         self.schedule_diagnostics();
     }
@@ -528,7 +529,7 @@ impl LanguageServer for Backend {
             dirs.sort();
             dirs.dedup();
             let reloaded = tokio::task::spawn_blocking(move || {
-                dirs.into_iter().map(|dir| RootState { disk: vfs_load::load_root(&dir), dir }).collect::<Vec<_>>()
+                dirs.into_iter().map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir))).collect::<Vec<_>>()
             })
             .await
             .unwrap_or_default();
@@ -568,16 +569,18 @@ impl LanguageServer for Backend {
             return Ok(full_report(Vec::new()));
         };
         self.wait_indexed().await;
-        let (input, settings, encoding) = {
+        let (located, settings, encoding) = {
             let state = self.lock();
-            let input = state.root_of(&path).and_then(|idx| state.root_input(idx));
-            (input, state.settings.clone(), state.encoding)
+            let located = state
+                .root_of(&path)
+                .and_then(|idx| Some((state.root_input(idx)?, state.relative(idx, &path)?)));
+            (located, state.settings.clone(), state.encoding)
         };
-        let Some(input) = input else { return Ok(full_report(Vec::new())) };
-        let (files, _) = tokio::task::spawn_blocking(move || state::analyze(&input, &settings, encoding))
-            .await
-            .map_err(|_| internal_error("diagnostics computation failed"))?;
-        let diagnostics = files.into_iter().find(|file| file.path == path).map(|file| file.diagnostics).unwrap_or_default();
+        let Some((input, rel)) = located else { return Ok(full_report(Vec::new())) };
+        let diagnostics =
+            tokio::task::spawn_blocking(move || state::file_diagnostics(&input, &rel, &settings, encoding))
+                .await
+                .map_err(|_| internal_error("diagnostics computation failed"))?;
         Ok(full_report(diagnostics))
     }
 
@@ -605,24 +608,40 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: ls_types::DidChangeTextDocumentParams) {
         let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
-        {
+        let report = {
             let mut state = self.lock();
             let encoding = state.encoding;
-            let Some(document) = state.documents.get_mut(&path) else { return };
-            for change in &params.content_changes {
-                // A malformed range leaves the document as it was; the next full sync repairs it.
-                let _ = document.apply_change(change.range, &change.text, encoding);
-            }
-            document.version = params.text_document.version;
-            let text = document.text();
-            document.reparse(&text);
-        }
+            state.documents.get_mut(&path).map(|document| {
+                document.apply_content_changes(&params.content_changes, params.text_document.version, encoding)
+            })
+        };
         self.schedule_diagnostics();
+        // Protocol faults change nothing more than they must, but the client's log says why.
+        let uri = params.text_document.uri.as_str();
+        let problem = match report {
+            None => Some(format!("didChange for {uri}, which is not open; send didOpen first (change ignored)")),
+            Some(report) if report.rejected > 0 => Some(format!(
+                "didChange for {uri}: {} change(s) had a range whose start lies after its end and were skipped",
+                report.rejected
+            )),
+            Some(report) if report.version_went_back => Some(format!(
+                "didChange for {uri}: version {} does not increase; applied anyway",
+                params.text_document.version
+            )),
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
+            self.client.log_message(ls_types::MessageType::WARNING, format!("openspec-lsp: {problem}")).await;
+        }
     }
 
     async fn did_close(&self, params: ls_types::DidCloseTextDocumentParams) {
         let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
-        self.lock().documents.remove(&path);
+        {
+            let mut state = self.lock();
+            state.note_closed(&path);
+            state.documents.remove(&path);
+        }
         self.schedule_diagnostics();
     }
 

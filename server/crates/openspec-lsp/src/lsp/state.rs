@@ -1,12 +1,14 @@
 //! The server's state behind one mutex: roots read from disk, open buffers that override them,
 //! settings, and the diagnostics generation. Mutations are synchronous; analysis works on a
-//! `RootInput` snapshot taken under the lock and computed without it.
+//! `RootInput` snapshot taken under the lock and computed without it, through the root's
+//! `RootSession`, which keeps the findings and the index up to date a file at a time.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use openspec_ide::{Entry, FileContent, RootSnapshot};
+use openspec_ide::index::WorkspaceIndex;
+use openspec_ide::{Analysis, Changed, Entry, FileContent, IncrementalCheck, RootSnapshot};
 use openspec_syntax::LineIndex;
 use tower_lsp_server::ls_types;
 
@@ -19,6 +21,57 @@ use super::to_proto::{self, FileText};
 pub struct RootState {
     pub dir: PathBuf,
     pub disk: RootSnapshot,
+    /// Root-relative paths a closed buffer overlaid since `disk` was read: with the open
+    /// buffers, the only paths in which two snapshots of this disk read can differ.
+    pub overlaid: BTreeSet<String>,
+    /// The analysis of this disk read, shared with the computations running for it. A new
+    /// read starts a new session (and so a full check).
+    pub session: Arc<RootSession>,
+}
+
+impl RootState {
+    pub fn new(dir: PathBuf, disk: RootSnapshot) -> RootState {
+        RootState { dir, disk, overlaid: BTreeSet::new(), session: Arc::default() }
+    }
+}
+
+/// One root's incremental analysis: the index (for requests) and the findings (for
+/// diagnostics) of the newest snapshot each has been brought to. Two locks, so a request never
+/// waits for a check: the first full check of a big workspace takes seconds, the index much
+/// less. Locked only by computations, never by handlers.
+#[derive(Debug, Default)]
+pub struct RootSession {
+    analysis: Mutex<Option<(u64, Analysis)>>,
+    check: Mutex<CheckState>,
+}
+
+#[derive(Debug, Default)]
+struct CheckState {
+    /// The generation of the snapshot `check` is at.
+    generation: u64,
+    check: Option<IncrementalCheck>,
+    /// All findings of that snapshot, made on first use (code lenses read them).
+    findings: Option<Arc<Vec<openspec_ide::Diagnostic>>>,
+    /// Versions of the open documents in that snapshot, by root-relative path.
+    versions: HashMap<String, i32>,
+    /// Paths whose findings changed since they were last published, with the generation of
+    /// the newest such change.
+    unpublished: BTreeMap<String, u64>,
+    /// Every file must be published again (first check, settings changed).
+    publish_all: bool,
+}
+
+impl RootSession {
+    /// Publish every file again at the next publication (the settings changed).
+    pub fn republish_all(&self) {
+        lock(&self.check).publish_all = true;
+    }
+}
+
+/// Locks a mutex, ignoring poisoning: every mutation of the guarded data is a single
+/// assignment or insert, so a panic while holding it leaves it consistent.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[derive(Debug)]
@@ -36,16 +89,6 @@ pub struct ServerState {
     pub pull_diagnostics: bool,
     pub client: ClientSupport,
     pub shutting_down: bool,
-    /// Per root folder: the analysis (snapshot + index) of the current generation, if built.
-    pub analyses: HashMap<PathBuf, CachedAnalysis>,
-    /// Per root folder: the latest check findings and the generation they were computed for.
-    pub findings: HashMap<PathBuf, (u64, Arc<Vec<openspec_ide::Diagnostic>>)>,
-}
-
-#[derive(Clone, Debug)]
-pub struct CachedAnalysis {
-    pub generation: u64,
-    pub analysis: openspec_ide::Analysis,
 }
 
 /// What the client said it supports at `initialize`, where the server must ask first.
@@ -63,6 +106,11 @@ pub struct RootInput {
     pub snapshot: RootSnapshot,
     /// Versions of the open documents in this root, by root-relative path.
     pub versions: HashMap<String, i32>,
+    /// The paths in which this snapshot can differ from another of the same session.
+    pub overlaid: BTreeSet<String>,
+    /// The state's generation when the snapshot was taken.
+    pub generation: u64,
+    pub session: Arc<RootSession>,
 }
 
 /// Diagnostics of one file, ready to send.
@@ -86,8 +134,6 @@ impl ServerState {
             pull_diagnostics: false,
             client: ClientSupport::default(),
             shutting_down: false,
-            analyses: HashMap::new(),
-            findings: HashMap::new(),
         }
     }
 
@@ -117,8 +163,10 @@ impl ServerState {
     /// The root's disk snapshot with every open buffer laid over it.
     pub fn root_input(&self, root_idx: usize) -> Option<RootInput> {
         let root = self.roots.get(root_idx)?;
+        // Cheap: the snapshot's map shares its structure with the disk read.
         let mut snapshot = root.disk.clone();
         let mut versions = HashMap::new();
+        let mut overlaid = root.overlaid.clone();
         for (path, document) in &self.documents {
             if self.root_of(path) != Some(root_idx) {
                 continue;
@@ -128,9 +176,26 @@ impl ServerState {
             if let Some(tree) = &document.tree {
                 snapshot.markdown_trees.insert(rel.clone(), tree.clone());
             }
-            versions.insert(rel, document.version);
+            versions.insert(rel.clone(), document.version);
+            overlaid.insert(rel);
         }
-        Some(RootInput { dir: root.dir.clone(), snapshot, versions })
+        Some(RootInput {
+            dir: root.dir.clone(),
+            snapshot,
+            versions,
+            overlaid,
+            generation: self.generation,
+            session: root.session.clone(),
+        })
+    }
+
+    /// Remembers that the buffer of `path` no longer overlays its root's disk read.
+    pub fn note_closed(&mut self, path: &Path) {
+        let Some(root_idx) = self.root_of(path) else { return };
+        let Some(rel) = self.relative(root_idx, path) else { return };
+        if let Some(root) = self.roots.get_mut(root_idx) {
+            root.overlaid.insert(rel);
+        }
     }
 
     pub fn all_root_inputs(&self) -> Vec<RootInput> {
@@ -138,45 +203,174 @@ impl ServerState {
     }
 }
 
-/// Runs every check over one root and converts the findings, grouped by file. Files of the root
-/// that have no findings are not listed; the caller clears what it pushed before. Also returns
-/// the raw findings, which code lenses read.
-pub fn analyze(
+/// The root's index at `input`'s snapshot (or a newer one): built the first time, then
+/// updated a file at a time from the previous one (rebuilt when files came or went).
+pub fn refresh(input: &RootInput) -> Analysis {
+    let mut slot = lock(&input.session.analysis);
+    if let Some((generation, analysis)) = slot.as_ref()
+        && *generation >= input.generation
+    {
+        return analysis.clone();
+    }
+    let snapshot = Arc::new(input.snapshot.clone());
+    let index = match slot.as_ref() {
+        Some((_, previous)) => match openspec_ide::text_changes(&previous.root, &snapshot, &input.overlaid) {
+            Some(edited) if edited.is_empty() => previous.index.clone(),
+            Some(edited) => Arc::new(previous.index.updated(&snapshot, &edited)),
+            None => Arc::new(WorkspaceIndex::build(&snapshot)),
+        },
+        None => Arc::new(WorkspaceIndex::build(&snapshot)),
+    };
+    let analysis = Analysis { root: snapshot, index };
+    *slot = Some((input.generation, analysis.clone()));
+    analysis
+}
+
+/// Brings the root's findings to `input`'s snapshot, unless they are there already or
+/// further on: the first time a full check, then only what the overlaid paths changed.
+fn refresh_check(state: &mut CheckState, input: &RootInput) {
+    if state.check.is_some() && state.generation >= input.generation {
+        return;
+    }
+    match &mut state.check {
+        Some(check) => {
+            let update = check.update(input.snapshot.clone(), &Changed::Paths(input.overlaid.clone()));
+            for path in update.changed_paths {
+                state.unpublished.insert(path, input.generation);
+            }
+        }
+        None => {
+            state.check = Some(IncrementalCheck::new(input.snapshot.clone()));
+            state.publish_all = true;
+        }
+    }
+    state.findings = None;
+    state.generation = input.generation;
+    state.versions.clone_from(&input.versions);
+}
+
+/// Every finding of the root at `input`'s snapshot (or newer), as `check_root` gives them.
+pub fn findings(input: &RootInput) -> Arc<Vec<openspec_ide::Diagnostic>> {
+    let mut state = lock(&input.session.check);
+    refresh_check(&mut state, input);
+    if let Some(findings) = &state.findings {
+        return findings.clone();
+    }
+    let all = Arc::new(state.check.as_ref().map(|check| check.diagnostics().to_vec()).unwrap_or_default());
+    state.findings = Some(all.clone());
+    all
+}
+
+/// The diagnostics of `path` (root-relative) at `input`'s snapshot (or newer), converted.
+pub fn file_diagnostics(
     input: &RootInput,
+    path: &str,
     settings: &Settings,
     encoding: PositionEncoding,
-) -> (Vec<FileDiagnostics>, Arc<Vec<openspec_ide::Diagnostic>>) {
-    let report = openspec_ide::check_root(&input.snapshot, &settings.check);
-    // Each referenced file's text and line index, computed once.
-    let mut indexes: HashMap<&str, (Arc<str>, LineIndex)> = HashMap::new();
-    let referenced = report
-        .diagnostics
-        .iter()
-        .flat_map(|d| std::iter::once(d.path.as_str()).chain(d.related.iter().map(|r| r.path.as_str())));
-    for path in referenced {
-        if indexes.contains_key(path) {
-            continue;
-        }
-        if let Some(Entry::File { content: FileContent::Text { text, .. }, .. }) = input.snapshot.get(path) {
-            indexes.insert(path, (text.clone(), LineIndex::new(text)));
-        }
+) -> Vec<ls_types::Diagnostic> {
+    let mut state = lock(&input.session.check);
+    refresh_check(&mut state, input);
+    let Some(check) = &state.check else { return Vec::new() };
+    let mut converted = convert(check, &input.dir, std::iter::once(path), settings, encoding);
+    converted.pop().map(|(_, diagnostics)| diagnostics).unwrap_or_default()
+}
+
+/// What to publish for one root after bringing its findings to `input`'s snapshot: the files
+/// whose findings changed since they were last published, plus the open documents (their
+/// versions moved on).
+pub struct Publication {
+    pub generation: u64,
+    /// The root's folder.
+    pub dir: PathBuf,
+    pub files: Vec<FileDiagnostics>,
+    /// Every file of the root is listed (so a file pushed before and missing now is cleared).
+    pub complete: bool,
+    pub session: Arc<RootSession>,
+}
+
+/// `None` when a newer snapshot is already in, which publishes its own.
+pub fn publication(input: &RootInput, settings: &Settings, encoding: PositionEncoding) -> Option<Publication> {
+    let mut state = lock(&input.session.check);
+    refresh_check(&mut state, input);
+    if state.generation != input.generation {
+        return None;
     }
-    let lookup = |path: &str| indexes.get(path).map(|(text, index)| FileText { text, index });
-    let mut by_file: BTreeMap<&str, Vec<ls_types::Diagnostic>> = BTreeMap::new();
-    for diagnostic in &report.diagnostics {
-        let Some(shown) = settings.effective_severity(diagnostic.code, diagnostic.severity) else { continue };
-        let file = lookup(&diagnostic.path);
-        let converted = to_proto::diagnostic(diagnostic, shown, file.as_ref(), &input.dir, &lookup, encoding);
-        by_file.entry(diagnostic.path.as_str()).or_default().push(converted);
+    let check = state.check.as_ref()?;
+    let complete = state.publish_all;
+    let mut paths: BTreeSet<&str> = state.unpublished.keys().map(String::as_str).collect();
+    paths.extend(state.versions.keys().map(String::as_str));
+    if complete {
+        paths.extend(check.paths_with_findings());
     }
-    let files = by_file
+    let converted = convert(check, &input.dir, paths.into_iter(), settings, encoding);
+    let files = converted
         .into_iter()
         .map(|(path, diagnostics)| FileDiagnostics {
-            path: input.dir.join(path),
-            version: input.versions.get(path).copied(),
+            version: state.versions.get(&path).copied(),
+            path: input.dir.join(&path),
             diagnostics,
         })
         .collect();
-    (files, Arc::new(report.diagnostics))
+    Some(Publication {
+        generation: input.generation,
+        dir: input.dir.clone(),
+        files,
+        complete,
+        session: input.session.clone(),
+    })
 }
 
+impl Publication {
+    /// Marks what was published as done: later changes stay pending.
+    pub fn published(&self) {
+        let mut state = lock(&self.session.check);
+        let generation = self.generation;
+        state.unpublished.retain(|_, changed_at| *changed_at > generation);
+        if self.complete && state.generation == generation {
+            state.publish_all = false;
+        }
+    }
+}
+
+/// The diagnostics of `paths` from `check`, converted (every listed path is in the answer,
+/// with an empty list when it has no findings).
+fn convert<'p>(
+    check: &IncrementalCheck,
+    root_dir: &Path,
+    paths: impl Iterator<Item = &'p str>,
+    settings: &Settings,
+    encoding: PositionEncoding,
+) -> Vec<(String, Vec<ls_types::Diagnostic>)> {
+    let snapshot = check.snapshot();
+    // Each referenced file's text and line index, computed once.
+    let mut indexes: HashMap<String, (Arc<str>, LineIndex)> = HashMap::new();
+    let index_of = |path: &str, indexes: &mut HashMap<String, (Arc<str>, LineIndex)>| {
+        if indexes.contains_key(path) {
+            return;
+        }
+        if let Some(Entry::File { content: FileContent::Text { text, .. }, .. }) = snapshot.get(path) {
+            indexes.insert(path.to_owned(), (text.clone(), LineIndex::new(text)));
+        }
+    };
+    let mut out = Vec::new();
+    for path in paths {
+        let findings: Vec<&openspec_ide::Diagnostic> = check.diagnostics_on(path).collect();
+        for diagnostic in &findings {
+            index_of(&diagnostic.path, &mut indexes);
+            for related in &diagnostic.related {
+                index_of(&related.path, &mut indexes);
+            }
+        }
+        let lookup = |path: &str| indexes.get(path).map(|(text, index)| FileText { text, index });
+        let converted = findings
+            .into_iter()
+            .filter_map(|diagnostic| {
+                let shown = settings.effective_severity(diagnostic.code, diagnostic.severity)?;
+                let file = lookup(&diagnostic.path);
+                Some(to_proto::diagnostic(diagnostic, shown, file.as_ref(), root_dir, &lookup, encoding))
+            })
+            .collect();
+        out.push((path.to_owned(), converted));
+    }
+    out
+}

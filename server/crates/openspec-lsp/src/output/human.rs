@@ -4,7 +4,7 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use openspec_ide::Severity;
-use openspec_syntax::{LineIndex, TextRange};
+use openspec_syntax::TextRange;
 
 use super::{CheckRun, CheckedRoot, RunMode, item_label, plural};
 
@@ -122,7 +122,7 @@ fn excerpt<'a>(
     let Some(text) = root.text(path) else {
         return Origin::path(display_path).into();
     };
-    let index = LineIndex::new(text);
+    let index = root.line_index(path, text);
     let start = floor_char_boundary(text, range.start.min(text.len()));
     let end = floor_char_boundary(text, range.end.clamp(start, text.len()));
     let first_line = index.line_of(start);
@@ -231,6 +231,7 @@ mod tests {
                 dir_from_cwd: None,
                 snapshot,
                 report: RootReport { items, diagnostics },
+                line_indexes: super::super::LineIndexCache::default(),
             }],
             config: CheckConfig { strict: true, all_rules: false },
             mode: super::super::RunMode::Check,

@@ -21,7 +21,14 @@ pub struct CheckedRoot {
     pub dir_from_cwd: Option<String>,
     pub snapshot: RootSnapshot,
     pub report: RootReport,
+    /// Line indexes of the files findings point into, built once per file: a file with
+    /// thousands of findings would otherwise be rescanned for each one.
+    pub line_indexes: LineIndexCache,
 }
+
+/// Line indexes by root-relative path, built on first use.
+#[derive(Debug, Default)]
+pub struct LineIndexCache(std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<LineIndex>>>);
 
 /// Everything a format needs to print a run.
 #[derive(Debug)]
@@ -162,6 +169,13 @@ impl CheckedRoot {
         self.snapshot.text(path)
     }
 
+    /// The line index of `text`, the text of `path`.
+    pub fn line_index(&self, path: &str, text: &str) -> std::sync::Arc<LineIndex> {
+        // A poisoned cache only means another thread panicked mid-insert; the map is still valid.
+        let mut indexes = self.line_indexes.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        indexes.entry(path.to_owned()).or_insert_with(|| std::sync::Arc::new(LineIndex::new(text))).clone()
+    }
+
     /// The 1-based span of `range` in `path`, columns in `unit`. Folders and unreadable files
     /// have no text, so their findings sit at 1:1.
     pub fn span(&self, path: &str, range: TextRange, unit: ColumnUnit) -> Span {
@@ -169,7 +183,7 @@ impl CheckedRoot {
             let origin = Position { line: 1, column: 1 };
             return Span { start: origin, end: origin };
         };
-        let index = LineIndex::new(text);
+        let index = self.line_index(path, text);
         let position = |offset: usize| {
             let line_col = index.line_col(text, offset, unit);
             Position { line: line_col.line.saturating_add(1), column: line_col.col.saturating_add(1) }
@@ -307,6 +321,12 @@ pub(crate) mod test_run {
             items: openspec_ide::check::verdicts(&snapshot, &diagnostics, &CheckConfig::default()),
             diagnostics,
         };
-        CheckedRoot { relative_dir: relative_dir.to_owned(), dir_from_cwd: None, snapshot, report }
+        CheckedRoot {
+            relative_dir: relative_dir.to_owned(),
+            dir_from_cwd: None,
+            snapshot,
+            report,
+            line_indexes: super::LineIndexCache::default(),
+        }
     }
 }

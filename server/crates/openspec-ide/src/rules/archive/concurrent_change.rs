@@ -29,7 +29,9 @@ struct Touch<'a> {
     range: TextRange,
 }
 
-pub fn check(changes: &[ChangeDeltas<'_>], acc: &mut Vec<Diagnostic>) {
+/// Findings on the entries of change `only`; `changes` must hold every change sharing a
+/// capability with it, in change order.
+pub fn check(changes: &[ChangeDeltas<'_>], only: &str, acc: &mut Vec<Diagnostic>) {
     let mut touches: Vec<Touch<'_>> = Vec::new();
     for change in changes {
         for file in &change.files {
@@ -49,7 +51,7 @@ pub fn check(changes: &[ChangeDeltas<'_>], acc: &mut Vec<Diagnostic>) {
     for touch in &touches {
         by_requirement.entry((touch.capability, touch.key)).or_default().push(touch);
     }
-    for touch in &touches {
+    for touch in touches.iter().filter(|touch| touch.change.change_id == only) {
         let same_requirement = by_requirement.get(&(touch.capability, touch.key)).map_or(&[][..], Vec::as_slice);
         let others: Vec<&Touch<'_>> = same_requirement
             .iter()

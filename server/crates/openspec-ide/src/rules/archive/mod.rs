@@ -14,9 +14,8 @@ use openspec_syntax::requirement_text::normalize_requirement_name;
 use crate::archive::{ArchiveProblem, ArchiveRequest, ArchiveSimulation, simulate_problems};
 use crate::diagnostic::Diagnostic;
 use crate::layout;
-use crate::rules::delta::nested_change::nested_changes_in;
+use crate::rules::Pass;
 use crate::rules::delta::{BaseSpec, BaseViews, ChangeDeltas, DeltaFile, archive_refusal, base_spec};
-use crate::vfs::RootSnapshot;
 
 /// One delta spec's archive dry run, and which problems are this group's to report.
 pub(crate) struct Refusals<'s> {
@@ -36,38 +35,41 @@ impl<'s> Refusals<'s> {
     }
 }
 
-/// Runs after the `delta` group, whose archive notes it reads from `acc`.
-pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
-    let mut found = Vec::new();
-    let change_ids: Vec<String> = layout::active_changes(root)
-        .into_iter()
-        .filter(|change_id| nested_changes_in(root, change_id).is_none())
-        .collect();
-    let specs: Vec<_> = change_ids.iter().map(|id| layout::delta_specs(root, &layout::change_dir(id))).collect();
-    let bases = BaseViews::new(root);
-    let changes: Vec<ChangeDeltas<'_>> = change_ids
-        .iter()
-        .zip(&specs)
-        .map(|(change_id, specs)| ChangeDeltas::load(root, change_id, specs))
-        .collect();
-    for change in &changes {
-        for file in &change.files {
-            name_in_two_sections::check(change, file, &mut found);
-            let Some(simulation) = dry_run(change, file, &bases) else {
-                continue;
-            };
-            let cli_noted_first = acc.iter().any(|d| {
-                d.code == archive_refusal::CODE && d.path == file.path && d.item.as_ref() == Some(&change.item)
-            });
-            let refusals = Refusals::new(&simulation, layout::main_spec_path(file.capability), cli_noted_first);
-            target_missing::check(change, file, &refusals, &changes, &mut found);
-            target_exists::check(change, file, &refusals, &mut found);
-            no_main_spec::check(change, file, &refusals, &changes, &mut found);
-            main_spec_invalid::check(change, file, &refusals, &mut found);
-        }
+/// The active changes whose deltas `change_id`'s findings can depend on: those with a delta
+/// spec for one of its capabilities (itself included), in change order. Empty for a namespace
+/// folder, which `validate` and archive never read as a change.
+fn sharing_changes<'a>(pass: &Pass<'a>, change_id: &str) -> Vec<ChangeDeltas<'a>> {
+    let Some(change_id) = pass.layout.change_id(change_id) else { return Vec::new() };
+    if pass.layout.nested.contains(change_id) {
+        return Vec::new();
     }
-    concurrent_change::check(&changes, &mut found);
-    acc.append(&mut found);
+    pass.layout.changes_sharing_capabilities(change_id).into_iter().map(|id| ChangeDeltas::load(pass, id)).collect()
+}
+
+/// The dry-run findings of one active change. `delta_findings` are the `delta` group's findings
+/// for the same change, whose archive notes this reads.
+pub fn check_change(pass: &Pass<'_>, change_id: &str, delta_findings: &[Diagnostic], acc: &mut Vec<Diagnostic>) {
+    let changes = sharing_changes(pass, change_id);
+    let Some(change) = changes.iter().find(|change| change.change_id == change_id) else { return };
+    for file in &change.files {
+        name_in_two_sections::check(change, file, acc);
+        let Some(simulation) = dry_run(change, file, &pass.bases) else {
+            continue;
+        };
+        let cli_noted_first = delta_findings.iter().any(|d| {
+            d.code == archive_refusal::CODE && d.path == file.path && d.item.as_ref() == Some(&change.item)
+        });
+        let refusals = Refusals::new(&simulation, layout::main_spec_path(file.capability), cli_noted_first);
+        target_missing::check(change, file, &refusals, &changes, acc);
+        target_exists::check(change, file, &refusals, acc);
+        no_main_spec::check(change, file, &refusals, &changes, acc);
+        main_spec_invalid::check(change, file, &refusals, acc);
+    }
+}
+
+/// Requirements `change_id` edits that other active changes edit too.
+pub fn check_concurrent(pass: &Pass<'_>, change_id: &str, acc: &mut Vec<Diagnostic>) {
+    concurrent_change::check(&sharing_changes(pass, change_id), change_id, acc);
 }
 
 /// Another active change whose delta for `capability` adds `name` (or renames a requirement to
@@ -104,7 +106,7 @@ fn dry_run(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>, bases: &BaseViews<'_
     let base = base_text.and_then(|_| bases.get(file.capability));
     let request =
         ArchiveRequest { capability: file.capability, change: change.change_id, delta_text: file.text, base_text, base_path: &base_path };
-    Some(simulate_problems(&request, base.as_deref()))
+    Some(simulate_problems(&request, base.as_deref(), &file.delta))
 }
 
 /// The finding for one refused entry, with the main spec's requirement as related information.

@@ -60,18 +60,24 @@ impl ChangeFacts {
     }
 }
 
+#[cfg(test)]
 pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     for change_id in layout::active_changes(root) {
-        fs_error::check(root, &change_id, acc);
-        if !validate_reaches(root, &change_id) {
-            continue;
-        }
-        let facts = ChangeFacts::collect(root, &change_id);
-        metadata_marker_invalid::check(&facts, acc);
-        skip_specs_conflict::check(&facts, acc);
-        no_deltas::check(root, &facts, acc);
-        skip_specs_accepted::check(&facts, acc);
+        check_change(root, &change_id, acc);
     }
+}
+
+/// The change-level rules of one active change.
+pub fn check_change(root: &RootSnapshot, change_id: &str, acc: &mut Vec<Diagnostic>) {
+    fs_error::check(root, change_id, acc);
+    if !validate_reaches(root, change_id) {
+        return;
+    }
+    let facts = ChangeFacts::collect(root, change_id);
+    metadata_marker_invalid::check(&facts, acc);
+    skip_specs_conflict::check(&facts, acc);
+    no_deltas::check(root, &facts, acc);
+    skip_specs_accepted::check(&facts, acc);
 }
 
 /// Whether `validate` runs `validateChangeDeltaSpecs` to the end for this change: not for a

@@ -42,7 +42,7 @@ pub fn check(change: &ChangeDeltas<'_>, bases: &BaseViews<'_>, found: &mut Vec<D
             base_path: &base_path,
         };
         let base = base_text.and_then(|_| bases.get(file.capability));
-        let simulation = simulate_problems(&request, base.as_deref());
+        let simulation = simulate_problems(&request, base.as_deref(), &file.delta);
         let Some(refusal) = simulation.refusal() else {
             continue;
         };

@@ -23,17 +23,18 @@ mod section_conflict;
 mod skipped_header;
 mod unpaired_rename;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use openspec_syntax::TextRange;
 use openspec_syntax::lines::{Bom, Line, LineBreaks, split_lines};
-use openspec_syntax::requirement_blocks::{DeltaSpec, parse_delta_spec};
+use openspec_syntax::requirement_blocks::DeltaSpec;
 
 use crate::archive::BaseView;
 use crate::diagnostic::{Diagnostic, ItemId, Severity};
-use crate::layout::{self, SpecFile};
+use crate::layout;
+use crate::rules::Pass;
 use crate::vfs::{Entry, FileContent, RootSnapshot};
 
 /// One readable delta spec of a change, parsed.
@@ -43,7 +44,7 @@ pub(crate) struct DeltaFile<'a> {
     /// Root-relative path of the delta spec.
     pub path: &'a str,
     pub text: &'a str,
-    pub delta: DeltaSpec<'a>,
+    pub delta: Rc<DeltaSpec<'a>>,
 }
 
 /// An active change and its readable delta specs.
@@ -59,13 +60,17 @@ pub(crate) struct ChangeDeltas<'a> {
 }
 
 impl<'a> ChangeDeltas<'a> {
-    /// Parses the delta specs listed in `specs` (from `layout::delta_specs`).
-    pub fn load(root: &'a RootSnapshot, change_id: &'a str, specs: &'a [SpecFile]) -> Self {
-        let files = specs
+    /// The delta specs of active change `change_id` (an id from `pass.layout`), parsed once
+    /// per pass.
+    pub fn load(pass: &Pass<'a>, change_id: &'a str) -> Self {
+        let root = pass.root;
+        let files = pass
+            .layout
+            .delta_specs_of(change_id)
             .iter()
             .filter_map(|spec| {
                 let text = root.text(&spec.path)?;
-                Some(DeltaFile { capability: &spec.id, path: &spec.path, text, delta: parse_delta_spec(text) })
+                Some(DeltaFile { capability: &spec.id, path: &spec.path, text, delta: pass.delta_spec(&spec.path, text) })
             })
             .collect();
         ChangeDeltas {
@@ -114,26 +119,36 @@ pub(crate) enum BaseSpec<'a> {
 }
 
 /// Main specs parsed the way archive reads them, by capability, each at most once per check
-/// pass: a main spec with dozens of deltas against it is read once, not once per delta.
+/// pass (shared by the pass's threads): a main spec with dozens of deltas against it is read
+/// once, not once per delta.
 pub(crate) struct BaseViews<'a> {
     root: &'a RootSnapshot,
-    parsed: RefCell<HashMap<String, Rc<BaseView<'a>>>>,
+    parsed: Mutex<HashMap<String, Arc<ParsedBase<'a>>>>,
 }
+
+/// Parsed by the first thread that asks; a second one waits for it rather than parsing too.
+type ParsedBase<'a> = OnceLock<Option<Arc<BaseView<'a>>>>;
 
 impl<'a> BaseViews<'a> {
     pub fn new(root: &'a RootSnapshot) -> Self {
-        BaseViews { root, parsed: RefCell::new(HashMap::new()) }
+        BaseViews { root, parsed: Mutex::new(HashMap::new()) }
     }
 
     /// The parsed main spec of `capability`, when it has readable text.
-    pub fn get(&self, capability: &str) -> Option<Rc<BaseView<'a>>> {
-        if let Some(view) = self.parsed.borrow().get(capability) {
-            return Some(view.clone());
-        }
-        let BaseSpec::Text(text) = base_spec(self.root, capability) else { return None };
-        let view = Rc::new(BaseView::parse(text));
-        self.parsed.borrow_mut().insert(capability.to_owned(), view.clone());
-        Some(view)
+    pub fn get(&self, capability: &str) -> Option<Arc<BaseView<'a>>> {
+        let cell = {
+            // A panic while holding the lock leaves the map as it was; carry on with it.
+            let mut parsed = self.parsed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match parsed.get(capability) {
+                Some(cell) => cell.clone(),
+                None => parsed.entry(capability.to_owned()).or_default().clone(),
+            }
+        };
+        cell.get_or_init(|| match base_spec(self.root, capability) {
+            BaseSpec::Text(text) => Some(Arc::new(BaseView::parse(text))),
+            _ => None,
+        })
+        .clone()
     }
 }
 
@@ -149,16 +164,18 @@ pub(crate) fn base_spec<'a>(root: &'a RootSnapshot, capability: &str) -> BaseSpe
     }
 }
 
-pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
-    let bases = BaseViews::new(root);
-    for change_id in layout::active_changes(root) {
+/// The delta rules of one active change (an id of `pass.layout`).
+pub fn check_change(pass: &Pass<'_>, change_id: &str, acc: &mut Vec<Diagnostic>) {
+    let root = pass.root;
+    let Some(change_id) = pass.layout.change_id(change_id) else { return };
+    let bases = &pass.bases;
+    {
         // A namespace folder gets this one error and nothing else, as in the CLI.
-        if let Some(diagnostic) = nested_change::check(root, &change_id) {
+        if let Some(diagnostic) = nested_change::check(root, change_id) {
             acc.push(diagnostic);
-            continue;
+            return;
         }
-        let specs = layout::delta_specs(root, &layout::change_dir(&change_id));
-        let change = ChangeDeltas::load(root, &change_id, &specs);
+        let change = ChangeDeltas::load(pass, change_id);
         // Collected apart from `acc` first: the archive dry run skips every file an earlier
         // rule of this change already rejected, whatever other groups reported.
         let mut found = Vec::new();
@@ -172,13 +189,13 @@ pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
             missing_shall_must::check(&change, file, &mut found);
             missing_scenario::check(&change, file, &mut found);
             base_spec_unreadable::check(&change, file, &mut found);
-            scenario_loss::check(&change, file, &bases, &mut found);
+            scenario_loss::check(&change, file, bases, &mut found);
             duplicate_removed::check(&change, file, &mut found);
             duplicate_renamed::check(&change, file, &mut found);
             section_conflict::check(&change, file, &mut found);
             rename_conflict::check(&change, file, &mut found);
         }
-        archive_refusal::check(&change, &bases, &mut found);
+        archive_refusal::check(&change, bases, &mut found);
         misplaced_delta_file::check(&change, &mut found);
         for file in &change.files {
             empty_delta_sections::check(&change, file, &mut found);

@@ -17,34 +17,49 @@ use crate::vfs::{Entry, FileContent, RootSnapshot};
 
 const CODE: &str = "file/invalid-utf8";
 
-pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
-    let main_specs = layout::main_specs(root);
-    let active_changes = layout::active_changes(root);
-    for (path, entry) in &root.entries {
-        let Entry::File { content: FileContent::Text { text, lossy: true }, .. } = entry else { continue };
+/// The files this rule looks at, in path order: lossily decoded files OpenSpec reads.
+pub fn subjects(root: &RootSnapshot) -> impl Iterator<Item = String> + '_ {
+    root.entries.iter().filter_map(|(path, entry)| {
+        let Entry::File { content: FileContent::Text { lossy: true, .. }, .. } = entry else { return None };
         // Files outside `openspec/` (agent files, CODEOWNERS) are loaded for other checks;
         // OpenSpec's readers never see them.
-        if !path.starts_with("openspec/") {
-            continue;
-        }
-        let range =
-            text.find('\u{FFFD}').map_or(TextRange::empty(0), |at| TextRange::new(at, at + '\u{FFFD}'.len_utf8()));
-        let item =
-            main_specs.iter().find(|spec| spec.path == *path).map(|spec| ItemId::spec(spec.id.clone())).or_else(|| {
-                active_changes
-                    .iter()
-                    .find(|change| path.starts_with(&format!("{}/", layout::change_dir(change))))
-                    .map(ItemId::change)
-            });
-        acc.push(Diagnostic::lsp(
-            item.as_ref(),
-            CODE,
-            Severity::Warning,
-            path.clone(),
-            range,
-            "This file is not valid UTF-8. OpenSpec reads it as UTF-8 anyway and replaces each invalid byte sequence with \u{FFFD}, so names and headers may not match what you see. Save the file as UTF-8.",
-        ));
+        path.starts_with("openspec/").then(|| path.clone())
+    })
+}
+
+#[cfg(test)]
+pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
+    let layout = crate::rules::Layout::read(root);
+    for path in subjects(root) {
+        check_file(root, &layout, &path, acc);
     }
+}
+
+/// The finding for `path`, one of `subjects`.
+pub fn check_file(root: &RootSnapshot, layout: &crate::rules::Layout, path: &str, acc: &mut Vec<Diagnostic>) {
+    let Some(Entry::File { content: FileContent::Text { text, lossy: true }, .. }) = root.get(path) else { return };
+    let range =
+        text.find('\u{FFFD}').map_or(TextRange::empty(0), |at| TextRange::new(at, at + '\u{FFFD}'.len_utf8()));
+    let item = layout
+        .main_specs
+        .iter()
+        .find(|spec| spec.path == *path)
+        .map(|spec| ItemId::spec(spec.id.clone()))
+        .or_else(|| {
+            layout
+                .active_changes
+                .iter()
+                .find(|change| path.starts_with(&format!("{}/", layout::change_dir(change))))
+                .map(ItemId::change)
+        });
+    acc.push(Diagnostic::lsp(
+        item.as_ref(),
+        CODE,
+        Severity::Warning,
+        path,
+        range,
+        "This file is not valid UTF-8. OpenSpec reads it as UTF-8 anyway and replaces each invalid byte sequence with \u{FFFD}, so names and headers may not match what you see. Save the file as UTF-8.",
+    ));
 }
 
 #[cfg(test)]

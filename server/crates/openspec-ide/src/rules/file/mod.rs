@@ -4,8 +4,14 @@
 mod invalid_utf8;
 
 use crate::diagnostic::Diagnostic;
+use crate::rules::Layout;
 use crate::vfs::RootSnapshot;
 
-pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
-    invalid_utf8::check(root, acc);
+/// The paths this group looks at, in report order.
+pub fn subjects(root: &RootSnapshot) -> impl Iterator<Item = String> + '_ {
+    invalid_utf8::subjects(root)
+}
+
+pub fn check_file(root: &RootSnapshot, layout: &Layout, path: &str, acc: &mut Vec<Diagnostic>) {
+    invalid_utf8::check_file(root, layout, path, acc);
 }

@@ -21,23 +21,29 @@ struct MarkdownFile<'a> {
     blocks: Vec<markdown::Block>,
 }
 
+#[cfg(test)]
 pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     for (path, _) in root.entries.iter().filter(|(path, _)| is_checked_markdown(path)) {
-        let Some(text) = root.text(path) else { continue };
-        let lines = split_lines(text, Bom::Strip, openspec_syntax::lines::LineBreaks::Any);
-        if !lines.iter().any(|line| may_disagree(line.text)) {
-            continue;
-        }
-        let Some(tree) = root.markdown_tree(path, text) else { continue };
-        let file = MarkdownFile { path, text, lines, blocks: markdown::outline(&tree, text) };
-        indented_heading::check(&file, acc);
-        commented_structure::check(&file, acc);
-        fence_disagreement::check(&file, acc);
+        check_file(root, path, acc);
     }
 }
 
+/// The checks of one Markdown file (one that `is_checked_markdown`).
+pub(crate) fn check_file(root: &RootSnapshot, path: &str, acc: &mut Vec<Diagnostic>) {
+    let Some(text) = root.text(path) else { return };
+    let lines = split_lines(text, Bom::Strip, openspec_syntax::lines::LineBreaks::Any);
+    if !lines.iter().any(|line| may_disagree(line.text)) || !may_find_anything(&lines) {
+        return;
+    }
+    let Some(tree) = root.markdown_tree(path, text) else { return };
+    let file = MarkdownFile { path, text, lines, blocks: markdown::outline(&tree, text) };
+    indented_heading::check(&file, acc);
+    commented_structure::check(&file, acc);
+    fence_disagreement::check(&file, acc);
+}
+
 /// Specs and active changes; the archive is history and is not linted.
-fn is_checked_markdown(path: &str) -> bool {
+pub(crate) fn is_checked_markdown(path: &str) -> bool {
     let under = |dir: &str| path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'));
     (under(SPECS_DIR) || (under(CHANGES_DIR) && !under(ARCHIVE_DIR))) && path.ends_with(".md")
 }
@@ -49,6 +55,23 @@ fn may_disagree(line: &str) -> bool {
     let indented = line.starts_with([' ', '\t']);
     let rest = line.trim_start();
     (indented && (rest.starts_with('#') || rest.starts_with("```") || rest.starts_with("~~~"))) || line.contains("<!--")
+}
+
+/// A condition every finding of the three checks needs, cheap to test on the lines alone, so
+/// the CommonMark parse (the costly part) runs only where a finding is possible: an indented
+/// heading needs a line indented with spaces before its `#`; a structural line inside an HTML
+/// comment needs a comment that stays open past its first line (an HTML block of that kind
+/// ends on the line holding `-->`); a disagreeing fence needs a CLI fence hiding a `#` line.
+fn may_find_anything(lines: &[openspec_syntax::lines::Line<'_>]) -> bool {
+    let indented_heading = |text: &str| text.starts_with(' ') && text.trim_start_matches(' ').starts_with('#');
+    let open_comment = |text: &str| text.find("<!--").is_some_and(|at| !text[at + 4..].contains("-->"));
+    if lines.iter().any(|line| indented_heading(line.text) || open_comment(line.text)) {
+        return true;
+    }
+    openspec_syntax::fence::fence_spans(lines.iter().map(|line| line.text)).iter().any(|span| {
+        let hidden_end = span.close.unwrap_or(lines.len());
+        lines.get(span.open + 1..hidden_end).is_some_and(|hidden| hidden.iter().any(|line| line.text.starts_with('#')))
+    })
 }
 
 #[cfg(test)]

@@ -11,16 +11,22 @@ use crate::diagnostic::{Diagnostic, ItemId};
 use crate::layout;
 use crate::vfs::RootSnapshot;
 
+#[cfg(test)]
 pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     for change_id in layout::active_changes(root) {
-        let dir = layout::change_dir(&change_id);
-        let item = ItemId::change(&change_id);
-        let path = change_meta::metadata_path(&dir);
-        let read = change_meta::read_metadata(root, &dir);
-        read_error::check(&item, &path, &read, acc);
-        invalid_field::check(&item, &path, &read, acc);
-        unknown_schema::check(root, &item, &path, &read, acc);
+        check_change(root, &change_id, acc);
     }
+}
+
+/// The metadata rules of one active change.
+pub fn check_change(root: &RootSnapshot, change_id: &str, acc: &mut Vec<Diagnostic>) {
+    let dir = layout::change_dir(change_id);
+    let item = ItemId::change(change_id);
+    let path = change_meta::metadata_path(&dir);
+    let read = change_meta::read_metadata(root, &dir);
+    read_error::check(&item, &path, &read, acc);
+    invalid_field::check(&item, &path, &read, acc);
+    unknown_schema::check(root, &item, &path, &read, acc);
 }
 
 #[cfg(test)]

@@ -49,20 +49,29 @@ impl ProposalFile<'_> {
     }
 }
 
+#[cfg(test)]
 pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
-    let main_specs: BTreeSet<String> = layout::main_specs(root).into_iter().map(|spec| spec.id).collect();
-    for change_id in layout::active_changes(root) {
-        let change_dir = layout::change_dir(&change_id);
+    let layout = crate::rules::Layout::read(root);
+    for change_id in &layout.active_changes {
+        check_change(root, &layout, change_id, acc);
+    }
+}
+
+/// The proposal rules of one active change.
+pub fn check_change(root: &RootSnapshot, layout: &crate::rules::Layout, change_id: &str, acc: &mut Vec<Diagnostic>) {
+    let main_specs: &BTreeSet<String> = &layout.main_spec_ids;
+    {
+        let change_dir = layout::change_dir(change_id);
         let path = format!("{change_dir}/proposal.md");
-        let Some(text) = root.text(&path) else { continue };
+        let Some(text) = root.text(&path) else { return };
         let file = ProposalFile {
             item: ItemId::change(change_id),
-            delta_specs: layout::delta_specs(root, &change_dir),
+            delta_specs: layout.delta_specs_of(change_id).to_vec(),
             change_dir,
             path,
             text,
             proposal: Proposal::parse(text),
-            main_specs: &main_specs,
+            main_specs,
         };
         // `ChangeParser` throws on a missing Why, then on a missing What Changes; the thrown
         // error is the only proposal-rule issue, so the length checks wait for both.

@@ -66,33 +66,39 @@ struct CheckedSpec<'s, 'a> {
     structure: &'s [StructureIssue<'a>],
 }
 
+#[cfg(test)]
 pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     for spec in layout::main_specs(root) {
-        let item = ItemId::spec(spec.id.clone());
-        let Some(Entry::File { content, .. }) = root.get(&spec.path) else { continue };
-        match content {
-            FileContent::Unreadable(problem) => read_error::check(&item, &spec.path, problem, acc),
-            FileContent::Text { text, .. } => {
-                check_text(&SpecFile { item, path: &spec.path, text }, acc);
-            }
+        check_spec(root, &spec, acc);
+    }
+}
+
+/// The rules of one main spec.
+pub fn check_spec(root: &RootSnapshot, spec: &layout::SpecFile, acc: &mut Vec<Diagnostic>) {
+    let item = ItemId::spec(spec.id.clone());
+    let Some(Entry::File { content, .. }) = root.get(&spec.path) else { return };
+    match content {
+        FileContent::Unreadable(problem) => read_error::check(&item, &spec.path, problem, acc),
+        FileContent::Text { text, .. } => {
+            check_text(&SpecFile { item, path: &spec.path, text }, acc);
         }
     }
 }
 
 fn check_text(file: &SpecFile<'_>, acc: &mut Vec<Diagnostic>) {
     let spec_doc = SpecDoc::parse(file.text);
+    let blocks = extract_requirements_section(file.text);
 
     // This tool's extras do not depend on the CLI's readers succeeding; several of them
     // explain why the thrown errors below fire.
     closing_hashes::check(file, &spec_doc, acc);
-    requirements_subsection::check(file, &spec_doc, acc);
+    requirements_subsection::check(file, &spec_doc, &blocks, acc);
 
     // The CLI throws on these, and a thrown error is the only issue of the report.
     let Some(purpose) = missing_purpose::check(file, &spec_doc, acc) else { return };
     let Some(requirements_section) = missing_requirements_section::check(file, &spec_doc, acc) else { return };
 
     let requirements = spec_doc.requirements();
-    let blocks = extract_requirements_section(file.text);
     let structure = structure_issues(file.text);
     let spec = CheckedSpec {
         file,

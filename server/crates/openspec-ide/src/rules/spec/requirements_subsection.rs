@@ -10,15 +10,21 @@
 // fails with "at least one requirement" for no visible reason.
 
 use openspec_syntax::LineIndex;
-use openspec_syntax::requirement_blocks::extract_requirements_section;
+use openspec_syntax::requirement_blocks::RequirementsSection;
 use openspec_syntax::spec::SpecDoc;
 
 use super::SpecFile;
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub(super) fn check(file: &SpecFile<'_>, spec_doc: &SpecDoc<'_>, acc: &mut Vec<Diagnostic>) {
+/// `blocks` is reader B's view of the same file.
+pub(super) fn check(
+    file: &SpecFile<'_>,
+    spec_doc: &SpecDoc<'_>,
+    blocks: &RequirementsSection<'_>,
+    acc: &mut Vec<Diagnostic>,
+) {
     let Some(section) = spec_doc.requirements_section() else { return };
-    let block_header = extract_requirements_section(file.text).header;
+    let block_header = blocks.header;
     if block_header.is_some_and(|header| header.start == section.header.start) {
         return;
     }

@@ -133,18 +133,24 @@ pub(crate) struct NumberedTask<'d, 'a> {
     pub id: &'a str,
 }
 
+#[cfg(test)]
 pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     for change_id in layout::active_changes(root) {
-        if !validate_reaches(root, &change_id) {
-            continue;
-        }
-        let tasks = ChangeTasks::load(root, &change_id);
-        no_checkboxes::check(&tasks, acc);
-        if tasks.numbering_applies {
-            let numbered = tasks.numbered_tasks();
-            group_mismatch::check(&tasks, &numbered, acc);
-            duplicate_id::check(&tasks, &numbered, acc);
-        }
+        check_change(root, &change_id, acc);
+    }
+}
+
+/// The task rules of one active change.
+pub fn check_change(root: &RootSnapshot, change_id: &str, acc: &mut Vec<Diagnostic>) {
+    if !validate_reaches(root, change_id) {
+        return;
+    }
+    let tasks = ChangeTasks::load(root, change_id);
+    no_checkboxes::check(&tasks, acc);
+    if tasks.numbering_applies {
+        let numbered = tasks.numbered_tasks();
+        group_mismatch::check(&tasks, &numbered, acc);
+        duplicate_id::check(&tasks, &numbered, acc);
     }
 }
 

@@ -1,0 +1,26 @@
+-- User commands of the OpenSpec plugin. Cheap to load: the work happens in lua/openspec/ when a
+-- command runs. The language server itself starts through `vim.lsp.enable('openspec')` (0.11+)
+-- or `require('openspec').setup()`.
+if vim.g.loaded_openspec then
+  return
+end
+vim.g.loaded_openspec = true
+
+vim.api.nvim_create_user_command('OpenSpecCheck', function(args)
+  require('openspec').check({ path = args.args, terminal = args.bang })
+end, {
+  nargs = '?',
+  bang = true,
+  complete = 'dir',
+  desc = 'Run openspec-lsp check on the OpenSpec root (quickfix; ! for a terminal)',
+})
+
+vim.api.nvim_create_user_command('OpenSpecPreview', function(args)
+  require('openspec').preview(args.fargs[1], args.fargs[2])
+end, {
+  nargs = '*',
+  complete = function(arg_lead, cmd_line)
+    return require('openspec').complete_preview(arg_lead, cmd_line)
+  end,
+  desc = 'Show the main spec as archiving a change would write it',
+})

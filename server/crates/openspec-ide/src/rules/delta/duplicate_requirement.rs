@@ -7,6 +7,8 @@
 // first or collides with it, and one of the two texts is lost. Names compare after
 // normalisation (trimmed, closing `#` run dropped) and case-sensitively, as the CLI compares.
 
+use std::collections::HashMap;
+
 use openspec_syntax::requirement_blocks::RequirementBlock;
 use openspec_syntax::requirement_text::normalize_requirement_name;
 
@@ -30,10 +32,11 @@ fn report_repeats(
     blocks: &[RequirementBlock<'_>],
     acc: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: Vec<(&str, &RequirementBlock<'_>)> = Vec::new();
+    // A map, not a list: a scan per block is quadratic in a delta with thousands of them.
+    let mut seen: HashMap<&str, &RequirementBlock<'_>> = HashMap::new();
     for block in blocks {
         let key = normalize_requirement_name(block.name);
-        if let Some((_, first)) = seen.iter().find(|(seen_key, _)| *seen_key == key) {
+        if let Some(first) = seen.get(key) {
             let message = format!("Duplicate requirement in {keyword}: \"{}\"", block.name);
             acc.push(change.finding(code, Severity::Error, file.path, block.header_range(), message).with_related(
                 file.path,
@@ -41,7 +44,7 @@ fn report_repeats(
                 "first declared here",
             ));
         } else {
-            seen.push((key, block));
+            seen.insert(key, block);
         }
     }
 }

@@ -8,7 +8,9 @@
 // The current block is found by name, following the delta's own RENAMED entries back to the
 // old name; names are compared with repeats counted.
 
-use openspec_syntax::requirement_blocks::{diff_scenario_names, scenario_names};
+use std::collections::{HashMap, HashSet};
+
+use openspec_syntax::requirement_blocks::{RequirementBlock, diff_scenario_names, scenario_names};
 use openspec_syntax::requirement_text::normalize_requirement_name;
 
 use super::{BaseViews, ChangeDeltas, DeltaFile};
@@ -27,38 +29,39 @@ pub fn check(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>, bases: &BaseViews<
     };
     let base_path = crate::layout::main_spec_path(file.capability);
     let section = base.section();
-    // Later blocks with the same name win, as in the CLI's map.
-    let current_block =
-        |key: &str| section.blocks.iter().rev().find(|block| normalize_requirement_name(block.name) == key);
-    // A later pair with the same TO wins, as in the CLI's map.
-    let renamed_from = |to_key: &str| {
-        delta
-            .renamed
-            .iter()
-            .rev()
-            .find(|pair| normalize_requirement_name(pair.to.name) == to_key)
-            .map(|pair| normalize_requirement_name(pair.from.name))
-    };
+    // Maps built once, not searched per entry: a delta with thousands of MODIFIED entries
+    // against a large spec would otherwise take quadratic time. Collecting in order keeps the
+    // last of equal names: later blocks win, and a later pair with the same TO wins, as in the
+    // CLI's maps.
+    let current_blocks: HashMap<&str, &RequirementBlock<'_>> =
+        section.blocks.iter().map(|block| (normalize_requirement_name(block.name), block)).collect();
+    let renamed_from: HashMap<&str, &str> = delta
+        .renamed
+        .iter()
+        .map(|pair| (normalize_requirement_name(pair.to.name), normalize_requirement_name(pair.from.name)))
+        .collect();
+    let renamed_away: HashSet<&str> =
+        delta.renamed.iter().map(|pair| normalize_requirement_name(pair.from.name)).collect();
     for block in &delta.modified {
         let key = normalize_requirement_name(block.name);
         // A MODIFIED naming a header the delta renames away is reported as a conflict instead.
-        if delta.renamed.iter().any(|pair| normalize_requirement_name(pair.from.name) == key) {
+        if renamed_away.contains(key) {
             continue;
         }
-        // Walk TO -> FROM back through rename chains; the visited list stops a cycle.
-        let mut visited: Vec<&str> = Vec::new();
+        // Walk TO -> FROM back through rename chains; the visited set stops a cycle.
+        let mut visited: HashSet<&str> = HashSet::new();
         let mut cursor = Some(key);
         let mut current = None;
         while let Some(name) = cursor {
-            if visited.contains(&name) {
+            if visited.contains(name) {
                 break;
             }
-            if let Some(found) = current_block(name) {
-                current = Some(found);
+            if let Some(found) = current_blocks.get(name) {
+                current = Some(*found);
                 break;
             }
-            visited.push(name);
-            cursor = renamed_from(name);
+            visited.insert(name);
+            cursor = renamed_from.get(name).copied();
         }
         let Some(current) = current else {
             continue;

@@ -8,6 +8,8 @@
 // removed, both changed and new, both new and removed. Archive refuses the delta; validate
 // reports each pair once per name, on the first block of the earlier-checked section.
 
+use std::collections::{HashMap, HashSet};
+
 use openspec_syntax::TextRange;
 use openspec_syntax::requirement_text::normalize_requirement_name;
 
@@ -21,9 +23,11 @@ const ADDED_REMOVED: &str = "delta/conflict-added-removed";
 /// Each distinct key of one section in first-seen order, with where it first appears.
 pub(super) fn first_keys<'a>(entries: impl Iterator<Item = (&'a str, TextRange)>) -> Vec<(&'a str, TextRange)> {
     let mut keys: Vec<(&'a str, TextRange)> = Vec::new();
+    // A set beside the list: with thousands of entries a scan per entry is quadratic.
+    let mut seen: HashSet<&'a str> = HashSet::new();
     for (name, range) in entries {
         let key = normalize_requirement_name(name);
-        if !keys.iter().any(|(seen, _)| *seen == key) {
+        if seen.insert(key) {
             keys.push((key, range));
         }
     }
@@ -35,10 +39,12 @@ pub fn check(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>, acc: &mut Vec<Diag
     let added = first_keys(delta.added.iter().map(|block| (block.name, block.header_range())));
     let modified = first_keys(delta.modified.iter().map(|block| (block.name, block.header_range())));
     let removed = first_keys(delta.removed.iter().map(|entry| (entry.name, entry.range())));
-    let find =
-        |keys: &[(&str, TextRange)], key: &str| keys.iter().find(|(seen, _)| *seen == key).map(|(_, range)| *range);
+    // Keys are distinct within a section, so a map answers what a scan would.
+    let added_at: HashMap<&str, TextRange> = added.iter().copied().collect();
+    let removed_at: HashMap<&str, TextRange> = removed.iter().copied().collect();
+    let find = |keys: &HashMap<&str, TextRange>, key: &str| keys.get(key).copied();
     for &(key, range) in &modified {
-        if let Some(other) = find(&removed, key) {
+        if let Some(other) = find(&removed_at, key) {
             let message = format!("Requirement present in both MODIFIED and REMOVED: \"{key}\"");
             acc.push(change.finding(MODIFIED_REMOVED, Severity::Error, file.path, range, message).with_related(
                 file.path,
@@ -46,7 +52,7 @@ pub fn check(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>, acc: &mut Vec<Diag
                 "also listed under REMOVED here",
             ));
         }
-        if let Some(other) = find(&added, key) {
+        if let Some(other) = find(&added_at, key) {
             let message = format!("Requirement present in both MODIFIED and ADDED: \"{key}\"");
             acc.push(change.finding(MODIFIED_ADDED, Severity::Error, file.path, range, message).with_related(
                 file.path,
@@ -56,7 +62,7 @@ pub fn check(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>, acc: &mut Vec<Diag
         }
     }
     for &(key, range) in &added {
-        if let Some(other) = find(&removed, key) {
+        if let Some(other) = find(&removed_at, key) {
             let message = format!("Requirement present in both ADDED and REMOVED: \"{key}\"");
             acc.push(change.finding(ADDED_REMOVED, Severity::Error, file.path, range, message).with_related(
                 file.path,

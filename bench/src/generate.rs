@@ -57,7 +57,7 @@ pub struct GeneratedStats {
     pub big_spec_lines: usize,
 }
 
-/// SplitMix64: tiny, fast and fully determined by its seed (no dependency, no platform drift).
+/// `SplitMix64`: tiny, fast and fully determined by its seed (no dependency, no platform drift).
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
 
@@ -93,31 +93,129 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "account", "session", "token", "request", "response", "user", "admin", "report", "export", "import", "cache",
-    "queue", "retry", "limit", "quota", "audit", "event", "record", "profile", "policy", "role", "team", "project",
-    "invoice", "payment", "refund", "order", "cart", "search", "index", "filter", "page", "view", "dashboard",
-    "metric", "alert", "notice", "message", "channel", "webhook", "schedule", "backup", "restore", "archive",
-    "version", "draft", "review", "approval", "comment", "upload", "download", "file", "folder", "share", "link",
-    "access", "password", "secret", "key", "signature", "device", "browser", "mobile", "tablet", "locale",
-    "timezone", "currency", "tax", "discount", "coupon", "subscription", "plan", "trial", "renewal", "usage",
+    "account",
+    "session",
+    "token",
+    "request",
+    "response",
+    "user",
+    "admin",
+    "report",
+    "export",
+    "import",
+    "cache",
+    "queue",
+    "retry",
+    "limit",
+    "quota",
+    "audit",
+    "event",
+    "record",
+    "profile",
+    "policy",
+    "role",
+    "team",
+    "project",
+    "invoice",
+    "payment",
+    "refund",
+    "order",
+    "cart",
+    "search",
+    "index",
+    "filter",
+    "page",
+    "view",
+    "dashboard",
+    "metric",
+    "alert",
+    "notice",
+    "message",
+    "channel",
+    "webhook",
+    "schedule",
+    "backup",
+    "restore",
+    "archive",
+    "version",
+    "draft",
+    "review",
+    "approval",
+    "comment",
+    "upload",
+    "download",
+    "file",
+    "folder",
+    "share",
+    "link",
+    "access",
+    "password",
+    "secret",
+    "key",
+    "signature",
+    "device",
+    "browser",
+    "mobile",
+    "tablet",
+    "locale",
+    "timezone",
+    "currency",
+    "tax",
+    "discount",
+    "coupon",
+    "subscription",
+    "plan",
+    "trial",
+    "renewal",
+    "usage",
 ];
 
 const VERBS: &[&str] = &[
-    "validate", "store", "display", "reject", "accept", "record", "notify", "refresh", "expire", "encrypt",
-    "retain", "list", "sort", "group", "merge", "split", "lock", "unlock", "sync", "publish", "revoke", "rotate",
+    "validate", "store", "display", "reject", "accept", "record", "notify", "refresh", "expire", "encrypt", "retain",
+    "list", "sort", "group", "merge", "split", "lock", "unlock", "sync", "publish", "revoke", "rotate",
 ];
 
 const QUALIFIERS: &[&str] = &[
-    "within two seconds", "for every tenant", "before saving", "after a successful login", "once per day",
-    "when the network is offline", "in the user's locale", "without losing data", "in stable order",
-    "for at most thirty days", "unless an administrator overrides it", "with an audit trail",
+    "within two seconds",
+    "for every tenant",
+    "before saving",
+    "after a successful login",
+    "once per day",
+    "when the network is offline",
+    "in the user's locale",
+    "without losing data",
+    "in stable order",
+    "for at most thirty days",
+    "unless an administrator overrides it",
+    "with an audit trail",
 ];
 
 /// Short CJK phrases (Chinese and Japanese) mixed into names and sentences.
 const CJK: &[&str] = &[
-    "用户登录", "会话管理", "数据导出", "权限控制", "支付流程", "订单状态", "搜索结果", "通知设置", "审计日志",
-    "文件上传", "ユーザー設定", "ログイン履歴", "請求書", "検索条件", "通知", "パスワード変更", "決済", "在庫管理",
-    "多语言支持", "时区转换", "退款申请", "账户安全", "報告書の作成", "データ同期",
+    "用户登录",
+    "会话管理",
+    "数据导出",
+    "权限控制",
+    "支付流程",
+    "订单状态",
+    "搜索结果",
+    "通知设置",
+    "审计日志",
+    "文件上传",
+    "ユーザー設定",
+    "ログイン履歴",
+    "請求書",
+    "検索条件",
+    "通知",
+    "パスワード変更",
+    "決済",
+    "在庫管理",
+    "多语言支持",
+    "时区转换",
+    "退款申请",
+    "账户安全",
+    "報告書の作成",
+    "データ同期",
 ];
 
 fn capitalized(word: &str) -> String {
@@ -165,7 +263,7 @@ fn requirement_name(rng: &mut Rng, taken: &mut BTreeSet<String>) -> String {
         let n_words = 2 + rng.below(3);
         (0..n_words).map(|_| capitalized(rng.pick(WORDS))).collect::<Vec<_>>().join(" ")
     };
-    unique(base, taken)
+    unique(&base, taken)
 }
 
 /// A requirement block: header, statement, scenarios (the given names, or one to three new
@@ -176,12 +274,11 @@ fn requirement_block(rng: &mut Rng, name: &str, scenarios: Option<&[String]>, ou
     if rng.chance(30) {
         let _ = writeln!(out, "{}", capitalized(&words_n(rng, 6, 10)));
     }
-    let names: Vec<String> = match scenarios {
-        Some(names) => names.to_vec(),
-        None => {
-            let mut taken = BTreeSet::new();
-            (0..1 + rng.below(3)).map(|_| unique(capitalized(&words_n(rng, 2, 3)), &mut taken)).collect()
-        }
+    let names: Vec<String> = if let Some(names) = scenarios {
+        names.to_vec()
+    } else {
+        let mut taken = BTreeSet::new();
+        (0..=rng.below(3)).map(|_| unique(&capitalized(&words_n(rng, 2, 3)), &mut taken)).collect()
     };
     for scenario in &names {
         let _ = writeln!(out, "\n#### Scenario: {scenario}");
@@ -196,8 +293,8 @@ fn requirement_block(rng: &mut Rng, name: &str, scenarios: Option<&[String]>, ou
 }
 
 /// `base`, or `base 2`, `base 3`... whichever `taken` does not hold yet (then it does).
-fn unique(base: String, taken: &mut BTreeSet<String>) -> String {
-    let mut name = base.clone();
+fn unique(base: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut name = base.to_owned();
     let mut suffix = 2;
     while !taken.insert(name.clone()) {
         name = format!("{base} {suffix}");
@@ -358,16 +455,16 @@ pub fn generate(root: &Path, size: WorkspaceSize, seed: u64) -> io::Result<Gener
     }
     let mut specs = Vec::new();
     for (id, n_requirements) in
-        [(LONE_SPEC.to_owned(), HOT_SPEC_REQUIREMENTS), (HOT_SPEC.to_owned(), HOT_SPEC_REQUIREMENTS)]
-            .into_iter()
-            .chain(counts.iter().enumerate().map(|(idx, &count)| {
+        [(LONE_SPEC.to_owned(), HOT_SPEC_REQUIREMENTS), (HOT_SPEC.to_owned(), HOT_SPEC_REQUIREMENTS)].into_iter().chain(
+            counts.iter().enumerate().map(|(idx, &count)| {
                 let id = if idx % 10 == 9 {
                     format!("platform/{}-{idx:05}", WORDS[idx % WORDS.len()])
                 } else {
                     format!("{}-{idx:05}", WORDS[idx % WORDS.len()])
                 };
                 (id, count)
-            }))
+            }),
+        )
     {
         let mut taken = BTreeSet::new();
         let names = (0..n_requirements).map(|_| requirement_name(&mut rng, &mut taken)).collect();
@@ -434,7 +531,7 @@ fn write_change(
             (!unused.is_empty()).then(|| unused.swap_remove(rng.below(unused.len())))
         };
         let mut plan = DeltaPlan::default();
-        for _ in 0..1 + rng.below(2) {
+        for _ in 0..=rng.below(2) {
             plan.added.push(requirement_name(rng, &mut taken));
         }
         if rng.chance(70)
@@ -463,7 +560,7 @@ fn write_change(
     if rng.chance(15) {
         let cap = format!("new-{}-{}", rng.pick(WORDS), rng.below(1_000_000));
         let mut taken = BTreeSet::new();
-        let added = (0..1 + rng.below(3)).map(|_| requirement_name(rng, &mut taken)).collect();
+        let added = (0..=rng.below(3)).map(|_| requirement_name(rng, &mut taken)).collect();
         new_caps.push(cap.clone());
         plans.push((cap, DeltaPlan { added, ..DeltaPlan::default() }));
     }
@@ -487,7 +584,12 @@ mod tests {
 
     #[test]
     fn same_seed_same_bytes_and_exact_counts() {
-        let size = WorkspaceSize { capabilities: 12, requirements: 2 * HOT_SPEC_REQUIREMENTS + 40, active_changes: 5, archived_changes: 4 };
+        let size = WorkspaceSize {
+            capabilities: 12,
+            requirements: 2 * HOT_SPEC_REQUIREMENTS + 40,
+            active_changes: 5,
+            archived_changes: 4,
+        };
         let first = tempfile::tempdir().expect("temp dir");
         let second = tempfile::tempdir().expect("temp dir");
         let stats = generate(first.path(), size, 7).expect("generate");

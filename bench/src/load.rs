@@ -20,7 +20,8 @@ pub fn load(root: &Path) -> io::Result<RootSnapshot> {
                 continue;
             }
             let Ok(relative) = path.strip_prefix(root) else { continue };
-            let key = relative.components().map(|part| part.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let key =
+                relative.components().map(|part| part.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             let bytes = std::fs::read(&path)?;
             snapshot.insert_file(&key, &String::from_utf8_lossy(&bytes));
         }

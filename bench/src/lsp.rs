@@ -77,16 +77,17 @@ impl LspClient {
         Ok(())
     }
 
-    pub fn notify(&mut self, method: &str, params: Value) -> anyhow::Result<()> {
+    pub fn notify(&mut self, method: &str, params: &Value) -> anyhow::Result<()> {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
     }
 
     /// Sends a request and waits for its response (answering server requests meanwhile).
-    pub fn request(&mut self, method: &str, params: Value) -> anyhow::Result<Value> {
+    pub fn request(&mut self, method: &str, params: &Value) -> anyhow::Result<Value> {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))?;
-        let response = self.wait_for(|message| message.get("id") == Some(&json!(id)) && message.get("method").is_none())?;
+        let response =
+            self.wait_for(|message| message.get("id") == Some(&json!(id)) && message.get("method").is_none())?;
         if let Some(error) = response.get("error") {
             bail!("{method} failed: {error}");
         }
@@ -140,8 +141,8 @@ impl LspClient {
 
     /// `shutdown` + `exit`, then waits for the process (bounded).
     pub fn finish(mut self) -> anyhow::Result<()> {
-        self.request("shutdown", Value::Null)?;
-        self.notify("exit", Value::Null)?;
+        self.request("shutdown", &Value::Null)?;
+        self.notify("exit", &Value::Null)?;
         drop(self.stdin.take());
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {

@@ -53,6 +53,9 @@ enum Command {
         root: PathBuf,
         #[arg(long, default_value_t = 1000)]
         keystrokes: usize,
+        /// Only this spec (`big-lone` or `big-shared`).
+        #[arg(long)]
+        spec: Option<String>,
     },
     /// The server over stdio: cold start, request latency, keystroke -> diagnostics.
     Lsp {
@@ -89,10 +92,15 @@ fn main() -> anyhow::Result<()> {
             suite::cli(&root, &ours, &reference, runs, reference_runs)?
         }
         Command::Inprocess { root, runs } => suite::inprocess(&root, runs)?,
-        Command::Keystroke { root, keystrokes } => serde_json::json!({
-            LONE_SPEC: suite::keystroke_inprocess(&root, LONE_SPEC, keystrokes)?,
-            HOT_SPEC: suite::keystroke_inprocess(&root, HOT_SPEC, keystrokes)?,
-        }),
+        Command::Keystroke { root, keystrokes, spec } => {
+            let mut results = serde_json::Map::new();
+            for name in
+                [LONE_SPEC, HOT_SPEC].into_iter().filter(|name| spec.as_deref().is_none_or(|only| only == *name))
+            {
+                results.insert(name.to_owned(), suite::keystroke_inprocess(&root, name, keystrokes)?);
+            }
+            serde_json::Value::Object(results)
+        }
         Command::Lsp { root, binary, requests, keystrokes } => suite::lsp(&binary, &root, requests, keystrokes)?,
         Command::Cold { root, binary } => suite::cold(&binary, &root.canonicalize()?)?,
     };

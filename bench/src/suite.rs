@@ -34,6 +34,9 @@ fn time_command(mut command: impl FnMut() -> Command, runs: usize) -> anyhow::Re
 
 /// Figure 1: `openspec-lsp check` against `openspec validate --all --json` on one folder.
 pub fn cli(root: &Path, ours: &Path, reference: &Path, runs: usize, reference_runs: usize) -> anyhow::Result<Value> {
+    // The reference runs in the workspace folder, so every path must be absolute.
+    let (root, ours, reference) = (root.canonicalize()?, ours.canonicalize()?, reference.canonicalize()?);
+    let (root, ours, reference) = (root.as_path(), ours.as_path(), reference.as_path());
     let check = time_command(
         || {
             let mut command = Command::new(ours);
@@ -112,9 +115,7 @@ impl Typist {
     fn new(text: &str) -> Typist {
         let lines: Vec<&str> = text.lines().collect();
         let middle = lines.len() / 2;
-        let line = (middle..lines.len())
-            .find(|&idx| lines[idx].starts_with("The system "))
-            .unwrap_or(middle);
+        let line = (middle..lines.len()).find(|&idx| lines[idx].starts_with("The system ")).unwrap_or(middle);
         Typist { line: u32::try_from(line).unwrap_or(0), column: 11, typed: false }
     }
 
@@ -170,7 +171,9 @@ pub fn keystroke_inprocess(root: &Path, spec: &str, n_keystrokes: usize) -> anyh
         units = check.last_units_run();
         std::hint::black_box(findings);
     }
-    Ok(json!({"spec": spec, "lines": text.lines().count(), "units_rerun": units, "latency": Summary::of(&samples).to_json()}))
+    Ok(
+        json!({"spec": spec, "lines": text.lines().count(), "units_rerun": units, "latency": Summary::of(&samples).to_json()}),
+    )
 }
 
 /// Byte offset of a (line, column) position whose line is ASCII up to the column.
@@ -191,15 +194,17 @@ fn start_server(binary: &Path, root: &Path) -> anyhow::Result<(LspClient, Value)
     });
     client.request(
         "initialize",
-        json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri(root), "name": "bench"}]}),
+        &json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri(root), "name": "bench"}]}),
     )?;
-    client.notify("initialized", json!({}))?;
+    client.notify("initialized", &json!({}))?;
     client.wait_for(|message| {
-        message.get("method").and_then(Value::as_str) == Some("$/progress") && message["params"]["value"]["kind"] == "end"
+        message.get("method").and_then(Value::as_str) == Some("$/progress")
+            && message["params"]["value"]["kind"] == "end"
     })?;
     let indexed = started.elapsed();
     let memory_indexed = memory_mib(client.pid());
-    client.wait_for(|message| message.get("method").and_then(Value::as_str) == Some("textDocument/publishDiagnostics"))?;
+    client
+        .wait_for(|message| message.get("method").and_then(Value::as_str) == Some("textDocument/publishDiagnostics"))?;
     let first_diagnostics = started.elapsed();
     // The first publication is one batch; let it finish before measuring anything else.
     std::thread::sleep(Duration::from_millis(200));
@@ -216,7 +221,7 @@ fn start_server(binary: &Path, root: &Path) -> anyhow::Result<(LspClient, Value)
 
 /// Figure 5 (cold start and memory) for one workspace.
 pub fn cold(binary: &Path, root: &Path) -> anyhow::Result<Value> {
-    let (client, cold) = start_server(binary, root)?;
+    let (client, cold) = start_server(&binary.canonicalize()?, &root.canonicalize()?)?;
     client.finish()?;
     Ok(cold)
 }
@@ -225,6 +230,8 @@ pub fn cold(binary: &Path, root: &Path) -> anyhow::Result<Value> {
 /// request latency on every kind of request; plus the cold start of the same server.
 pub fn lsp(binary: &Path, root: &Path, n_requests: usize, n_keystrokes: usize) -> anyhow::Result<Value> {
     let root = root.canonicalize()?;
+    let binary = binary.canonicalize()?;
+    let binary = binary.as_path();
     let (mut client, cold) = start_server(binary, &root)?;
     let mut requests = serde_json::Map::new();
     let targets = request_targets(&root)?;
@@ -238,12 +245,13 @@ pub fn lsp(binary: &Path, root: &Path, n_requests: usize, n_keystrokes: usize) -
         let mut samples = Vec::new();
         for idx in 0..n_requests {
             let (path, line, character) = &targets[idx % targets.len()];
-            let mut params = json!({"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": character}});
+            let mut params =
+                json!({"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": character}});
             if name == "references" {
                 params["context"] = json!({"includeDeclaration": true});
             }
             let started = Instant::now();
-            client.request(method, params)?;
+            client.request(method, &params)?;
             samples.push(started.elapsed());
         }
         requests.insert(name.to_owned(), Summary::of(&samples).to_json());
@@ -252,7 +260,7 @@ pub fn lsp(binary: &Path, root: &Path, n_requests: usize, n_keystrokes: usize) -
     let mut samples = Vec::new();
     for idx in 0..n_requests {
         let started = Instant::now();
-        client.request("workspace/symbol", json!({"query": queries[idx % queries.len()]}))?;
+        client.request("workspace/symbol", &json!({"query": queries[idx % queries.len()]}))?;
         samples.push(started.elapsed());
     }
     requests.insert("workspace_symbols".to_owned(), Summary::of(&samples).to_json());
@@ -278,7 +286,10 @@ pub fn lsp(binary: &Path, root: &Path, n_requests: usize, n_keystrokes: usize) -
 fn type_into(client: &mut LspClient, path: &Path, n: usize) -> anyhow::Result<Value> {
     let text = std::fs::read_to_string(path)?;
     let file_uri = uri(path);
-    client.notify("textDocument/didOpen", json!({"textDocument": {"uri": file_uri, "languageId": "markdown", "version": 1, "text": text}}))?;
+    client.notify(
+        "textDocument/didOpen",
+        &json!({"textDocument": {"uri": file_uri, "languageId": "markdown", "version": 1, "text": text}}),
+    )?;
     let published = |version: i64| {
         let file_uri = file_uri.clone();
         move |message: &Value| {
@@ -300,12 +311,12 @@ fn type_into(client: &mut LspClient, path: &Path, n: usize) -> anyhow::Result<Va
         let started = Instant::now();
         client.notify(
             "textDocument/didChange",
-            json!({"textDocument": {"uri": file_uri, "version": version}, "contentChanges": [change]}),
+            &json!({"textDocument": {"uri": file_uri, "version": version}, "contentChanges": [change]}),
         )?;
         client.wait_for(published(version))?;
         samples.push(started.elapsed());
     }
-    client.notify("textDocument/didClose", json!({"textDocument": {"uri": file_uri}}))?;
+    client.notify("textDocument/didClose", &json!({"textDocument": {"uri": file_uri}}))?;
     std::thread::sleep(Duration::from_millis(100));
     client.discard_pending();
     Ok(json!({"lines": text.lines().count(), "latency": Summary::of(&samples).to_json()}))

@@ -194,12 +194,11 @@ impl<'a> BaseView<'a> {
         let mut positions: HashMap<&'a str, usize> = HashMap::with_capacity(section.blocks.len());
         for (block_idx, block) in section.blocks.iter().enumerate() {
             let key = normalize_requirement_name(block.name);
-            match positions.get(key) {
-                Some(&slot) => slots[slot].1 = block_idx,
-                None => {
-                    positions.insert(key, slots.len());
-                    slots.push((key, block_idx));
-                }
+            if let Some(&slot) = positions.get(key) {
+                slots[slot].1 = block_idx;
+            } else {
+                positions.insert(key, slots.len());
+                slots.push((key, block_idx));
             }
         }
         BaseView { text, issues: structure_issues(text), section, slots, positions }
@@ -884,7 +883,7 @@ struct Apply<'s, 'b> {
     ordered_keys: &'s mut Vec<Cow<'b, str>>,
 }
 
-impl<'b> Apply<'_, 'b> {
+impl Apply<'_, '_> {
     fn refuse(
         &mut self,
         kind: ArchiveProblemKind,

@@ -114,7 +114,10 @@ impl IncrementalCheck {
             None => self.check_everything(),
             Some(edited) => self.check_units(&self.dirty_units(edited)),
         }
-        CheckUpdate { changed_paths: changed_paths(&before, &old_diagnostics, &self.by_path, &self.diagnostics), edited }
+        CheckUpdate {
+            changed_paths: changed_paths(&before, &old_diagnostics, &self.by_path, &self.diagnostics),
+            edited,
+        }
     }
 
     /// Every unit that reads one of `edited` (paths below `specs/` or `changes/` whose text
@@ -205,8 +208,14 @@ pub fn text_changes(old: &RootSnapshot, new: &RootSnapshot, candidates: &BTreeSe
     for path in candidates {
         match (old.get(path), new.get(path)) {
             (
-                Some(Entry::File { content: FileContent::Text { text: before, lossy: lossy_before }, symlink: link_before }),
-                Some(Entry::File { content: FileContent::Text { text: after, lossy: lossy_after }, symlink: link_after }),
+                Some(Entry::File {
+                    content: FileContent::Text { text: before, lossy: lossy_before },
+                    symlink: link_before,
+                }),
+                Some(Entry::File {
+                    content: FileContent::Text { text: after, lossy: lossy_after },
+                    symlink: link_after,
+                }),
             ) if lossy_before == lossy_after && link_before == link_after => {
                 if std::sync::Arc::ptr_eq(before, after) || before == after {
                     continue;
@@ -321,12 +330,7 @@ mod tests {
 
     /// Inserts, deletes or replaces a line of one file; now and then creates or deletes a file.
     fn random_edit(rng: &mut Rng, root: &mut RootSnapshot) -> String {
-        let files: Vec<String> = root
-            .entries
-            .keys()
-            .filter(|path| root.text(path).is_some())
-            .cloned()
-            .collect();
+        let files: Vec<String> = root.entries.keys().filter(|path| root.text(path).is_some()).cloned().collect();
         if rng.below(20) == 0 {
             let path = format!("openspec/changes/{}/specs/auth/spec.md", ["a", "b", "c", "d"][rng.below(4)]);
             if root.text(&path).is_some() {

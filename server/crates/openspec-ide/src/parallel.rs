@@ -10,11 +10,7 @@ const PARALLEL_FROM: usize = 64;
 
 /// `items.iter().map(f).collect()`, on two threads for long inputs. `init` makes each
 /// thread's scratch state (a memo, a parser), passed to `f` with the item.
-pub(crate) fn map_with<T, S, R>(
-    items: &[T],
-    init: impl Fn() -> S + Sync,
-    f: impl Fn(&mut S, &T) -> R + Sync,
-) -> Vec<R>
+pub(crate) fn map_with<T, S, R>(items: &[T], init: impl Fn() -> S + Sync, f: impl Fn(&mut S, &T) -> R + Sync) -> Vec<R>
 where
     T: Sync,
     R: Send,

@@ -25,12 +25,17 @@ pub fn load_root(root_dir: &Path) -> RootSnapshot {
         .parents(true)
         .require_git(false)
         .follow_links(false)
-        .build();
-    for result in walk {
-        match result {
-            Ok(entry) => {
-                let Some(key) = snapshot_key(root_dir, entry.path()) else { continue };
-                let Some(file_type) = entry.file_type() else { continue };
+        .build_parallel();
+    // Reading tens of thousands of small files is most of a big workspace's start-up; the walk
+    // reads on every core. The snapshot is an ordered map, so the order entries arrive in does
+    // not matter.
+    let (sender, received) = std::sync::mpsc::channel();
+    walk.run(|| {
+        let sender = sender.clone();
+        Box::new(move |result| {
+            let loaded = result.map(|entry| {
+                let key = snapshot_key(root_dir, entry.path())?;
+                let file_type = entry.file_type()?;
                 let loaded = if file_type.is_dir() {
                     Some(Entry::Dir)
                 } else if file_type.is_file() {
@@ -43,10 +48,20 @@ pub fn load_root(root_dir: &Path) -> RootSnapshot {
                     // would block.
                     None
                 };
-                if let Some(loaded) = loaded {
-                    snapshot.entries.insert(key, loaded);
-                }
+                Some((key, loaded?))
+            });
+            // The receiver outlives the walk; a send cannot fail while it runs.
+            let _ = sender.send(loaded);
+            ignore::WalkState::Continue
+        })
+    });
+    drop(sender);
+    for result in received {
+        match result {
+            Ok(Some((key, loaded))) => {
+                snapshot.entries.insert(key, loaded);
             }
+            Ok(None) => {}
             Err(error) => record_unlistable_dir(root_dir, &error, &mut snapshot),
         }
     }

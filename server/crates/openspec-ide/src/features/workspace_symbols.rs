@@ -5,7 +5,7 @@
 use crate::analysis::NavigationTarget;
 use crate::features::document_symbols::SymbolKind;
 use crate::features::{change_target, file_target, requirement_target, spec_file_target};
-use crate::index::WorkspaceIndex;
+use crate::index::{ChangeInfo, DeltaFileInfo, RequirementInfo, SpecInfo, WorkspaceIndex};
 use crate::vfs::RootSnapshot;
 
 /// Enough to find anything by typing a little more, few enough to send on every keystroke.
@@ -33,6 +33,11 @@ fn match_tier(query: &str, name: &str) -> Option<MatchTier> {
     if query.is_empty() {
         return Some(MatchTier::Exact);
     }
+    // Most names are ASCII: compare them in place rather than allocating a lowercase copy of
+    // each of the workspace's hundred thousand names per query.
+    if name.is_ascii() {
+        return ascii_match_tier(query, name.as_bytes());
+    }
     let name = name.to_lowercase();
     if name == query {
         return Some(MatchTier::Exact);
@@ -47,54 +52,113 @@ fn match_tier(query: &str, name: &str) -> Option<MatchTier> {
     query.chars().all(|wanted| name_chars.any(|ch| ch == wanted)).then_some(MatchTier::Subsequence)
 }
 
+/// `match_tier` for an ASCII name (`query` is lowercase already): a query with other
+/// characters cannot match it.
+fn ascii_match_tier(query: &str, name: &[u8]) -> Option<MatchTier> {
+    let query = query.as_bytes();
+    if !query.is_ascii() {
+        return None;
+    }
+    if name.eq_ignore_ascii_case(query) {
+        return Some(MatchTier::Exact);
+    }
+    if name.get(..query.len()).is_some_and(|head| head.eq_ignore_ascii_case(query)) {
+        return Some(MatchTier::Prefix);
+    }
+    if name.windows(query.len()).any(|window| window.eq_ignore_ascii_case(query)) {
+        return Some(MatchTier::Substring);
+    }
+    let mut name_bytes = name.iter();
+    query
+        .iter()
+        .all(|wanted| name_bytes.any(|byte| byte.to_ascii_lowercase() == *wanted))
+        .then_some(MatchTier::Subsequence)
+}
+
+/// A symbol before it is built: matching and ranking look only at names, and only the
+/// symbols that make the cut are built.
+#[derive(Clone, Copy)]
+enum Candidate<'i> {
+    Spec(&'i SpecInfo),
+    Requirement(&'i SpecInfo, &'i RequirementInfo),
+    Change(&'i ChangeInfo),
+    NewCapability(&'i ChangeInfo, &'i DeltaFileInfo),
+}
+
+impl<'i> Candidate<'i> {
+    fn name(self) -> &'i str {
+        match self {
+            Candidate::Spec(spec) => &spec.capability,
+            Candidate::Requirement(_, requirement) => &requirement.name,
+            Candidate::Change(change) => &change.id,
+            Candidate::NewCapability(_, delta) => &delta.capability,
+        }
+    }
+
+    fn container(self) -> Option<&'i str> {
+        match self {
+            Candidate::Spec(_) | Candidate::Change(_) => None,
+            Candidate::Requirement(spec, _) => Some(&spec.capability),
+            Candidate::NewCapability(change, _) => Some(&change.id),
+        }
+    }
+
+    /// The symbol, or `None` when its file cannot be read (such a candidate is never offered).
+    fn build(self, root: &RootSnapshot) -> Option<WorkspaceSymbol> {
+        let (kind, target) = match self {
+            Candidate::Spec(spec) => (SymbolKind::Package, spec_file_target(spec)),
+            Candidate::Requirement(spec, requirement) => (SymbolKind::Class, requirement_target(spec, requirement)),
+            Candidate::Change(change) => (SymbolKind::Namespace, change_target(root, change)?),
+            Candidate::NewCapability(_, delta) => {
+                (SymbolKind::Package, file_target(root, &delta.path, delta.first_line_range, &delta.capability)?)
+            }
+        };
+        Some(WorkspaceSymbol { name: self.name().to_owned(), kind, container: self.container().map(str::to_owned), target })
+    }
+}
+
 pub fn workspace_symbols(root: &RootSnapshot, index: &WorkspaceIndex, query: &str) -> Vec<WorkspaceSymbol> {
     let query = query.trim().to_lowercase();
-    let mut found: Vec<(MatchTier, WorkspaceSymbol)> = Vec::new();
-    let mut offer = |symbol: WorkspaceSymbol| {
-        if let Some(tier) = match_tier(&query, &symbol.name) {
-            found.push((tier, symbol));
-        }
-    };
-    for spec in &index.specs {
-        offer(WorkspaceSymbol {
-            name: spec.capability.clone(),
-            kind: SymbolKind::Package,
-            container: None,
-            target: spec_file_target(spec),
-        });
-        for requirement in &spec.requirements {
-            offer(WorkspaceSymbol {
-                name: requirement.name.clone(),
-                kind: SymbolKind::Class,
-                container: Some(spec.capability.clone()),
-                target: requirement_target(spec, requirement),
-            });
-        }
-    }
-    for change in index.active_changes() {
-        if let Some(target) = change_target(root, change) {
-            offer(WorkspaceSymbol { name: change.id.clone(), kind: SymbolKind::Namespace, container: None, target });
-        }
-        // Capabilities a change introduces exist only as its delta spec until it is archived.
-        for delta in change.deltas.iter().filter(|delta| index.spec(&delta.capability).is_none()) {
-            if let Some(target) = file_target(root, &delta.path, delta.first_line_range, &delta.capability) {
-                offer(WorkspaceSymbol {
-                    name: delta.capability.clone(),
-                    kind: SymbolKind::Package,
-                    container: Some(change.id.clone()),
-                    target,
-                });
-            }
-        }
-    }
-    found.sort_by(|(tier_a, a), (tier_b, b)| {
-        let key = |tier: &MatchTier, symbol: &WorkspaceSymbol| (*tier, symbol.name.chars().count());
-        key(tier_a, a)
-            .cmp(&key(tier_b, b))
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.container.cmp(&b.container))
+    // Every candidate in offering order; the order breaks ties between equal names.
+    let specs = index.specs.iter().flat_map(|spec| {
+        std::iter::once(Candidate::Spec(spec))
+            .chain(spec.requirements.iter().map(move |requirement| Candidate::Requirement(spec, requirement)))
     });
-    found.into_iter().take(WORKSPACE_SYMBOL_LIMIT).map(|(_, symbol)| symbol).collect()
+    let changes = index.active_changes().flat_map(|change| {
+        let new_capabilities = change
+            .deltas
+            .iter()
+            .filter(|delta| index.spec(&delta.capability).is_none())
+            .map(move |delta| Candidate::NewCapability(change, delta));
+        std::iter::once(Candidate::Change(change)).chain(new_capabilities)
+    });
+    let mut found: Vec<(MatchTier, usize, usize, Candidate<'_>)> = Vec::new();
+    for (offered, candidate) in specs.chain(changes).enumerate() {
+        let Some(tier) = match_tier(&query, candidate.name()) else { continue };
+        // A change or new capability whose file cannot be read is not offered at all.
+        let unreadable = match candidate {
+            Candidate::Change(change) => change_target(root, change).is_none(),
+            Candidate::NewCapability(_, delta) => root.text(&delta.path).is_none(),
+            Candidate::Spec(_) | Candidate::Requirement(..) => false,
+        };
+        if !unreadable {
+            found.push((tier, candidate.name().chars().count(), offered, candidate));
+        }
+    }
+    let order = |a: &(MatchTier, usize, usize, Candidate<'_>), b: &(MatchTier, usize, usize, Candidate<'_>)| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| a.3.name().cmp(b.3.name()))
+            .then_with(|| a.3.container().cmp(&b.3.container()))
+            .then_with(|| a.2.cmp(&b.2))
+    };
+    // Only the best few are shown: rank those, not every match of a one-letter query.
+    if found.len() > WORKSPACE_SYMBOL_LIMIT {
+        found.select_nth_unstable_by(WORKSPACE_SYMBOL_LIMIT - 1, order);
+        found.truncate(WORKSPACE_SYMBOL_LIMIT);
+    }
+    found.sort_unstable_by(order);
+    found.into_iter().filter_map(|(_, _, _, candidate)| candidate.build(root)).collect()
 }
 
 #[cfg(test)]

@@ -232,17 +232,14 @@ fn refresh_check(state: &mut CheckState, input: &RootInput) {
     if state.check.is_some() && state.generation >= input.generation {
         return;
     }
-    match &mut state.check {
-        Some(check) => {
-            let update = check.update(input.snapshot.clone(), &Changed::Paths(input.overlaid.clone()));
-            for path in update.changed_paths {
-                state.unpublished.insert(path, input.generation);
-            }
+    if let Some(check) = &mut state.check {
+        let update = check.update(input.snapshot.clone(), &Changed::Paths(input.overlaid.clone()));
+        for path in update.changed_paths {
+            state.unpublished.insert(path, input.generation);
         }
-        None => {
-            state.check = Some(IncrementalCheck::new(input.snapshot.clone()));
-            state.publish_all = true;
-        }
+    } else {
+        state.check = Some(IncrementalCheck::new(input.snapshot.clone()));
+        state.publish_all = true;
     }
     state.findings = None;
     state.generation = input.generation;

@@ -53,7 +53,7 @@ pub fn check_change(pass: &Pass<'_>, change_id: &str, delta_findings: &[Diagnost
     let Some(change) = changes.iter().find(|change| change.change_id == change_id) else { return };
     for file in &change.files {
         name_in_two_sections::check(change, file, acc);
-        let Some(simulation) = dry_run(change, file, &pass.bases) else {
+        let Some(simulation) = dry_run(change, file, pass.bases) else {
             continue;
         };
         let cli_noted_first = delta_findings.iter().any(|d| {

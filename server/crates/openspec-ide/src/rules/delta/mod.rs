@@ -168,41 +168,39 @@ pub(crate) fn base_spec<'a>(root: &'a RootSnapshot, capability: &str) -> BaseSpe
 pub fn check_change(pass: &Pass<'_>, change_id: &str, acc: &mut Vec<Diagnostic>) {
     let root = pass.root;
     let Some(change_id) = pass.layout.change_id(change_id) else { return };
-    let bases = &pass.bases;
-    {
-        // A namespace folder gets this one error and nothing else, as in the CLI.
-        if let Some(diagnostic) = nested_change::check(root, change_id) {
-            acc.push(diagnostic);
-            return;
-        }
-        let change = ChangeDeltas::load(pass, change_id);
-        // Collected apart from `acc` first: the archive dry run skips every file an earlier
-        // rule of this change already rejected, whatever other groups reported.
-        let mut found = Vec::new();
-        root_level_delta_spec::check(&change, &mut found);
-        for file in &change.files {
-            skipped_header::check(&change, file, &mut found);
-            unpaired_rename::check(&change, file, &mut found);
-            orphaned_requirement::check(&change, file, &mut found);
-            duplicate_requirement::check(&change, file, &mut found);
-            missing_requirement_text::check(&change, file, &mut found);
-            missing_shall_must::check(&change, file, &mut found);
-            missing_scenario::check(&change, file, &mut found);
-            base_spec_unreadable::check(&change, file, &mut found);
-            scenario_loss::check(&change, file, bases, &mut found);
-            duplicate_removed::check(&change, file, &mut found);
-            duplicate_renamed::check(&change, file, &mut found);
-            section_conflict::check(&change, file, &mut found);
-            rename_conflict::check(&change, file, &mut found);
-        }
-        archive_refusal::check(&change, bases, &mut found);
-        misplaced_delta_file::check(&change, &mut found);
-        for file in &change.files {
-            empty_delta_sections::check(&change, file, &mut found);
-            no_delta_sections::check(&change, file, &mut found);
-        }
-        acc.append(&mut found);
+    let bases = pass.bases;
+    // A namespace folder gets this one error and nothing else, as in the CLI.
+    if let Some(diagnostic) = nested_change::check(root, change_id) {
+        acc.push(diagnostic);
+        return;
     }
+    let change = ChangeDeltas::load(pass, change_id);
+    // Collected apart from `acc` first: the archive dry run skips every file an earlier
+    // rule of this change already rejected, whatever other groups reported.
+    let mut found = Vec::new();
+    root_level_delta_spec::check(&change, &mut found);
+    for file in &change.files {
+        skipped_header::check(&change, file, &mut found);
+        unpaired_rename::check(&change, file, &mut found);
+        orphaned_requirement::check(&change, file, &mut found);
+        duplicate_requirement::check(&change, file, &mut found);
+        missing_requirement_text::check(&change, file, &mut found);
+        missing_shall_must::check(&change, file, &mut found);
+        missing_scenario::check(&change, file, &mut found);
+        base_spec_unreadable::check(&change, file, &mut found);
+        scenario_loss::check(&change, file, bases, &mut found);
+        duplicate_removed::check(&change, file, &mut found);
+        duplicate_renamed::check(&change, file, &mut found);
+        section_conflict::check(&change, file, &mut found);
+        rename_conflict::check(&change, file, &mut found);
+    }
+    archive_refusal::check(&change, bases, &mut found);
+    misplaced_delta_file::check(&change, &mut found);
+    for file in &change.files {
+        empty_delta_sections::check(&change, file, &mut found);
+        no_delta_sections::check(&change, file, &mut found);
+    }
+    acc.append(&mut found);
 }
 
 #[cfg(test)]

@@ -60,30 +60,28 @@ pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
 /// The proposal rules of one active change.
 pub fn check_change(root: &RootSnapshot, layout: &crate::rules::Layout, change_id: &str, acc: &mut Vec<Diagnostic>) {
     let main_specs: &BTreeSet<String> = &layout.main_spec_ids;
-    {
-        let change_dir = layout::change_dir(change_id);
-        let path = format!("{change_dir}/proposal.md");
-        let Some(text) = root.text(&path) else { return };
-        let file = ProposalFile {
-            item: ItemId::change(change_id),
-            delta_specs: layout.delta_specs_of(change_id).to_vec(),
-            change_dir,
-            path,
-            text,
-            proposal: Proposal::parse(text),
-            main_specs,
-        };
-        // `ChangeParser` throws on a missing Why, then on a missing What Changes; the thrown
-        // error is the only proposal-rule issue, so the length checks wait for both.
-        if missing_why::check(&file, acc) && missing_what_changes::check(&file, acc) {
-            why_too_short::check(&file, acc);
-            why_too_long::check(&file, acc);
-        }
-        capability_without_delta::check(&file, acc);
-        delta_not_in_proposal::check(&file, acc);
-        new_capability_exists::check(&file, acc);
-        modified_capability_missing::check(&file, acc);
+    let change_dir = layout::change_dir(change_id);
+    let path = format!("{change_dir}/proposal.md");
+    let Some(text) = root.text(&path) else { return };
+    let file = ProposalFile {
+        item: ItemId::change(change_id),
+        delta_specs: layout.delta_specs_of(change_id).to_vec(),
+        change_dir,
+        path,
+        text,
+        proposal: Proposal::parse(text),
+        main_specs,
+    };
+    // `ChangeParser` throws on a missing Why, then on a missing What Changes; the thrown
+    // error is the only proposal-rule issue, so the length checks wait for both.
+    if missing_why::check(&file, acc) && missing_what_changes::check(&file, acc) {
+        why_too_short::check(&file, acc);
+        why_too_long::check(&file, acc);
     }
+    capability_without_delta::check(&file, acc);
+    delta_not_in_proposal::check(&file, acc);
+    new_capability_exists::check(&file, acc);
+    modified_capability_missing::check(&file, acc);
 }
 
 #[cfg(test)]

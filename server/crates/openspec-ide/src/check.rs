@@ -15,6 +15,15 @@ pub struct CheckConfig {
     pub all_rules: bool,
 }
 
+impl CheckConfig {
+    /// Whether `diagnostic` counts toward its item's verdict: it has an item, and it comes from
+    /// a rule `openspec validate` applies (or from any rule, with `all_rules`). Reports use this
+    /// to tell counted findings from this tool's others.
+    pub fn counts(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic.item.is_some() && (diagnostic.origin == Origin::Openspec || self.all_rules)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemVerdict {
     pub item: ItemId,
@@ -56,10 +65,9 @@ pub fn verdicts(root: &RootSnapshot, diagnostics: &[Diagnostic], config: &CheckC
     // Counted once per item up front: (errors, warnings, infos).
     let mut counts: HashMap<&ItemId, (usize, usize, usize)> = HashMap::new();
     for diagnostic in diagnostics {
-        let Some(item) = &diagnostic.item else { continue };
-        if diagnostic.origin != Origin::Openspec && !config.all_rules {
+        let Some(item) = diagnostic.item.as_ref().filter(|_| config.counts(diagnostic)) else {
             continue;
-        }
+        };
         let count = counts.entry(item).or_default();
         match diagnostic.severity {
             Severity::Error => count.0 += 1,

@@ -10,7 +10,8 @@ use openspec_ide::CheckConfig;
 
 use crate::cli::{CheckArgs, EXIT_INVALID, EXIT_USAGE, EXIT_VALID, Format};
 use crate::discover;
-use crate::output::{self, CheckRun, CheckedRoot, ReadinessAnswer, RunMode};
+use crate::output::terminal::{self, LineBreaks};
+use crate::output::{self, CheckRun, CheckedRoot, POLICY_INVALID_CODE, ReadinessAnswer, RunMode};
 use crate::vfs_load;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -19,7 +20,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Err(error) => {
             let mut stderr = std::io::stderr().lock();
             // Nothing more can be done if stderr is gone too.
-            let _ = writeln!(stderr, "openspec-lsp: error: {error:#}");
+            let message = format!("{error:#}");
+            let _ = writeln!(stderr, "openspec-lsp: error: {}", terminal::safe(&message, LineBreaks::Keep));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -52,6 +54,28 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(error) => return Err(error).context("cannot write the report"),
     }
+    // `check some/spec.md` checks the file's whole root; say so (on stderr, so machine formats
+    // stay parseable), or a reader would take the report for that file's alone.
+    if path.is_file()
+        && let Some(root) = run.roots.first()
+    {
+        let root_dir = match root.dir_from_cwd.as_deref() {
+            Some("") => ".".to_owned(),
+            Some(dir) => dir.to_owned(),
+            None => discover::discover(&path)
+                .ok()
+                .and_then(|found| found.roots.into_iter().next())
+                .map_or_else(|| path.display().to_string(), |dir| dir.display().to_string()),
+        };
+        let mut stderr = std::io::stderr().lock();
+        // The report is out; a closed stderr loses only this note.
+        let _ = writeln!(
+            stderr,
+            "openspec-lsp: checked every spec and active change of the OpenSpec root {}, which {} belongs to",
+            terminal::safe(&root_dir, LineBreaks::Show),
+            terminal::safe(&path.display().to_string(), LineBreaks::Show),
+        );
+    }
     // A policy that cannot be read as written would silently check less than the team agreed
     // on; CI must notice, so the run fails as a usage error (after showing where).
     if run.roots.iter().any(|root| root.report.diagnostics.iter().any(|d| d.code == POLICY_INVALID_CODE)) {
@@ -63,8 +87,6 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
         RunMode::ArchiveReady(answer) => answer.ready,
     })
 }
-
-const POLICY_INVALID_CODE: &str = "policy/invalid";
 
 /// `--migration`: each root's report becomes its legacy findings (whatever the policy hides:
 /// a dry run lists everything a migration touches), with no items.

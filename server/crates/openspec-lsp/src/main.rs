@@ -8,6 +8,7 @@ mod lsp;
 mod output;
 mod vfs_load;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -16,6 +17,29 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.command {
         Some(cli::Command::Check(args)) => check_command::run(&args),
-        Some(cli::Command::Serve(_)) | None => lsp::run(),
+        Some(cli::Command::Serve(_)) => lsp::run(),
+        None => {
+            if let Some(hint) = startup_hint(std::io::stdin().is_terminal()) {
+                eprintln!("{hint}");
+            }
+            lsp::run()
+        }
+    }
+}
+
+/// A person who types `openspec-lsp` at a terminal would otherwise wait on a silent server;
+/// an editor (stdin a pipe) must see nothing.
+fn startup_hint(stdin_is_terminal: bool) -> Option<&'static str> {
+    stdin_is_terminal.then_some(
+        "openspec-lsp: this is the language server, speaking LSP on stdin (Ctrl-D to quit); for a report run `openspec-lsp check` (see --help)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hints_only_at_a_terminal() {
+        assert!(super::startup_hint(true).is_some_and(|hint| hint.contains("openspec-lsp check")));
+        assert_eq!(super::startup_hint(false), None);
     }
 }

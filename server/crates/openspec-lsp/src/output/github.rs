@@ -5,19 +5,31 @@
 
 use std::fmt::Write as _;
 
-use openspec_ide::Severity;
+use openspec_ide::{Origin, Severity};
 use openspec_syntax::ColumnUnit;
 
-use super::{CheckRun, RunMode, item_label, plural};
+use super::terminal::{LineBreaks, safe, stand_in};
+use super::{CheckRun, RunMode, item_label, plural, totals_details, verdict_details};
 
 pub fn render(run: &CheckRun) -> String {
     let mut out = String::new();
     for located in run.diagnostics() {
         let diagnostic = located.diagnostic;
-        let command = match diagnostic.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info | Severity::Hint => "notice",
+        // A finding that does not count toward a verdict is never an `::error` (at most a
+        // `::warning`): a green run shows no red annotations. `--all-rules` asks for this tool's findings at full weight.
+        let full_weight = run.config.all_rules || run.counts(diagnostic);
+        let command = match (diagnostic.severity, full_weight) {
+            (Severity::Error, true) => "error",
+            (Severity::Error, false) | (Severity::Warning, _) => "warning",
+            (Severity::Info | Severity::Hint, _) => "notice",
+        };
+        let title = match (diagnostic.origin, run.counts(diagnostic)) {
+            (Origin::Openspec, true) => diagnostic.code.to_owned(),
+            (Origin::Openspec, false) => format!("{} (not counted)", diagnostic.code),
+            (Origin::OpenspecLsp, true) => format!("{} (openspec-lsp)", diagnostic.code),
+            (Origin::OpenspecLsp, false) => {
+                format!("{} (openspec-lsp; not counted)", diagnostic.code)
+            }
         };
         let span = located.span(ColumnUnit::Char);
         // Writing to a String cannot fail.
@@ -29,7 +41,7 @@ pub fn render(run: &CheckRun) -> String {
             span.start.column,
             span.end.line,
             span.end.column,
-            escape_property(diagnostic.code),
+            escape_property(&title),
             escape_data(&diagnostic.message),
         );
     }
@@ -50,33 +62,52 @@ pub fn render(run: &CheckRun) -> String {
             return out;
         }
     }
-    for (root, item) in run.items() {
+    // Plain lines are not commands as long as no workspace name can start a line: names are
+    // shown on one line, control characters as visible stand-ins.
+    let also_found = run.also_found_by_item();
+    for (root_idx, root, item) in run.indexed_items() {
         let mark = if item.valid { "ok" } else { "FAILED" };
         let place = if run.is_multi_root() { format!(" ({})", root.relative_dir) } else { String::new() };
-        let _ = writeln!(out, "{mark} {}{place}", item_label(item));
+        let details = verdict_details(item, also_found.get(&(root_idx, &item.item)), run.config.strict);
+        let line = format!("{mark} {}{place}{details}", item_label(item));
+        let _ = writeln!(out, "{}", safe(&line, LineBreaks::Show));
     }
     let summary = run.summary();
     let _ = writeln!(
         out,
-        "openspec-lsp check: {} passed, {} failed ({}); {}, {}, {}",
+        "openspec-lsp check: {} passed, {} failed ({}); {}",
         summary.passed,
         summary.failed,
         plural(summary.items, "item"),
-        plural(summary.errors, "error"),
-        plural(summary.warnings, "warning"),
-        plural(summary.infos, "info"),
+        totals_details(&summary),
     );
     out
 }
 
-/// The message part of a workflow command: `%`, CR and LF are percent-encoded.
+/// The message part of a workflow command: `%`, CR and LF are percent-encoded (GitHub decodes
+/// them), other control characters become visible stand-ins (GitHub would print them raw).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    escape(text, false)
 }
 
-/// A property value: like data, plus `:` and `,`, which would end the property.
+/// A property value (`file=`, `title=`): like data, plus `:` and `,`, which would end it.
 fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+    escape(text, true)
+}
+
+fn escape(text: &str, property: bool) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '%' => escaped.push_str("%25"),
+            '\r' => escaped.push_str("%0D"),
+            '\n' => escaped.push_str("%0A"),
+            ':' if property => escaped.push_str("%3A"),
+            ',' if property => escaped.push_str("%2C"),
+            _ => escaped.push(stand_in(ch, LineBreaks::Keep).unwrap_or(ch)),
+        }
+    }
+    escaped
 }
 
 #[cfg(test)]
@@ -98,11 +129,11 @@ mod tests {
             ::error file=openspec/changes/add-i18n/tasks.md,line=1,col=1,endLine=1,endColumn=1,title=change/fs-error::EACCES: permission denied, open '/abs/openspec/changes/add-i18n/tasks.md'
             ::error file=openspec/changes/empty,line=1,col=1,endLine=1,endColumn=1,title=change/no-deltas::Change must have at least one delta.
             ::warning file=openspec/specs/auth/spec.md,line=3,col=1,endLine=3,endColumn=11,title=spec/purpose-too-brief::Purpose section is too brief (less than 50 characters)
-            ::notice file=openspec/specs/auth/spec.md,line=4,col=35,endLine=4,endColumn=42,title=markdown/example-note::100%25 sure, really: a note%0Aspanning two lines
-            ok spec/auth
-            FAILED change/add-i18n
-            FAILED change/empty
-            openspec-lsp check: 1 passed, 2 failed (3 items); 3 errors, 1 warning, 1 info
+            ::notice file=openspec/specs/auth/spec.md,line=4,col=35,endLine=4,endColumn=42,title=markdown/example-note (openspec-lsp; not counted)::100%25 sure, really: a note%0Aspanning two lines
+            ok spec/auth: 1 warning (also found, not counted: 1 info)
+            FAILED change/add-i18n: 2 errors
+            FAILED change/empty: 1 error
+            openspec-lsp check: 1 passed, 2 failed (3 items); counted: 3 errors, 1 warning, 0 infos; also found, not counted: 1 info
         "#]].assert_eq(&render(&test_run::single_root()));
     }
 
@@ -113,14 +144,14 @@ mod tests {
             ::error file=packages/api/openspec/changes/add-i18n/tasks.md,line=1,col=1,endLine=1,endColumn=1,title=change/fs-error::EACCES: permission denied, open '/abs/openspec/changes/add-i18n/tasks.md'
             ::error file=packages/api/openspec/changes/empty,line=1,col=1,endLine=1,endColumn=1,title=change/no-deltas::Change must have at least one delta.
             ::warning file=packages/api/openspec/specs/auth/spec.md,line=3,col=1,endLine=3,endColumn=11,title=spec/purpose-too-brief::Purpose section is too brief (less than 50 characters)
-            ::notice file=packages/api/openspec/specs/auth/spec.md,line=4,col=35,endLine=4,endColumn=42,title=markdown/example-note::100%25 sure, really: a note%0Aspanning two lines
-            ok spec/auth (packages/api)
-            FAILED change/add-i18n (packages/api)
-            FAILED change/empty (packages/api)
+            ::notice file=packages/api/openspec/specs/auth/spec.md,line=4,col=35,endLine=4,endColumn=42,title=markdown/example-note (openspec-lsp; not counted)::100%25 sure, really: a note%0Aspanning two lines
+            ok spec/auth (packages/api): 1 warning (also found, not counted: 1 info)
+            FAILED change/add-i18n (packages/api): 2 errors
+            FAILED change/empty (packages/api): 1 error
             ok spec/auth (packages/web)
             ok change/add-i18n (packages/web)
             ok change/empty (packages/web)
-            openspec-lsp check: 4 passed, 2 failed (6 items); 3 errors, 1 warning, 1 info
+            openspec-lsp check: 4 passed, 2 failed (6 items); counted: 3 errors, 1 warning, 0 infos; also found, not counted: 1 info
         "#]].assert_eq(&render(&test_run::two_roots()));
     }
 }

@@ -6,7 +6,8 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 use openspec_ide::Severity;
 use openspec_syntax::TextRange;
 
-use super::{CheckRun, CheckedRoot, RunMode, item_label, plural};
+use super::terminal::{LineBreaks, safe, stand_in};
+use super::{CheckRun, CheckedRoot, RunMode, item_label, plural, source_note, totals_details, verdict_details};
 
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
@@ -15,7 +16,9 @@ const RESET: &str = "\x1b[0m";
 
 pub fn render(run: &CheckRun, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-    let paint = |style: &str, text: &str| if color { format!("{style}{text}{RESET}") } else { text.to_owned() };
+    let paint = |style: &str, text: &str| {
+        if color { format!("{style}{text}{RESET}") } else { text.to_owned() }
+    };
     let mut out = String::new();
     for located in run.diagnostics() {
         let diagnostic = located.diagnostic;
@@ -26,11 +29,13 @@ pub fn render(run: &CheckRun, color: bool) -> String {
             Severity::Hint => Level::HELP,
         };
         // Long guidance texts span lines; the first is the headline, the rest a note below.
-        let (headline, details) = diagnostic.message.split_once('\n').unwrap_or((&diagnostic.message, ""));
-        let mut group = level.primary_title(headline).id(diagnostic.code).element(excerpt(
+        // Messages quote names from the workspace, so they are made terminal-safe too.
+        let message = safe(&diagnostic.message, LineBreaks::Keep);
+        let (headline, details) = message.split_once('\n').unwrap_or((&message, ""));
+        let mut group = level.primary_title(headline.to_owned()).id(diagnostic.code).element(excerpt(
             located.root,
             &diagnostic.path,
-            located.display_path(),
+            safe(&located.display_path(), LineBreaks::Show).into_owned(),
             diagnostic.range,
             AnnotationKind::Primary,
             None,
@@ -39,14 +44,17 @@ pub fn render(run: &CheckRun, color: bool) -> String {
             group = group.element(excerpt(
                 located.root,
                 &related.path,
-                located.root.display_path(&related.path),
+                safe(&located.root.display_path(&related.path), LineBreaks::Show).into_owned(),
                 related.range,
                 AnnotationKind::Context,
-                Some(&related.message),
+                Some(safe(&related.message, LineBreaks::Show).into_owned()),
             ));
         }
         if !details.trim().is_empty() {
-            group = group.element(Level::NOTE.message(details));
+            group = group.element(Level::NOTE.message(details.to_owned()));
+        }
+        if let Some(source) = source_note(run, diagnostic) {
+            group = group.element(Level::NOTE.with_name("source").message(source));
         }
         let report: [Group<'_>; 1] = [group];
         out.push_str(&renderer.render(&report));
@@ -66,26 +74,26 @@ pub fn render(run: &CheckRun, color: bool) -> String {
             return out;
         }
         RunMode::ArchiveReady(answer) => {
-            let line = format!("{} change/{}: {}", if answer.ready { "✓" } else { "✗" }, answer.change, answer.title);
+            let change = safe(&answer.change, LineBreaks::Show);
+            let line = format!("{} change/{change}: {}", if answer.ready { "✓" } else { "✗" }, answer.title);
             out.push_str(&paint(if answer.ready { GREEN } else { RED }, &line));
             out.push('\n');
             return out;
         }
     }
-    for (root, item) in run.items() {
-        let place = if run.is_multi_root() { format!(" ({})", root.relative_dir) } else { String::new() };
-        let mut counts = Vec::new();
-        if item.errors > 0 {
-            counts.push(plural(item.errors, "error"));
-        }
-        if item.warnings > 0 {
-            counts.push(plural(item.warnings, "warning"));
-        }
-        let counts = if counts.is_empty() { String::new() } else { format!(": {}", counts.join(", ")) };
-        let line = if item.valid {
-            paint(GREEN, &format!("✓ {}{place}{counts}", item_label(item)))
+    let also_found = run.also_found_by_item();
+    for (root_idx, root, item) in run.indexed_items() {
+        let place = if run.is_multi_root() {
+            format!(" ({})", safe(&root.relative_dir, LineBreaks::Show))
         } else {
-            paint(RED, &format!("✗ {}{place}{counts}", item_label(item)))
+            String::new()
+        };
+        let details = verdict_details(item, also_found.get(&(root_idx, &item.item)), run.config.strict);
+        let label = safe(&item_label(item), LineBreaks::Show).into_owned();
+        let line = if item.valid {
+            paint(GREEN, &format!("✓ {label}{place}{details}"))
+        } else {
+            paint(RED, &format!("✗ {label}{place}{details}"))
         };
         out.push_str(&line);
         out.push('\n');
@@ -96,13 +104,11 @@ pub fn render(run: &CheckRun, color: bool) -> String {
     }
     let mode = if run.config.strict { " (strict)" } else { "" };
     let totals = format!(
-        "Totals: {} passed, {} failed ({}){mode}; {}, {}, {}",
+        "Totals: {} passed, {} failed ({}){mode}; {}",
         summary.passed,
         summary.failed,
         plural(summary.items, "item"),
-        plural(summary.errors, "error"),
-        plural(summary.warnings, "warning"),
-        plural(summary.infos, "info"),
+        totals_details(&summary),
     );
     out.push_str(&paint(BOLD, &totals));
     out.push('\n');
@@ -117,7 +123,7 @@ fn excerpt<'a>(
     display_path: String,
     range: TextRange,
     kind: AnnotationKind,
-    label: Option<&'a str>,
+    label: Option<String>,
 ) -> annotate_snippets::Element<'a> {
     let Some(text) = root.text(path) else {
         return Origin::path(display_path).into();
@@ -135,14 +141,38 @@ fn excerpt<'a>(
     let slice_start = index.line_start(first_line);
     let slice_end = index.line_range(text, last_line.max(first_line)).end.max(end);
     // The renderer breaks lines at `\n` only, but a lone `\r` (old Mac line ends) ends a line
-    // for OpenSpec too; spelling it `\n` keeps every byte offset, so spans stay valid.
+    // for OpenSpec too, so it is spelled `\n`; other control characters become visible
+    // stand-ins (a spec's text must not drive the terminal). Each replacement is one char, so
+    // the span is mapped char by char.
     let slice = &text[slice_start..slice_end];
+    let (span_start, span_end) = (start - slice_start, end - slice_start);
     let mut source = String::with_capacity(slice.len());
-    let mut chars = slice.chars().peekable();
-    while let Some(ch) = chars.next() {
-        source.push(if ch == '\r' && chars.peek() != Some(&'\n') { '\n' } else { ch });
+    let (mut source_start, mut source_end) = (0, 0);
+    let mut chars = slice.char_indices().peekable();
+    while let Some((offset, ch)) = chars.next() {
+        if offset == span_start {
+            source_start = source.len();
+        }
+        if offset == span_end {
+            source_end = source.len();
+        }
+        let lone_cr = ch == '\r' && chars.peek().map(|(_, next)| *next) != Some('\n');
+        let shown = if lone_cr {
+            '\n'
+        } else if ch == '\r' {
+            ch
+        } else {
+            stand_in(ch, LineBreaks::Keep).unwrap_or(ch)
+        };
+        source.push(shown);
     }
-    let span = (start - slice_start)..(end - slice_start);
+    if span_start >= slice.len() {
+        source_start = source.len();
+    }
+    if span_end >= slice.len() {
+        source_end = source.len();
+    }
+    let span = source_start..source_end.max(source_start);
     Snippet::source(source)
         .line_start(first_line + 1)
         .path(display_path)
@@ -200,11 +230,12 @@ mod tests {
               | ------ the title is here
               |
               = note: spanning two lines
+              = source: openspec-lsp (this tool's own check), not counted toward the verdict (--all-rules counts it)
 
-            ✓ spec/auth: 1 warning
+            ✓ spec/auth: 1 warning (also found, not counted: 1 info)
             ✗ change/add-i18n: 2 errors
             ✗ change/empty: 1 error
-            Totals: 1 passed, 2 failed (3 items); 3 errors, 1 warning, 1 info
+            Totals: 1 passed, 2 failed (3 items); counted: 3 errors, 1 warning, 0 infos; also found, not counted: 1 info
         "#]]
         .assert_eq(&render(&test_run::single_root(), false));
     }
@@ -284,14 +315,15 @@ mod tests {
               | ------ the title is here
               |
               = note: spanning two lines
+              = source: openspec-lsp (this tool's own check), not counted toward the verdict (--all-rules counts it)
 
-            ✓ spec/auth (packages/api): 1 warning
+            ✓ spec/auth (packages/api): 1 warning (also found, not counted: 1 info)
             ✗ change/add-i18n (packages/api): 2 errors
             ✗ change/empty (packages/api): 1 error
             ✓ spec/auth (packages/web)
             ✓ change/add-i18n (packages/web)
             ✓ change/empty (packages/web)
-            Totals: 4 passed, 2 failed (6 items); 3 errors, 1 warning, 1 info
+            Totals: 4 passed, 2 failed (6 items); counted: 3 errors, 1 warning, 0 infos; also found, not counted: 1 info
         "#]]
         .assert_eq(&render(&test_run::two_roots(), false));
     }

@@ -79,7 +79,7 @@ struct JsonSummary {
 
 impl From<Summary> for JsonSummary {
     fn from(summary: Summary) -> Self {
-        let Summary { items, passed, failed, errors, warnings, infos } = summary;
+        let Summary { items, passed, failed, errors, warnings, infos, .. } = summary;
         Self { items, passed, failed, errors, warnings, infos }
     }
 }

@@ -6,9 +6,13 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod terminal;
 
-use openspec_ide::{CheckConfig, Diagnostic, ItemVerdict, RootReport, RootSnapshot, Severity};
+use openspec_ide::{CheckConfig, Diagnostic, ItemId, ItemVerdict, Origin, RootReport, RootSnapshot, Severity};
 use openspec_syntax::{ColumnUnit, LineIndex, TextRange};
+
+/// The code of an invalid `openspec-lsp.toml`: on no item, yet it fails the run.
+pub const POLICY_INVALID_CODE: &str = "policy/invalid";
 
 /// One checked root.
 #[derive(Debug)]
@@ -88,9 +92,46 @@ pub struct Summary {
     pub items: usize,
     pub passed: usize,
     pub failed: usize,
+    /// Every finding, counted or not.
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// The findings that count toward a verdict (see `CheckConfig::counts`).
+    pub counted: Counts,
+    /// The others: this tool's own findings without `--all-rules`, and findings on no item.
+    pub also_found: Counts,
+}
+
+/// Findings by severity (hints count as infos).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info | Severity::Hint => self.infos += 1,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors == 0 && self.warnings == 0 && self.infos == 0
+    }
+
+    /// `1 error, 2 infos`: the non-zero counts, or `nothing` when all are zero.
+    pub fn non_zero(&self) -> String {
+        let parts: Vec<String> = [(self.errors, "error"), (self.warnings, "warning"), (self.infos, "info")]
+            .into_iter()
+            .filter(|(count, _)| *count > 0)
+            .map(|(count, noun)| plural(count, noun))
+            .collect();
+        if parts.is_empty() { "nothing".to_owned() } else { parts.join(", ") }
+    }
 }
 
 impl CheckRun {
@@ -142,9 +183,47 @@ impl CheckRun {
                     Severity::Warning => summary.warnings += 1,
                     Severity::Info | Severity::Hint => summary.infos += 1,
                 }
+                if self.counts(diagnostic) {
+                    summary.counted.add(diagnostic.severity);
+                } else {
+                    summary.also_found.add(diagnostic.severity);
+                }
             }
         }
         summary
+    }
+
+    /// Whether `diagnostic` counts toward the outcome of this run: toward its item's verdict, or
+    /// (an invalid policy) toward the run as a whole, which then fails.
+    /// `--migration` and `--archive-ready` show only what their answer rests on, so there
+    /// everything counts.
+    pub fn counts(&self, diagnostic: &Diagnostic) -> bool {
+        !matches!(self.mode, RunMode::Check)
+            || self.config.counts(diagnostic)
+            || diagnostic.code == POLICY_INVALID_CODE
+    }
+
+    /// Per root (by index in `roots`) and item, the findings on that item that do not count
+    /// toward its verdict: what a verdict line mentions as "also found".
+    pub fn also_found_by_item(&self) -> std::collections::HashMap<(usize, &ItemId), Counts> {
+        let mut by_item = std::collections::HashMap::new();
+        for (root_idx, root) in self.roots.iter().enumerate() {
+            for diagnostic in &root.report.diagnostics {
+                let Some(item) = diagnostic.item.as_ref().filter(|_| !self.counts(diagnostic)) else {
+                    continue;
+                };
+                by_item.entry((root_idx, item)).or_insert_with(Counts::default).add(diagnostic.severity);
+            }
+        }
+        by_item
+    }
+
+    /// Every item with the index of its root, roots in order, items in the report's order.
+    pub fn indexed_items(&self) -> impl Iterator<Item = (usize, &CheckedRoot, &ItemVerdict)> {
+        self.roots
+            .iter()
+            .enumerate()
+            .flat_map(|(root_idx, root)| root.report.items.iter().map(move |item| (root_idx, root, item)))
     }
 }
 
@@ -205,6 +284,70 @@ impl Located<'_> {
 /// `errors`, `1 warning`: a count with its noun, singular when it is one.
 pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
+/// What follows an item's label on its verdict line: the counted findings (` (strict)` when only
+/// warnings fail it), then what was also found on it without counting, e.g.
+/// `: 1 error, 2 warnings` or ` (also found, not counted: 1 error)`.
+pub fn verdict_details(item: &ItemVerdict, also_found: Option<&Counts>, strict: bool) -> String {
+    let mut counted = Vec::new();
+    if item.errors > 0 {
+        counted.push(plural(item.errors, "error"));
+    }
+    if item.warnings > 0 {
+        counted.push(plural(item.warnings, "warning"));
+    }
+    let mut details = if counted.is_empty() { String::new() } else { format!(": {}", counted.join(", ")) };
+    if !item.valid && item.errors == 0 && strict {
+        details.push_str(" (strict)");
+    }
+    if let Some(also_found) = also_found.filter(|counts| !counts.is_empty()) {
+        details.push_str(&format!(" (also found, not counted: {})", also_found.non_zero()));
+    }
+    details
+}
+
+/// The totals line's findings part: `1 error, 0 warnings, 0 infos` when everything counts, else
+/// `counted: 1 error, 0 warnings, 0 infos; also found, not counted: 2 errors`.
+pub fn totals_details(summary: &Summary) -> String {
+    let counted = &summary.counted;
+    let counted_text = format!(
+        "{}, {}, {}",
+        plural(counted.errors, "error"),
+        plural(counted.warnings, "warning"),
+        plural(counted.infos, "info")
+    );
+    if summary.also_found.is_empty() {
+        counted_text
+    } else {
+        format!("counted: {counted_text}; also found, not counted: {}", summary.also_found.non_zero())
+    }
+}
+
+/// Where a finding comes from and whether it counts, for findings that are not a counted
+/// `openspec validate` finding: `openspec-lsp (this tool's own check), not counted toward the
+/// verdict (--all-rules counts it)`. `None` for the CLI's own counted findings, and in the
+/// modes that show only what their answer rests on.
+pub fn source_note(run: &CheckRun, diagnostic: &Diagnostic) -> Option<String> {
+    let counted = run.counts(diagnostic);
+    // `--migration` and `--archive-ready` show only what their answer rests on.
+    if !matches!(run.mode, RunMode::Check) || (counted && diagnostic.origin == Origin::Openspec) {
+        return None;
+    }
+    let source = match diagnostic.origin {
+        Origin::Openspec => "openspec",
+        Origin::OpenspecLsp => "openspec-lsp (this tool's own check)",
+    };
+    let counting = if diagnostic.code == POLICY_INVALID_CODE {
+        "fails the run (the policy must be valid)"
+    } else if counted {
+        "counted toward the verdict (--all-rules)"
+    } else if diagnostic.item.is_none() {
+        "not counted (it is on no spec or change)"
+    } else {
+        "not counted toward the verdict (--all-rules counts it)"
+    };
+    Some(format!("{source}, {counting}"))
 }
 
 /// How an item is named in reports: `spec/auth`, `change/add-2fa`.

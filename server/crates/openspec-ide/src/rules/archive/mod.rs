@@ -21,16 +21,24 @@ use crate::rules::delta::{BaseSpec, BaseViews, ChangeDeltas, DeltaFile, archive_
 pub(crate) struct Refusals<'s> {
     pub base_path: String,
     /// Problems `validate` does not already report: its own errors (duplicates, conflicts,
-    /// scenario loss) are left out, and so is the first problem when the CLI's
-    /// `delta/archive-would-refuse` note already names it.
+    /// scenario loss) are left out; when the CLI's `delta/archive-would-refuse` note is on the
+    /// file, so are the first problem (the note names it) and the missing targets after it (the
+    /// note points at them).
     pub problems: Vec<&'s ArchiveProblem>,
 }
 
 impl<'s> Refusals<'s> {
     fn new(simulation: &'s ArchiveSimulation, base_path: String, cli_noted_first: bool) -> Self {
         let skip = usize::from(cli_noted_first);
-        let problems =
-            simulation.problems.iter().skip(skip).filter(|problem| !problem.kind.is_checked_by_validate()).collect();
+        let noted = |problem: &ArchiveProblem| {
+            cli_noted_first && archive_refusal::missing_target_message(problem, &base_path).is_some()
+        };
+        let problems = simulation
+            .problems
+            .iter()
+            .skip(skip)
+            .filter(|problem| !problem.kind.is_checked_by_validate() && !noted(problem))
+            .collect();
         Refusals { base_path, problems }
     }
 }
@@ -137,5 +145,30 @@ pub(crate) mod test_helpers {
     /// Runs every rule and renders the findings of the given codes.
     pub fn check_codes(fixture: &str, codes: &[&str]) -> String {
         crate::rules::delta::test_helpers::check_codes(fixture, codes)
+    }
+
+    /// Like `check_codes`, with each finding's related locations rendered as findings of their
+    /// own, labelled `related: message`.
+    pub fn check_codes_with_related(fixture: &str, codes: &[&str]) -> String {
+        let fixture = test_utils::Fixture::parse(fixture);
+        let root = crate::test_support::snapshot(&fixture);
+        let report = crate::check_root(&root, &crate::CheckConfig::default());
+        let mut shown = Vec::new();
+        for diagnostic in report.diagnostics.into_iter().filter(|d| codes.contains(&d.code)) {
+            let related: Vec<_> = diagnostic
+                .related
+                .iter()
+                .map(|related| crate::Diagnostic {
+                    path: related.path.clone(),
+                    range: related.range,
+                    message: format!("related: {}", related.message),
+                    related: Vec::new(),
+                    ..diagnostic.clone()
+                })
+                .collect();
+            shown.push(diagnostic);
+            shown.extend(related);
+        }
+        crate::test_support::render(&fixture, &shown)
     }
 }

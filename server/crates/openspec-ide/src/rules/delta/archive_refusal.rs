@@ -8,11 +8,18 @@
 // and so on. The target may legitimately arrive with another change still in flight, hence
 // INFO. Files an earlier rule of this change already rejected with an error are skipped, as
 // are files with no entries, and main specs that exist but cannot be read.
+//
+// One refused delta file is one problem, reported once: the note also points (as related
+// locations) at every further entry whose target is not in the main spec, with the words
+// `archive/target-missing` would use, and that rule stays quiet for a file with a note. The
+// CLI's level and message are kept as they are.
 
 use std::collections::BTreeSet;
 
+use openspec_syntax::requirement_blocks::DeltaKind;
+
 use super::{BaseSpec, BaseViews, ChangeDeltas, base_spec};
-use crate::archive::{ArchiveRequest, simulate_problems};
+use crate::archive::{ArchiveProblem, ArchiveProblemKind, ArchiveRequest, simulate_problems};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::layout;
 
@@ -56,9 +63,39 @@ pub fn check(change: &ChangeDeltas<'_>, bases: &BaseViews<'_>, found: &mut Vec<D
         if let Some(base_range) = refusal.base_range {
             note = note.with_related(&base_path, base_range, "in the main spec");
         }
+        for problem in simulation.problems.iter().skip(1) {
+            if let Some(message) = missing_target_message(problem, &base_path) {
+                note = note.with_related(file.path, problem.range, message);
+            }
+        }
         notes.push(note);
     }
     found.append(&mut notes);
+}
+
+/// What `archive/target-missing` says of an entry whose target is not in the main spec at
+/// `base_path` (a MODIFIED or RENAMED FROM name it lacks, or a near miss in case or spacing);
+/// `None` for every other problem.
+pub(crate) fn missing_target_message(problem: &ArchiveProblem, base_path: &str) -> Option<String> {
+    let name = &problem.name;
+    let label = match problem.section? {
+        DeltaKind::Renamed => "RENAMED FROM",
+        kind => kind.keyword(),
+    };
+    let did_you_mean = problem.near_miss.as_ref().map_or_else(String::new, |near| {
+        format!(" Did you mean \"{near}\"? Names must match exactly, case and spacing included.")
+    });
+    match problem.kind {
+        ArchiveProblemKind::ModifiedMissing | ArchiveProblemKind::RenamedSourceMissing => Some(format!(
+            "{label} \"{name}\" is not a requirement of {base_path}, so `openspec archive` would refuse this change.{did_you_mean}"
+        )),
+        ArchiveProblemKind::RenamedSourceNearMiss | ArchiveProblemKind::RemovedNearMiss => Some(format!(
+            "{label} \"{name}\" is not a requirement of {base_path}, but \"{}\" is; archive matches names exactly and would refuse this change.",
+            problem.near_miss.as_deref().unwrap_or_default()
+        )),
+        ArchiveProblemKind::ModifiedHeaderMismatch => Some(problem.message.clone()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -398,3 +398,23 @@ fn a_file_path_says_which_root_was_checked() {
         .expect("spawn openspec-lsp");
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+/// The README says what the bundled demo shows: one item fails on purpose, with one counted
+/// error and three counted warnings.
+#[test]
+fn the_bundled_demo_fails_one_item_as_the_readme_says() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../examples/demo");
+    let (code, stdout) = run(&demo, &["check"]);
+    let text = String::from_utf8(stdout).expect("UTF-8 report");
+    let verdicts: Vec<&str> = text.lines().filter(|line| line.starts_with(['✓', '✗', 'T'])).collect();
+    expect![[r#"
+        exit: 1
+        ✓ spec/auth
+        ✓ spec/billing/invoices
+        ✓ spec/notifications
+        ✓ change/add-two-factor-auth
+        ✗ change/rework-notifications: 1 error, 3 warnings
+        Totals: 4 passed, 1 failed (5 items); 1 error, 3 warnings, 0 infos
+    "#]]
+    .assert_eq(&format!("exit: {code}\n{}\n", verdicts.join("\n")));
+}

@@ -221,6 +221,7 @@ fn github_annotations_of_uncounted_findings_are_never_errors_unless_all_rules() 
     .assert_eq(&run_text(&dir, &["check", "--format", "github", "--all-rules"]));
 }
 
+#[cfg(unix)]
 /// Folder names that try to end a workflow command's line, stop command processing, drive the
 /// terminal, or are not UTF-8 at all; and a requirement name with terminal escapes.
 fn hostile_workspace() -> (tempfile::TempDir, PathBuf) {
@@ -239,6 +240,7 @@ fn hostile_workspace() -> (tempfile::TempDir, PathBuf) {
     (temp, dir)
 }
 
+#[cfg(unix)]
 /// Control bytes a report must never carry (line feed aside): C0, DEL, C1 and bidi overrides.
 fn control_characters(text: &str) -> Vec<char> {
     text.chars()
@@ -368,6 +370,7 @@ fn hostile_names_keep_json_sarif_and_gitlab_valid_and_exact() {
     }
 }
 
+#[cfg(unix)]
 fn json_strings(value: &serde_json::Value) -> Vec<String> {
     match value {
         serde_json::Value::String(text) => vec![text.clone()],

@@ -8,6 +8,8 @@ pub mod json;
 pub mod sarif;
 pub mod terminal;
 
+use std::fmt::Write as _;
+
 use openspec_ide::{CheckConfig, Diagnostic, ItemId, ItemVerdict, Origin, RootReport, RootSnapshot, Severity};
 use openspec_syntax::{ColumnUnit, LineIndex, TextRange};
 
@@ -302,7 +304,8 @@ pub fn verdict_details(item: &ItemVerdict, also_found: Option<&Counts>, strict: 
         details.push_str(" (strict)");
     }
     if let Some(also_found) = also_found.filter(|counts| !counts.is_empty()) {
-        details.push_str(&format!(" (also found, not counted: {})", also_found.non_zero()));
+        // Writing to a String cannot fail.
+        let _ = write!(details, " (also found, not counted: {})", also_found.non_zero());
     }
     details
 }

@@ -57,22 +57,22 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
     // `check some/spec.md` checks the file's whole root; say so (on stderr, so machine formats
     // stay parseable), or a reader would take the report for that file's alone.
     if path.is_file()
-        && let Some(root) = run.roots.first()
+        && matches!(run.mode, RunMode::Check)
+        && let Ok(found) = discover::discover(&path)
+        && let [root_dir] = found.roots.as_slice()
+        && path.canonicalize().is_ok_and(|file| file.starts_with(root_dir))
     {
-        let root_dir = match root.dir_from_cwd.as_deref() {
+        let shown_dir = match run.roots.first().and_then(|root| root.dir_from_cwd.as_deref()) {
             Some("") => ".".to_owned(),
             Some(dir) => dir.to_owned(),
-            None => discover::discover(&path)
-                .ok()
-                .and_then(|found| found.roots.into_iter().next())
-                .map_or_else(|| path.display().to_string(), |dir| dir.display().to_string()),
+            None => root_dir.display().to_string(),
         };
         let mut stderr = std::io::stderr().lock();
         // The report is out; a closed stderr loses only this note.
         let _ = writeln!(
             stderr,
             "openspec-lsp: checked every spec and active change of the OpenSpec root {}, which {} belongs to",
-            terminal::safe(&root_dir, LineBreaks::Show),
+            terminal::safe(&shown_dir, LineBreaks::Show),
             terminal::safe(&path.display().to_string(), LineBreaks::Show),
         );
     }

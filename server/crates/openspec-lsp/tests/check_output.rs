@@ -393,6 +393,15 @@ fn a_file_path_says_which_root_was_checked() {
         openspec-lsp: checked every spec and active change of the OpenSpec root <tmp>, which auth/spec.md belongs to
     "#]]
     .assert_eq(&stderr);
+    let output = Command::new(env!("CARGO_BIN_EXE_openspec-lsp"))
+        .args(["check", "--format", "json", "openspec/specs/auth/spec.md"])
+        .current_dir(&dir)
+        .output()
+        .expect("spawn openspec-lsp");
+    expect![[r#"
+        openspec-lsp: checked every spec and active change of the OpenSpec root ., which openspec/specs/auth/spec.md belongs to
+    "#]]
+    .assert_eq(&String::from_utf8_lossy(&output.stderr));
     // A folder path is a root (or holds roots) as usual: nothing to explain.
     let output = Command::new(env!("CARGO_BIN_EXE_openspec-lsp"))
         .args(["check", "openspec"])

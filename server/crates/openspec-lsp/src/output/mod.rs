@@ -200,9 +200,7 @@ impl CheckRun {
     /// `--migration` and `--archive-ready` show only what their answer rests on, so there
     /// everything counts.
     pub fn counts(&self, diagnostic: &Diagnostic) -> bool {
-        !matches!(self.mode, RunMode::Check)
-            || self.config.counts(diagnostic)
-            || diagnostic.code == POLICY_INVALID_CODE
+        !matches!(self.mode, RunMode::Check) || self.config.counts(diagnostic) || diagnostic.code == POLICY_INVALID_CODE
     }
 
     /// Per root (by index in `roots`) and item, the findings on that item that do not count

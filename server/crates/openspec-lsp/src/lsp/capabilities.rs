@@ -46,12 +46,12 @@ impl FeatureSupport {
             .workspace
             .as_ref()
             .and_then(|workspace| workspace.workspace_edit.as_ref());
-        // Files are created through `documentChanges`, so both must be there.
+        // Resource operations only exist inside `documentChanges`, so listing `create` implies
+        // them (Neovim lists `create` and does not declare `documentChanges`).
         let create_files = workspace_edit.is_some_and(|edit| {
-            edit.document_changes == Some(true)
-                && edit.resource_operations.as_ref().is_some_and(|operations| {
-                    operations.contains(&ls_types::ResourceOperationKind::Create)
-                })
+            edit.resource_operations.as_ref().is_some_and(|operations| {
+                operations.contains(&ls_types::ResourceOperationKind::Create)
+            })
         });
         let definition_links = text_document
             .and_then(|text_document| text_document.definition.as_ref())
@@ -83,16 +83,21 @@ mod tests {
     #[test]
     fn nothing_declared_gets_the_plainest_answers() {
         assert_eq!(support(serde_json::json!({})), FeatureSupport::default());
-        // `documentChanges` without `create` (eglot), and `create` without `documentChanges`.
+        // `documentChanges` without `create` (eglot): no file creation.
         let eglot = support(serde_json::json!({
             "workspace": {"workspaceEdit": {"documentChanges": true}},
             "textDocument": {"completion": {"completionItem": {"snippetSupport": false}}}
         }));
         assert_eq!(eglot, FeatureSupport::default());
-        let no_document_changes = support(
-            serde_json::json!({"workspace": {"workspaceEdit": {"resourceOperations": ["create"]}}}),
+    }
+
+    #[test]
+    fn create_without_document_changes_still_creates() {
+        // What Neovim declares: `create` implies document changes.
+        let neovim = support(
+            serde_json::json!({"workspace": {"workspaceEdit": {"resourceOperations": ["rename", "create", "delete"]}}}),
         );
-        assert!(!no_document_changes.code_actions.create_files);
+        assert!(neovim.code_actions.create_files);
     }
 
     #[test]

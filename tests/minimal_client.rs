@@ -40,6 +40,7 @@ fn full_capabilities() -> Value {
         "textDocument": {
             "completion": {"completionItem": {"snippetSupport": true}},
             "definition": {"linkSupport": true},
+            "declaration": {"linkSupport": true},
             "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "refactor", "source"]}}}
         },
         "window": {"showDocument": {"support": true}}
@@ -147,8 +148,13 @@ fn proposal_actions(client: &mut LspClient, workspace: &Workspace) -> Vec<Value>
 }
 
 fn definition(client: &mut LspClient, workspace: &Workspace) -> Value {
+    navigate(client, workspace, "textDocument/definition")
+}
+
+/// The answer to `method` (definition or declaration) on the delta's MODIFIED header.
+fn navigate(client: &mut LspClient, workspace: &Workspace, method: &str) -> Value {
     let response = client.request(
-        "textDocument/definition",
+        method,
         json!({"textDocument": {"uri": uri(&workspace.delta)}, "position": {"line": 1, "character": 19}}),
     );
     response["result"].clone()
@@ -279,6 +285,11 @@ fn a_full_client_gets_snippets_links_and_the_created_file_shown() {
         link["targetRange"]["start"],
         json!({"line": 6, "character": 0}),
         "{result}"
+    );
+    // Go to Declaration answers the same (VS Code's Markdown extension does not answer it).
+    assert_eq!(
+        navigate(&mut client, &workspace, "textDocument/declaration"),
+        result
     );
 
     // Creating the missing delta spec: the edit creates it, and the command has it shown.

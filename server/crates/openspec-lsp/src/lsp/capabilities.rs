@@ -17,6 +17,8 @@ pub struct FeatureSupport {
     pub code_actions: CodeActionConfig,
     /// Definitions as `LocationLink`s (`textDocument.definition.linkSupport`).
     pub definition_links: bool,
+    /// The same for declarations, which answer like definitions (`declaration.linkSupport`).
+    pub declaration_links: bool,
     /// The client opens a file the server asks it to (`window.showDocument.support`).
     pub show_document: bool,
 }
@@ -29,6 +31,7 @@ impl Default for FeatureSupport {
                 create_files: false,
             },
             definition_links: false,
+            declaration_links: false,
             show_document: false,
         }
     }
@@ -57,6 +60,10 @@ impl FeatureSupport {
             .and_then(|text_document| text_document.definition.as_ref())
             .and_then(|definition| definition.link_support)
             .unwrap_or(false);
+        let declaration_links = text_document
+            .and_then(|text_document| text_document.declaration.as_ref())
+            .and_then(|declaration| declaration.link_support)
+            .unwrap_or(false);
         let show_document = capabilities
             .window
             .as_ref()
@@ -66,6 +73,7 @@ impl FeatureSupport {
             completion: CompletionConfig { snippets },
             code_actions: CodeActionConfig { create_files },
             definition_links,
+            declaration_links,
             show_document,
         }
     }

@@ -423,6 +423,7 @@ impl LanguageServer for Backend {
                     ..ls_types::CompletionOptions::default()
                 }),
                 definition_provider: Some(ls_types::OneOf::Left(true)),
+                declaration_provider: Some(ls_types::DeclarationCapability::Simple(true)),
                 references_provider: Some(ls_types::OneOf::Left(true)),
                 hover_provider: Some(ls_types::HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(ls_types::OneOf::Left(true)),
@@ -683,6 +684,21 @@ impl LanguageServer for Backend {
     ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
         let at = params.text_document_position_params.position;
         let links = self.lock().features.definition_links;
+        self.on_file(&params.text_document_position_params.text_document.uri, move |conv, path| {
+            handlers::definition(conv, path, at, links)
+        })
+        .await
+    }
+
+    /// The same answer as a definition: in VS Code, Go to Declaration is the jump that the
+    /// Markdown extension's own definition provider (a header is its own definition) leaves
+    /// alone, so it opens the requirement instead of a two-result peek.
+    async fn goto_declaration(
+        &self,
+        params: ls_types::GotoDefinitionParams,
+    ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
+        let at = params.text_document_position_params.position;
+        let links = self.lock().features.declaration_links;
         self.on_file(&params.text_document_position_params.text_document.uri, move |conv, path| {
             handlers::definition(conv, path, at, links)
         })

@@ -85,7 +85,7 @@ fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
-fn start(workspace: &Workspace, capabilities: Value) -> LspClient {
+fn start(workspace: &Workspace, capabilities: &Value) -> LspClient {
     let mut client = LspClient::spawn(&openspec_lsp_binary(), &[], &workspace.root);
     let response = client.request(
         "initialize",
@@ -163,7 +163,7 @@ fn navigate(client: &mut LspClient, workspace: &Workspace, method: &str) -> Valu
 #[test]
 fn a_minimal_client_gets_plain_text_no_file_creation_and_locations() {
     let workspace = workspace();
-    let mut client = start(&workspace, minimal_capabilities());
+    let mut client = start(&workspace, &minimal_capabilities());
 
     // After `### Requirement: Session ` (the space is a trigger character): the names that
     // start with what is typed, as plain text replacing the typed space too.
@@ -226,7 +226,7 @@ fn a_minimal_client_gets_plain_text_no_file_creation_and_locations() {
 #[test]
 fn a_full_client_gets_snippets_links_and_the_created_file_shown() {
     let workspace = workspace();
-    let mut client = start(&workspace, full_capabilities());
+    let mut client = start(&workspace, &full_capabilities());
 
     // Names come as snippets: escaped, so `$` and `}` survive expansion, and whole, so clients
     // that take the label or the snippet text insert the full name; the copy has its own label.

@@ -110,21 +110,22 @@ H.check('setup', function()
   vim.lsp.enable('openspec')
 end)
 
-H.check('omni completion inserts a multi-word requirement name whole', function()
-  vim.cmd.edit(vim.fn.fnameescape(path(DELTA)))
-  local bufnr = vim.api.nvim_get_current_buf()
-  H.openspec_client(bufnr)
-  local offered = accept_completion(bufnr, 2, '### Requirement: Cross-pl', 'Cross-platform path handling')
-  assert(vim.tbl_contains(offered, 'Cross-platform path handling (copy current requirement)'), vim.inspect(offered))
-  H.eq('### Requirement: Cross-platform path handling', vim.api.nvim_buf_get_lines(bufnr, 1, 2, false)[1], 'line 2')
-end)
-
-H.check('omni completion inserts a CJK requirement name with spaces whole', function()
-  local bufnr = vim.api.nvim_get_current_buf()
-  vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, { '## MODIFIED Requirements', '' })
-  accept_completion(bufnr, 2, '### Requirement: 登录', '登录 流程 安全')
-  H.eq('### Requirement: 登录 流程 安全', vim.api.nvim_buf_get_lines(bufnr, 1, 2, false)[1], 'line 2')
-end)
+-- A multi-word name, then a CJK one with spaces: the omnifunc used to insert the first word.
+for _, case in ipairs({
+  { what = 'a multi-word', typed = 'Cross-pl', name = 'Cross-platform path handling' },
+  { what = 'a CJK', typed = '登录', name = '登录 流程 安全' },
+}) do
+  H.check(('omni completion inserts %s requirement name whole'):format(case.what), function()
+    local bufnr = vim.fn.bufadd(path(DELTA))
+    vim.fn.bufload(bufnr)
+    vim.api.nvim_set_current_buf(bufnr)
+    H.openspec_client(bufnr)
+    vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, { '## MODIFIED Requirements', '' })
+    local offered = accept_completion(bufnr, 2, '### Requirement: ' .. case.typed, case.name)
+    assert(vim.tbl_contains(offered, case.name .. ' (copy current requirement)'), vim.inspect(offered))
+    H.eq('### Requirement: ' .. case.name, vim.api.nvim_buf_get_lines(bufnr, 1, 2, false)[1], 'line 2')
+  end)
+end
 
 H.check('the copy item inserts the current requirement', function()
   local bufnr = vim.api.nvim_get_current_buf()

@@ -305,7 +305,7 @@ pub fn code_actions(
     path: &str,
     range: ls_types::Range,
     context: &ls_types::CodeActionContext,
-    support: &FeatureSupport,
+    support: FeatureSupport,
 ) -> Vec<ls_types::CodeActionOrCommand> {
     let file_range = openspec_ide::analysis::FileRange { path: path.to_owned(), range: conv.from_range(path, range) };
     let codes: Vec<&str> = context

@@ -233,6 +233,16 @@ impl Backend {
 }
 
 impl Backend {
+    /// Definitions (and declarations) at `at`, as `LocationLink`s when `links`.
+    async fn definition(
+        &self,
+        at: &ls_types::TextDocumentPositionParams,
+        links: bool,
+    ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
+        let position = at.position;
+        self.on_file(&at.text_document.uri, move |conv, path| handlers::definition(conv, path, position, links)).await
+    }
+
     /// `openspec.showDocument` with `[uri]`: asks the client to open a file of a known root
     /// (one a code action just created). Anything else is refused; the answer is `null`.
     async fn show_document(&self, arguments: &[serde_json::Value]) -> RpcResult<Option<serde_json::Value>> {
@@ -682,12 +692,8 @@ impl LanguageServer for Backend {
         &self,
         params: ls_types::GotoDefinitionParams,
     ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
-        let at = params.text_document_position_params.position;
         let links = self.lock().features.definition_links;
-        self.on_file(&params.text_document_position_params.text_document.uri, move |conv, path| {
-            handlers::definition(conv, path, at, links)
-        })
-        .await
+        self.definition(&params.text_document_position_params, links).await
     }
 
     /// The same answer as a definition: in VS Code, Go to Declaration is the jump that the
@@ -697,12 +703,8 @@ impl LanguageServer for Backend {
         &self,
         params: ls_types::GotoDefinitionParams,
     ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
-        let at = params.text_document_position_params.position;
         let links = self.lock().features.declaration_links;
-        self.on_file(&params.text_document_position_params.text_document.uri, move |conv, path| {
-            handlers::definition(conv, path, at, links)
-        })
-        .await
+        self.definition(&params.text_document_position_params, links).await
     }
 
     async fn references(&self, params: ls_types::ReferenceParams) -> RpcResult<Option<Vec<ls_types::Location>>> {
@@ -796,7 +798,7 @@ impl LanguageServer for Backend {
         let context = params.context;
         let support = self.lock().features;
         self.on_file(&params.text_document.uri, move |conv, path| {
-            let actions = handlers::code_actions(conv, path, range, &context, &support);
+            let actions = handlers::code_actions(conv, path, range, &context, support);
             (!actions.is_empty()).then_some(actions)
         })
         .await

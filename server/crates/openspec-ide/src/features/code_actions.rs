@@ -1555,8 +1555,11 @@ The system SHALL log users out.
             "{BASE}//- /openspec/changes/c/proposal.md\n## Capabilities\n### New Capabilities\n- $0`two-factor`: codes\n"
         );
         let titles = |config| {
-            let (_, actions) =
-                actions_at(&fixture_text, &["proposal/capability-without-delta"], config);
+            let (_, actions) = actions_at(
+                &fixture_text,
+                &["proposal/capability-without-delta"],
+                config,
+            );
             actions
                 .into_iter()
                 .map(|action| action.title)

@@ -211,7 +211,9 @@ fn every_feature_answers_on_the_example_workspace() {
     let delta = root.join("openspec/changes/rework-notifications/specs/notifications/spec.md");
     let base = root.join("openspec/specs/notifications/spec.md");
     let proposal = root.join("openspec/changes/rework-notifications/proposal.md");
-    let mut client = start(root, json!({}));
+    // A client that creates files, so the change's scaffolding actions are offered.
+    let mut client =
+        start(root, json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}));
     let delta_text = std::fs::read_to_string(&delta).expect("read delta");
     open(&mut client, &delta, &delta_text);
     let text_document = json!({"uri": uri(&delta)});

@@ -403,7 +403,9 @@ fn proposed_edits_stay_inside_the_root_and_the_server_never_writes() {
     let hostile = "## Why\nPasswords alone are phished too often; a second factor stops most account takeovers.\n\n## What Changes\n- Add a code.\n\n## Capabilities\n\n### New Capabilities\n- `../../../../../../tmp/outside`: escapes.\n- `/etc/cron.d`: absolute.\n- `nested/ok`: fine.\n";
     std::fs::write(&proposal, hostile).expect("write proposal");
     let before = tree_fingerprint(dir.path());
-    let mut client = start(dir.path(), &json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}));
+    // A client that creates files, so the actions creating delta specs are offered.
+    let capabilities = json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}});
+    let mut client = start(dir.path(), &capabilities);
     open(&mut client, &proposal, hostile, 1);
     open(&mut client, &spec, SPEC, 1);
     let root = dir.path().to_path_buf();

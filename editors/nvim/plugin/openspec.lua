@@ -6,6 +6,17 @@ if vim.g.loaded_openspec then
 end
 vim.g.loaded_openspec = true
 
+vim.api.nvim_create_autocmd('LspAttach', {
+  group = vim.api.nvim_create_augroup('openspec_attach', { clear = true }),
+  callback = function(args)
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if client ~= nil and client.name == 'openspec' then
+      require('openspec').on_attach(client, args.buf)
+    end
+  end,
+  desc = 'OpenSpec: completion that inserts what the item promises',
+})
+
 vim.api.nvim_create_user_command('OpenSpecCheck', function(args)
   require('openspec').check({ path = args.args, terminal = args.bang })
 end, {

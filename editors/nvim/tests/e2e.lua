@@ -7,65 +7,10 @@
 -- diagnostics and the commands). Prints one PASS/FAIL line per check and exits non-zero when
 -- any check fails.
 
-local plugin_dir = vim.g.openspec_plugin_dir
-local repo = vim.fn.fnamemodify(plugin_dir, ':h:h')
-local bin = os.getenv('OPENSPEC_LSP_BIN') or (repo .. '/target/debug/openspec-lsp')
+local H = dofile(vim.g.openspec_plugin_dir .. '/tests/harness.lua')
+local repo, bin, TIMEOUT = H.repo, H.bin, H.TIMEOUT
+local out, check, finish, wait_for, eq = H.out, H.check, H.finish, H.wait_for, H.eq
 local mode = os.getenv('OPENSPEC_E2E_MODE') or 'config'
-local TIMEOUT = 15000
-
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
-local results = { passed = 0, failed = 0 }
-
--- Notifications from the plugin go to the test log on their own lines.
-vim.notify = function(message)
-  out('  notify: ' .. tostring(message))
-end
-
-local function check(name, fn)
-  local ok, err = xpcall(fn, debug.traceback)
-  if ok then
-    results.passed = results.passed + 1
-    out('PASS ' .. name)
-  else
-    results.failed = results.failed + 1
-    out('FAIL ' .. name .. '\n  ' .. tostring(err):gsub('\n', '\n  '))
-  end
-end
-
-local function finish()
-  out(('%d passed, %d failed'):format(results.passed, results.failed))
-  for _, client in ipairs(vim.lsp.get_clients()) do
-    client:stop()
-  end
-  vim.wait(2000, function()
-    return #vim.lsp.get_clients() == 0
-  end, 50)
-  if results.failed > 0 then
-    vim.cmd('cquit 1')
-  else
-    vim.cmd('qall!')
-  end
-end
-
-local function wait_for(what, condition, timeout)
-  local value
-  local ok = vim.wait(timeout or TIMEOUT, function()
-    value = condition()
-    return value ~= nil and value ~= false
-  end, 20)
-  assert(ok, 'timed out waiting for ' .. what)
-  return value
-end
-
-local function eq(expected, actual, what)
-  if not vim.deep_equal(expected, actual) then
-    error(('%s: expected %s, got %s'):format(what or 'value', vim.inspect(expected), vim.inspect(actual)), 2)
-  end
-end
 
 -- A fresh copy of the demo workspace, so edits never touch the repository.
 local workspace = vim.fn.tempname() .. '-openspec-e2e'
@@ -96,11 +41,7 @@ local function buffer_of(relative)
   return bufnr ~= -1 and bufnr or nil
 end
 
-local function openspec_client(bufnr)
-  return wait_for('the openspec client to attach to ' .. vim.api.nvim_buf_get_name(bufnr), function()
-    return vim.lsp.get_clients({ bufnr = bufnr, name = 'openspec' })[1]
-  end)
-end
+local openspec_client = H.openspec_client
 
 local function request(bufnr, method, params)
   local client = openspec_client(bufnr)

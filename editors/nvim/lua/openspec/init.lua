@@ -92,6 +92,21 @@ M.commands = {
   end,
 }
 
+--- Runs for every buffer the openspec client attaches to (an LspAttach autocommand from
+--- plugin/openspec.lua, so a user's own `on_attach` does not replace it). Turns on Neovim's LSP
+--- completion for the buffer: its CompleteDone handler applies the item's edit, so accepting
+--- a snippet item (a requirement template, "copy current requirement") through the omnifunc
+--- inserts the whole text rather than the label. `vim.g.openspec_completion = false` leaves
+--- completion alone (for nvim-cmp or blink users who prefer so); `vim.g.openspec_autotrigger`
+--- turns on completion as you type.
+function M.on_attach(client, bufnr)
+  local completion = vim.lsp.completion
+  if vim.g.openspec_completion == false or completion == nil or completion.enable == nil then
+    return
+  end
+  completion.enable(true, client.id, bufnr, { autotrigger = vim.g.openspec_autotrigger == true })
+end
+
 --- The configuration for `vim.lsp.config('openspec', ...)` (what `lsp/openspec.lua` returns).
 function M.lsp_config()
   return {
@@ -244,8 +259,32 @@ function M.check(opts)
   end
   if opts.terminal then
     table.insert(args, target)
-    vim.cmd('botright split')
-    vim.cmd.terminal(table.concat(vim.tbl_map(vim.fn.shellescape, args), ' '))
+    vim.cmd('botright new')
+    local win = vim.api.nvim_get_current_win()
+    local bufnr = vim.api.nvim_get_current_buf()
+    -- The verdicts come last: once the report is written, show its last line at the bottom of
+    -- the window (a terminal opened at the top stays there while the report scrolls past).
+    local function on_exit()
+      vim.schedule(function()
+        if vim.api.nvim_win_is_valid(win) and vim.api.nvim_win_get_buf(win) == bufnr then
+          local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+          local last = #lines
+          while last > 1 and vim.trim(lines[last]) == '' do
+            last = last - 1
+          end
+          vim.api.nvim_win_set_cursor(win, { last, 0 })
+          vim.api.nvim_win_call(win, function()
+            vim.cmd('normal! zb')
+          end)
+        end
+        vim.api.nvim_exec_autocmds('User', { pattern = 'OpenSpecCheckDone', modeline = false })
+      end)
+    end
+    if vim.fn.has('nvim-0.11') == 1 then
+      vim.fn.jobstart(args, { term = true, on_exit = on_exit })
+    else
+      vim.fn.termopen(args, { on_exit = on_exit })
+    end
     return
   end
   vim.list_extend(args, { '--format', 'json', target })

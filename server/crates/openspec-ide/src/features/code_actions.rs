@@ -44,6 +44,15 @@ pub struct CodeAction {
     pub edit: SourceChange,
 }
 
+/// What the client said it can apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeActionConfig {
+    /// The client creates files from a workspace edit (`resourceOperations` lists `create`).
+    /// Without it, actions that create a file are left out: the client would show a blank
+    /// prompt or leave an unsaved buffer instead.
+    pub create_files: bool,
+}
+
 /// The line break a file uses: that of its first line, `\n` for a one-line file.
 pub(crate) fn line_break(text: &str) -> &'static str {
     match text.find(['\n', '\r']) {
@@ -110,6 +119,7 @@ pub fn code_actions(
     index: &WorkspaceIndex,
     range: &FileRange,
     diagnostic_codes: &[&str],
+    config: CodeActionConfig,
 ) -> Vec<CodeAction> {
     let Some(text) = root.text(&range.path) else {
         return Vec::new();
@@ -150,12 +160,20 @@ pub fn code_actions(
     }
     context.scaffold_actions(&mut actions);
     crate::features::migration_actions::migration_actions(root, range, diagnostic_codes, &mut actions);
+    if !config.create_files {
+        actions.retain(|action| action.edit.new_files.is_empty());
+    }
     actions
 }
 
 impl Analysis {
-    pub fn code_actions(&self, range: &FileRange, diagnostic_codes: &[&str]) -> Vec<CodeAction> {
-        code_actions(&self.root, &self.index, range, diagnostic_codes)
+    pub fn code_actions(
+        &self,
+        range: &FileRange,
+        diagnostic_codes: &[&str],
+        config: CodeActionConfig,
+    ) -> Vec<CodeAction> {
+        code_actions(&self.root, &self.index, range, diagnostic_codes, config)
     }
 }
 
@@ -993,12 +1011,18 @@ mod tests {
 
     use expect_test::{Expect, expect};
 
+    use super::CodeActionConfig;
     use crate::analysis::FileRange;
     use crate::features::fixture;
 
-    /// Every action at the fixture's `$0` (or `$0...$0` range): its kind, title and the code it
-    /// fixes, then the files it edits and creates.
-    fn check(fixture_text: &str, codes: &[&str], expect: &Expect) {
+    const CREATE_FILES: CodeActionConfig = CodeActionConfig { create_files: true };
+
+    /// The actions at the fixture's `$0` (or `$0...$0` range) for a client like `config`.
+    fn actions_at(
+        fixture_text: &str,
+        codes: &[&str],
+        config: CodeActionConfig,
+    ) -> (crate::Analysis, Vec<super::CodeAction>) {
         let (analysis, position, fixture) = fixture::analysis(fixture_text);
         let range = fixture
             .cursor
@@ -1006,13 +1030,18 @@ mod tests {
             .map_or(openspec_syntax::TextRange::empty(position.offset), |c| {
                 c.range
             });
-        let actions = analysis.code_actions(
-            &FileRange {
-                path: position.path.clone(),
-                range,
-            },
-            codes,
-        );
+        let file_range = FileRange {
+            path: position.path.clone(),
+            range,
+        };
+        let actions = analysis.code_actions(&file_range, codes, config);
+        (analysis, actions)
+    }
+
+    /// Every action at the fixture's `$0` (or `$0...$0` range): its kind, title and the code it
+    /// fixes, then the files it edits and creates.
+    fn check(fixture_text: &str, codes: &[&str], expect: &Expect) {
+        let (analysis, actions) = actions_at(fixture_text, codes, CREATE_FILES);
         let mut out = String::new();
         for action in actions {
             let fixes = action
@@ -1036,20 +1065,7 @@ mod tests {
 
     /// Only the actions whose title starts with `title`.
     fn check_only(fixture_text: &str, codes: &[&str], title: &str, expect: &Expect) {
-        let (analysis, position, fixture) = fixture::analysis(fixture_text);
-        let range = fixture
-            .cursor
-            .as_ref()
-            .map_or(openspec_syntax::TextRange::empty(position.offset), |c| {
-                c.range
-            });
-        let actions = analysis.code_actions(
-            &FileRange {
-                path: position.path.clone(),
-                range,
-            },
-            codes,
-        );
+        let (analysis, actions) = actions_at(fixture_text, codes, CREATE_FILES);
         let mut out = String::new();
         for action in actions
             .into_iter()
@@ -1534,6 +1550,39 @@ The system SHALL log users out.
     }
 
     #[test]
+    fn no_file_creation_for_a_client_that_cannot_create_files() {
+        let fixture_text = format!(
+            "{BASE}//- /openspec/changes/c/proposal.md\n## Capabilities\n### New Capabilities\n- $0`two-factor`: codes\n"
+        );
+        let titles = |config| {
+            let (_, actions) = actions_at(
+                &fixture_text,
+                &["proposal/capability-without-delta"],
+                config,
+            );
+            actions
+                .into_iter()
+                .map(|action| action.title)
+                .collect::<Vec<_>>()
+        };
+        expect![[r#"
+            [
+                "Create openspec/changes/c/specs/two-factor/spec.md",
+                "Create the missing artifacts of `c` (design, tasks) from the spec-driven schema",
+                "Create openspec/changes/c/design.md from the spec-driven schema",
+                "Create openspec/changes/c/tasks.md from the spec-driven schema",
+            ]
+        "#]]
+        .assert_debug_eq(&titles(CREATE_FILES));
+        expect![[r#"
+            []
+        "#]]
+        .assert_debug_eq(&titles(CodeActionConfig {
+            create_files: false,
+        }));
+    }
+
+    #[test]
     fn creates_missing_delta_specs_from_the_proposal() {
         check(
             &format!(
@@ -1741,7 +1790,10 @@ The system SHALL log users out.
                     path: path.to_owned(),
                     offset,
                 };
-                for item in analysis.completions(&position) {
+                for item in analysis.completions(
+                    &position,
+                    crate::features::completion::CompletionConfig { snippets: true },
+                ) {
                     let range = item.replace_range;
                     assert!(
                         range.start <= range.end && range.end <= text.len(),
@@ -1757,7 +1809,7 @@ The system SHALL log users out.
                         path: path.to_owned(),
                         range: openspec_syntax::TextRange::new(offset, end),
                     };
-                    for action in analysis.code_actions(&range, &[]) {
+                    for action in analysis.code_actions(&range, &[], CREATE_FILES) {
                         for (edited, edits) in &action.edit.edits {
                             let edited_text = analysis.root.text(edited).unwrap_or("");
                             let mut previous_end = 0;

@@ -2,6 +2,11 @@
 //! change metadata file: section headers, requirement and scenario templates (as snippets),
 //! base requirement names, capability paths, artifact ids and schema names. Pure; it reads the
 //! snapshot and its index and returns byte ranges, never LSP types.
+//!
+//! Every item is shaped for what the client can do (`CompletionConfig`): a client that expands
+//! snippets gets every item as one (plain text escaped), so clients that derive the inserted
+//! word from a plain-text edit (Neovim's omnifunc takes the text up to its first space) insert
+//! the whole name; a client that cannot gets plain text with the placeholders' default text.
 
 use std::sync::LazyLock;
 
@@ -73,8 +78,35 @@ pub struct CompletionItem {
     pub sort_text: Option<String>,
 }
 
-/// The completions at `position`; empty where nothing fits (prose, fenced code, unknown files).
+/// What the client said it can do with completion items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CompletionConfig {
+    /// The client expands snippet syntax (`${1:Name}`, `$0`) in inserted text.
+    pub snippets: bool,
+}
+
+/// The completions at `position`, shaped for `config`; empty where nothing fits (prose, fenced
+/// code, unknown files).
 pub fn completions(
+    root: &RootSnapshot,
+    index: &WorkspaceIndex,
+    position: &FilePosition,
+    config: CompletionConfig,
+) -> Vec<CompletionItem> {
+    let mut items = raw_completions(root, index, position);
+    for item in &mut items {
+        match (config.snippets, item.is_snippet) {
+            (true, false) => item.insert_text = snippet_escape(&item.insert_text),
+            (false, true) => item.insert_text = snippet_to_plain(&item.insert_text),
+            (true, true) | (false, false) => {}
+        }
+        item.is_snippet = config.snippets;
+    }
+    items
+}
+
+/// The items with their text as each was built: snippet syntax only where `is_snippet`.
+fn raw_completions(
     root: &RootSnapshot,
     index: &WorkspaceIndex,
     position: &FilePosition,
@@ -126,8 +158,12 @@ pub fn completions(
 }
 
 impl Analysis {
-    pub fn completions(&self, position: &FilePosition) -> Vec<CompletionItem> {
-        completions(&self.root, &self.index, position)
+    pub fn completions(
+        &self,
+        position: &FilePosition,
+        config: CompletionConfig,
+    ) -> Vec<CompletionItem> {
+        completions(&self.root, &self.index, position, config)
     }
 }
 
@@ -146,6 +182,55 @@ fn snippet_escape(text: &str) -> String {
             out.push('\\');
         }
         out.push(ch);
+    }
+    out
+}
+
+/// A snippet as the plain text a client without snippet support should insert: tabstops
+/// (`$1`, `${2}`) vanish, placeholders (`${1:Name}`) leave their default text, escapes
+/// (`\$`) their character. Choices and variables are not used by this server's snippets and are
+/// kept verbatim.
+fn snippet_to_plain(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut chars = snippet.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => match chars.next_if(|next| matches!(next, '\\' | '$' | '}')) {
+                Some(escaped) => out.push(escaped),
+                None => out.push('\\'),
+            },
+            '$' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                while chars.next_if(char::is_ascii_digit).is_some() {}
+            }
+            '$' if chars.peek() == Some(&'{') => {
+                let mut lookahead = chars.clone();
+                lookahead.next();
+                let mut n_digits = 0;
+                while lookahead.next_if(char::is_ascii_digit).is_some() {
+                    n_digits += 1;
+                }
+                match lookahead.peek() {
+                    Some(':' | '}') if n_digits > 0 => {
+                        if lookahead.next() == Some(':') {
+                            // The default text runs to the first unescaped `}`.
+                            while let Some(inner) = lookahead.next() {
+                                match inner {
+                                    '}' => break,
+                                    '\\' => match lookahead.next() {
+                                        Some(escaped) => out.push(escaped),
+                                        None => out.push('\\'),
+                                    },
+                                    other => out.push(other),
+                                }
+                            }
+                        }
+                        chars = lookahead;
+                    }
+                    _ => out.push('$'),
+                }
+            }
+            other => out.push(other),
+        }
     }
     out
 }
@@ -513,13 +598,18 @@ fn requirement_name_completions(
     if opened_backtick && rest.get(..name_len).is_some_and(|name| name.ends_with('`')) {
         name_len -= 1;
     }
+    // Spaces typed after the name so far (`Session ` on the way to `Session expiry`) are part
+    // of what the item replaces.
     let replace_range = TextRange::new(
         cursor.line.start + name_start,
-        cursor.line.start + name_start + name_len,
+        (cursor.line.start + name_start + name_len).max(cursor.offset),
     );
-    if replace_range.end < cursor.offset {
-        return Vec::new();
-    }
+    let typed = cursor
+        .prefix
+        .get(name_start..)
+        .unwrap_or("")
+        .trim_start_matches('`')
+        .to_lowercase();
     let on_this_line = |range: TextRange| cursor.line.range().touches(range.start);
     let listed: Vec<&str> = delta
         .entries
@@ -534,6 +624,13 @@ fn requirement_name_completions(
     for requirement in &spec.requirements {
         let name = requirement.name.as_str();
         if name.is_empty() || listed.contains(&name) || seen.contains(&name) {
+            continue;
+        }
+        // Clients that cannot filter across a space (eglot's symbol bounds) see only the names
+        // that start with the typed text; the others still filter the list as typing goes on.
+        let typed_matches = name.to_lowercase().starts_with(&typed)
+            || (wrap && "### requirement:".starts_with(typed.trim_end()));
+        if !typed_matches {
             continue;
         }
         seen.push(name);
@@ -587,9 +684,9 @@ fn requirement_name_completions(
             && !js_trim(body).is_empty()
         {
             items.push(CompletionItem {
-                label: name.to_owned(),
+                label: format!("{name} (copy current requirement)"),
                 kind: CompletionKind::RequirementName,
-                detail: Some("copy current requirement".to_owned()),
+                detail: Some(format!("requirement of {}, with its text", spec.capability)),
                 documentation: Some(documentation),
                 insert_text: format!("{name}{nl}{}", convert_line_breaks(body, nl)),
                 is_snippet: false,
@@ -1058,13 +1155,17 @@ mod tests {
 
     use expect_test::{Expect, expect};
 
+    use super::{CompletionConfig, snippet_to_plain};
     use crate::features::fixture;
+
+    const SNIPPETS: CompletionConfig = CompletionConfig { snippets: true };
+    const PLAIN: CompletionConfig = CompletionConfig { snippets: false };
 
     /// One `kind label detail` line per item.
     fn check(fixture_text: &str, expect: &Expect) {
         let (analysis, position, _) = fixture::analysis(fixture_text);
         let mut out = String::new();
-        for item in analysis.completions(&position) {
+        for item in analysis.completions(&position, SNIPPETS) {
             let _ = writeln!(
                 out,
                 "{} {} ({})",
@@ -1076,11 +1177,21 @@ mod tests {
         expect.assert_eq(&out);
     }
 
-    /// The file after inserting the item labelled `label` (the `nth` such item), snippet text
-    /// as is; `␍` shows carriage returns.
+    /// The file after inserting the item labelled `label` (the `nth` such item) for a client
+    /// that expands snippets, snippet text as is; `␍` shows carriage returns.
     fn check_insert(fixture_text: &str, label: &str, nth: usize, expect: &Expect) {
+        check_insert_with(fixture_text, label, nth, SNIPPETS, expect);
+    }
+
+    fn check_insert_with(
+        fixture_text: &str,
+        label: &str,
+        nth: usize,
+        config: CompletionConfig,
+        expect: &Expect,
+    ) {
         let (analysis, position, _) = fixture::analysis(fixture_text);
-        let items = analysis.completions(&position);
+        let items = analysis.completions(&position, config);
         let Some(item) = items.iter().filter(|item| item.label == label).nth(nth) else {
             panic!("no item {label:?} in {items:#?}");
         };
@@ -1241,15 +1352,15 @@ The system SHALL log users out.
             &fixture_text,
             &expect![[r#"
                 requirement-name Login (requirement of auth)
-                requirement-name Login (copy current requirement)
+                requirement-name Login (copy current requirement) (requirement of auth, with its text)
             "#]],
         );
         check_insert(
             &fixture_text,
-            "Login",
-            1,
+            "Login (copy current requirement)",
+            0,
             &expect![[r#"
-                Login
+                Login (copy current requirement) (snippet)
                 ## MODIFIED Requirements
                 ### Requirement: Logout
                 x
@@ -1261,6 +1372,83 @@ The system SHALL log users out.
                 - **THEN** logged in
             "#]],
         );
+    }
+
+    #[test]
+    fn names_after_a_typed_space_start_with_the_typed_text() {
+        let base = "//- /openspec/specs/auth/spec.md\n## Requirements\n### Requirement: Session expiry\nThe system SHALL expire.\n\n#### Scenario: s\n- x\n\n### Requirement: Session $ budget\nThe system SHALL cost.\n\n#### Scenario: s\n- x\n\n### Requirement: Login\nThe system SHALL log in.\n\n#### Scenario: s\n- x\n";
+        let fixture_text = format!(
+            "{base}//- /openspec/changes/c/specs/auth/spec.md\n## REMOVED Requirements\n### Requirement: Session $0\n"
+        );
+        check(
+            &fixture_text,
+            &expect![[r#"
+                requirement-name Session expiry (requirement of auth)
+                requirement-name Session $ budget (requirement of auth)
+            "#]],
+        );
+        // The typed space is replaced too; `$` is escaped for a snippet client, plain otherwise.
+        check_insert(
+            &fixture_text,
+            "Session $ budget",
+            0,
+            &expect![[r#"
+                Session $ budget (snippet)
+                ## REMOVED Requirements
+                ### Requirement: Session \$ budget
+            "#]],
+        );
+        check_insert_with(
+            &fixture_text,
+            "Session $ budget",
+            0,
+            PLAIN,
+            &expect![[r#"
+                Session $ budget
+                ## REMOVED Requirements
+                ### Requirement: Session $ budget
+            "#]],
+        );
+    }
+
+    #[test]
+    fn plain_text_for_a_client_without_snippets() {
+        check_insert_with(
+            "//- /openspec/specs/auth/spec.md\n## Requirements\n### Requirement: Login\nThe system SHALL log in.\n\n###$0\n",
+            "### Requirement:",
+            0,
+            PLAIN,
+            &expect![[r#"
+                ### Requirement:
+                ## Requirements
+                ### Requirement: Login
+                The system SHALL log in.
+
+                ### Requirement: Name
+                The system SHALL behave.
+
+                #### Scenario: Scenario name
+                - **WHEN** condition
+                - **THEN** outcome
+            "#]],
+        );
+    }
+
+    #[test]
+    fn snippet_syntax_to_plain_text() {
+        let cases = [
+            "### Requirement: ${1:Name}$0",
+            "- `$1`: ${2:description}$0",
+            "a \\$ b \\} c \\\\ d ${3:x \\} y} $ e ${f} ${12}",
+            "trailing $",
+        ];
+        let plain: Vec<String> = cases.iter().map(|case| snippet_to_plain(case)).collect();
+        expect![[r##"
+            ### Requirement: Name
+            - ``: description
+            a $ b } c \ d x } y $ e ${f} 
+            trailing $"##]]
+        .assert_eq(&plain.join("\n"));
     }
 
     #[test]
@@ -1279,7 +1467,7 @@ The system SHALL log users out.
             "Logout",
             0,
             &expect![[r#"
-                Logout
+                Logout (snippet)
                 ## REMOVED Requirements
                 ### Requirement: Logout
             "#]],
@@ -1289,7 +1477,7 @@ The system SHALL log users out.
             "Login",
             0,
             &expect![[r#"
-                Login
+                Login (snippet)
                 ## RENAMED Requirements
                 - FROM: `### Requirement: Login`
             "#]],
@@ -1301,7 +1489,7 @@ The system SHALL log users out.
             "Logout",
             0,
             &expect![[r#"
-                Logout
+                Logout (snippet)
                 ## RENAMED Requirements
                 - FROM: `### Requirement: Logout`
                 - TO: `### Requirement: Sign in`
@@ -1322,10 +1510,10 @@ The system SHALL log users out.
     fn copies_the_current_requirement_into_a_crlf_delta() {
         check_insert(
             "//- /openspec/specs/ü/spec.md\n## Requirements\n### Requirement: Größe\nDas System SHALL größer sein.\n\n#### Scenario: ä\n- x\n//- /openspec/changes/c/specs/ü/spec.md\r\n## MODIFIED Requirements\r\n### Requirement: Gr$0\r\n",
-            "Größe",
-            1,
+            "Größe (copy current requirement)",
+            0,
             &expect![[r#"
-                Größe
+                Größe (copy current requirement) (snippet)
                 ## MODIFIED Requirements␍
                 ### Requirement: Größe␍
                 Das System SHALL größer sein.␍
@@ -1385,7 +1573,7 @@ The system SHALL log users out.
             "auth",
             0,
             &expect![[r#"
-                auth
+                auth (snippet)
                 ## Capabilities
                 - `auth`: already described
             "#]],

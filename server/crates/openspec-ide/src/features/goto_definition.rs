@@ -1,8 +1,12 @@
 //! Go to definition: from a delta entry to the main-spec requirement it edits, from a proposal's
 //! capability bullet to that capability's spec, and from anywhere else in a delta spec to its
 //! main spec. Pure: reads the index (and the snapshot only for file lengths); never edits.
+//! `definition_origin` names the text the jump starts from, so a client can underline the
+//! whole requirement name rather than the word under the cursor.
 
-use crate::analysis::{FilePosition, NavigationTarget};
+use openspec_syntax::TextRange;
+
+use crate::analysis::{Analysis, FilePosition, NavigationTarget};
 use crate::features::{file_target, requirement_target, spec_file_target};
 use crate::index::{ChangeInfo, DeltaEntry, DeltaFileInfo, DeltaOp, Located, WorkspaceIndex};
 use crate::vfs::RootSnapshot;
@@ -19,6 +23,24 @@ pub fn goto_definition(root: &RootSnapshot, index: &WorkspaceIndex, position: &F
         Located::DeltaFile { delta, .. } => main_spec_of(index, delta),
         Located::Capability { change, mention } => capability_definition(root, index, change, &mention.capability),
         Located::Requirement { .. } | Located::SpecTitle { .. } | Located::SpecFile { .. } => Vec::new(),
+    }
+}
+
+/// The name a definition starts from: a delta entry's requirement name, or a proposal bullet's
+/// capability path. `None` elsewhere (the jump from the rest of a delta spec starts from no name).
+pub fn definition_origin(index: &WorkspaceIndex, position: &FilePosition) -> Option<TextRange> {
+    match index.locate(&position.path, position.offset)? {
+        Located::DeltaEntry { entry, .. } => Some(entry.name_range),
+        Located::Capability { mention, .. } => Some(mention.range),
+        Located::DeltaFile { .. } | Located::Requirement { .. } | Located::SpecTitle { .. } | Located::SpecFile { .. } => {
+            None
+        }
+    }
+}
+
+impl Analysis {
+    pub fn definition_origin(&self, position: &FilePosition) -> Option<TextRange> {
+        definition_origin(&self.index, position)
     }
 }
 
@@ -92,6 +114,34 @@ mod tests {
         let out: Vec<String> = targets.iter().map(|target| fixture::target(&analysis, target)).collect();
         let rendered = if out.is_empty() { "(none)\n".to_owned() } else { out.join("\n") + "\n" };
         expect.assert_eq(&rendered);
+    }
+
+    /// The text the jump starts from, quoted, or `(none)`.
+    fn check_origin(fixture_text: &str, expect: &Expect) {
+        let (analysis, position, _) = fixture::analysis(fixture_text);
+        let text = analysis.root.text(&position.path).unwrap_or("");
+        let rendered = analysis
+            .definition_origin(&position)
+            .map_or_else(|| "(none)".to_owned(), |range| format!("{:?}", text.get(range.start..range.end)));
+        expect.assert_eq(&rendered);
+    }
+
+    #[test]
+    fn the_jump_starts_from_the_whole_name() {
+        check_origin(
+            &format!(
+                "{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Lo$0gin\nThe system SHALL ask twice.\n"
+            ),
+            &expect![[r#"Some("Login")"#]],
+        );
+        check_origin(
+            &format!("{BASE}//- /openspec/changes/x/proposal.md\n## Capabilities\n### Modified Capabilities\n- `au$0th`: x\n"),
+            &expect![[r#"Some("auth")"#]],
+        );
+        check_origin(
+            &format!("{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## ADDED Requirements\n### Requirement: Audit\nThe system SHALL $0log.\n"),
+            &expect!["(none)"],
+        );
     }
 
     const BASE: &str = "//- /openspec/specs/auth/spec.md

@@ -85,7 +85,7 @@ mod tests {
         };
         let mut out = String::new();
         for action in analysis
-            .code_actions(&range, codes)
+            .code_actions(&range, codes, crate::features::code_actions::CodeActionConfig { create_files: true })
             .iter()
             .filter(|action| action.title.contains("config") || action.title.contains("marker"))
         {

@@ -6,6 +6,8 @@
 use std::path::{Component, Path};
 use std::sync::Arc;
 
+use openspec_ide::features::code_actions::CodeActionConfig;
+use openspec_ide::features::completion::CompletionConfig;
 use openspec_ide::features::references::ReferencesConfig;
 use openspec_ide::{Analysis, CheckConfig, Entry, FileContent, FilePosition, FileRange, RootSnapshot, SourceChange};
 use openspec_syntax::{ColumnUnit, LineCol, LineIndex};
@@ -174,7 +176,7 @@ fn check_snapshot(snapshot: RootSnapshot, paths: &[&str], data: &[u8]) {
         let _ = analysis.code_lenses(path, &findings);
         let codes: Vec<&str> = findings.iter().filter(|d| d.path == *path).map(|d| d.code).collect();
         let whole = FileRange { path: (*path).to_owned(), range: openspec_syntax::TextRange::new(0, text_len) };
-        for action in analysis.code_actions(&whole, &codes) {
+        for action in analysis.code_actions(&whole, &codes, CodeActionConfig { create_files: true }) {
             assert_stays_inside(&action.edit, &action.title);
         }
         // A few cursor places: the ends, and places the input itself picks.
@@ -184,9 +186,9 @@ fn check_snapshot(snapshot: RootSnapshot, paths: &[&str], data: &[u8]) {
             let _ = analysis.hover(&position);
             let _ = analysis.goto_definition(&position);
             let _ = analysis.references(&position, ReferencesConfig { include_declaration: true });
-            let _ = analysis.completions(&position);
+            let _ = analysis.completions(&position, CompletionConfig { snippets: false });
             let point = FileRange { path: (*path).to_owned(), range: openspec_syntax::TextRange::new(offset, offset) };
-            for action in analysis.code_actions(&point, &codes) {
+            for action in analysis.code_actions(&point, &codes, CodeActionConfig { create_files: true }) {
                 assert_stays_inside(&action.edit, &action.title);
             }
             if analysis.prepare_rename(&position).is_ok()

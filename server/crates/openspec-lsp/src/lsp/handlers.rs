@@ -4,13 +4,14 @@
 use openspec_ide::Diagnostic;
 use openspec_ide::analysis::FilePosition;
 use openspec_ide::features::code_actions::CodeActionKind;
-use openspec_ide::features::completion::CompletionKind;
+use openspec_ide::features::completion::{CompletionConfig, CompletionKind};
 use openspec_ide::features::document_symbols::{DocumentSymbol, SymbolKind};
 use openspec_ide::features::folding_ranges::FoldingKind;
 use openspec_ide::features::references::ReferencesConfig;
 use openspec_ide::features::semantic_tokens::{TokenModifiers, TokenType};
 use tower_lsp_server::ls_types;
 
+use super::capabilities::{FeatureSupport, SHOW_DOCUMENT_COMMAND};
 use super::convert::Converter;
 
 /// Semantic token types, in legend order. Custom names (clients map them to theme colours);
@@ -29,11 +30,33 @@ fn position(conv: &mut Converter<'_>, path: &str, at: ls_types::Position) -> Fil
     FilePosition { path: path.to_owned(), offset: conv.offset(path, at) }
 }
 
-pub fn definition(conv: &mut Converter<'_>, path: &str, at: ls_types::Position) -> Option<ls_types::GotoDefinitionResponse> {
+/// `LocationLink`s when the client takes them (`links`): the origin is the whole name under the
+/// cursor and the target the whole requirement, its name selected. `Location`s otherwise.
+pub fn definition(
+    conv: &mut Converter<'_>,
+    path: &str,
+    at: ls_types::Position,
+    links: bool,
+) -> Option<ls_types::GotoDefinitionResponse> {
     let position = position(conv, path, at);
     let targets = conv.analysis.goto_definition(&position);
-    let locations: Vec<_> = targets.iter().filter_map(|target| conv.target_location(target)).collect();
-    (!locations.is_empty()).then_some(ls_types::GotoDefinitionResponse::Array(locations))
+    if !links {
+        let locations: Vec<_> = targets.iter().filter_map(|target| conv.target_location(target)).collect();
+        return (!locations.is_empty()).then_some(ls_types::GotoDefinitionResponse::Array(locations));
+    }
+    let origin = conv.analysis.definition_origin(&position).map(|range| conv.range(path, range));
+    let links: Vec<_> = targets
+        .iter()
+        .filter_map(|target| {
+            Some(ls_types::LocationLink {
+                origin_selection_range: origin,
+                target_uri: conv.uri(&target.path)?,
+                target_range: conv.range(&target.path, target.full_range),
+                target_selection_range: conv.range(&target.path, target.focus_range),
+            })
+        })
+        .collect();
+    (!links.is_empty()).then_some(ls_types::GotoDefinitionResponse::Link(links))
 }
 
 pub fn references(
@@ -229,9 +252,14 @@ pub fn document_links(conv: &mut Converter<'_>, path: &str) -> Vec<ls_types::Doc
         .collect()
 }
 
-pub fn completion(conv: &mut Converter<'_>, path: &str, at: ls_types::Position) -> Option<ls_types::CompletionResponse> {
+pub fn completion(
+    conv: &mut Converter<'_>,
+    path: &str,
+    at: ls_types::Position,
+    config: CompletionConfig,
+) -> Option<ls_types::CompletionResponse> {
     let position = position(conv, path, at);
-    let items = conv.analysis.completions(&position);
+    let items = conv.analysis.completions(&position, config);
     if items.is_empty() {
         return None;
     }
@@ -270,11 +298,14 @@ pub fn completion(conv: &mut Converter<'_>, path: &str, at: ls_types::Position) 
     Some(ls_types::CompletionResponse::Array(converted))
 }
 
+/// Actions that create a file carry `openspec.showDocument` when the client can be asked to
+/// show a file, so the new file opens once the edit is applied.
 pub fn code_actions(
     conv: &mut Converter<'_>,
     path: &str,
     range: ls_types::Range,
     context: &ls_types::CodeActionContext,
+    support: FeatureSupport,
 ) -> Vec<ls_types::CodeActionOrCommand> {
     let file_range = openspec_ide::analysis::FileRange { path: path.to_owned(), range: conv.from_range(path, range) };
     let codes: Vec<&str> = context
@@ -287,7 +318,7 @@ pub fn code_actions(
         .collect();
     let wanted = context.only.as_deref();
     conv.analysis
-        .code_actions(&file_range, &codes)
+        .code_actions(&file_range, &codes, support.code_actions)
         .iter()
         .filter_map(|action| {
             let kind = match action.kind {
@@ -307,12 +338,18 @@ pub fn code_actions(
                     .cloned()
                     .collect()
             });
+            let created = action.edit.new_files.first().and_then(|(created, _)| conv.uri(created));
+            let command = created.filter(|_| support.show_document).map(|uri| ls_types::Command {
+                title: "Open the created file".to_owned(),
+                command: SHOW_DOCUMENT_COMMAND.to_owned(),
+                arguments: Some(vec![serde_json::json!(uri)]),
+            });
             Some(ls_types::CodeActionOrCommand::CodeAction(ls_types::CodeAction {
                 title: action.title.clone(),
                 kind: Some(kind),
                 diagnostics,
                 edit: Some(conv.workspace_edit(&action.edit)),
-                command: None,
+                command,
                 is_preferred: action.is_preferred.then_some(true),
                 disabled: None,
                 data: None,

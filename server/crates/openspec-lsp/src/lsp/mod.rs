@@ -1,6 +1,7 @@
 //! The language server over stdio: protocol glue only. Analysis lives in `openspec-ide`; this
 //! module converts positions, keeps open buffers and publishes results.
 
+mod capabilities;
 mod catch_panic;
 mod convert;
 mod document;

@@ -12,6 +12,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use openspec_ide::Analysis;
 
+use super::capabilities::{FeatureSupport, SHOW_DOCUMENT_COMMAND};
 use super::convert::Converter;
 use super::document::{Document, PositionEncoding};
 use super::handlers;
@@ -231,6 +232,37 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// Definitions (and declarations) at `at`, as `LocationLink`s when `links`.
+    async fn definition(
+        &self,
+        at: &ls_types::TextDocumentPositionParams,
+        links: bool,
+    ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
+        let position = at.position;
+        self.on_file(&at.text_document.uri, move |conv, path| handlers::definition(conv, path, position, links)).await
+    }
+
+    /// `openspec.showDocument` with `[uri]`: asks the client to open a file of a known root
+    /// (one a code action just created). Anything else is refused; the answer is `null`.
+    async fn show_document(&self, arguments: &[serde_json::Value]) -> RpcResult<Option<serde_json::Value>> {
+        let uri = arguments.first().and_then(serde_json::Value::as_str).and_then(|uri| uri.parse::<ls_types::Uri>().ok());
+        let Some(uri) = uri else {
+            return Err(invalid_params(format!("{SHOW_DOCUMENT_COMMAND} needs [\"<file uri>\"]")));
+        };
+        let in_root = uri.to_file_path().is_some_and(|path| self.lock().root_of(&path).is_some());
+        if !in_root {
+            return Err(invalid_params(format!("{SHOW_DOCUMENT_COMMAND}: not a file of an OpenSpec root")));
+        }
+        if self.lock().features.show_document {
+            let params =
+                ls_types::ShowDocumentParams { uri, external: Some(false), take_focus: Some(true), selection: None };
+            let _ = with_deadline(self.client.show_document(params)).await;
+        }
+        Ok(None)
+    }
+}
+
 /// How long the server waits for the client to answer one of its own requests. A client that
 /// never answers (one stopping right after it started, say) must not keep a handler, and with
 /// it the whole server, from finishing and exiting.
@@ -368,6 +400,7 @@ impl LanguageServer for Backend {
                     .and_then(|window| window.work_done_progress)
                     .unwrap_or(false),
             };
+            state.features = FeatureSupport::from_capabilities(&params.capabilities);
             if let Some(options) = &params.initialization_options {
                 state.settings = Settings::from_json(options);
             }
@@ -400,6 +433,7 @@ impl LanguageServer for Backend {
                     ..ls_types::CompletionOptions::default()
                 }),
                 definition_provider: Some(ls_types::OneOf::Left(true)),
+                declaration_provider: Some(ls_types::DeclarationCapability::Simple(true)),
                 references_provider: Some(ls_types::OneOf::Left(true)),
                 hover_provider: Some(ls_types::HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(ls_types::OneOf::Left(true)),
@@ -432,7 +466,7 @@ impl LanguageServer for Backend {
                     },
                 )),
                 execute_command_provider: Some(ls_types::ExecuteCommandOptions {
-                    commands: vec![PREVIEW_COMMAND.to_owned()],
+                    commands: vec![PREVIEW_COMMAND.to_owned(), SHOW_DOCUMENT_COMMAND.to_owned()],
                     work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
                 }),
                 workspace: Some(ls_types::WorkspaceServerCapabilities {
@@ -647,19 +681,30 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: ls_types::CompletionParams) -> RpcResult<Option<ls_types::CompletionResponse>> {
         let at = params.text_document_position.position;
-        self.on_file(&params.text_document_position.text_document.uri, move |conv, path| handlers::completion(conv, path, at))
-            .await
+        let config = self.lock().features.completion;
+        self.on_file(&params.text_document_position.text_document.uri, move |conv, path| {
+            handlers::completion(conv, path, at, config)
+        })
+        .await
     }
 
     async fn goto_definition(
         &self,
         params: ls_types::GotoDefinitionParams,
     ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
-        let at = params.text_document_position_params.position;
-        self.on_file(&params.text_document_position_params.text_document.uri, move |conv, path| {
-            handlers::definition(conv, path, at)
-        })
-        .await
+        let links = self.lock().features.definition_links;
+        self.definition(&params.text_document_position_params, links).await
+    }
+
+    /// The same answer as a definition: in VS Code, Go to Declaration is the jump that the
+    /// Markdown extension's own definition provider (a header is its own definition) leaves
+    /// alone, so it opens the requirement instead of a two-result peek.
+    async fn goto_declaration(
+        &self,
+        params: ls_types::GotoDefinitionParams,
+    ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
+        let links = self.lock().features.declaration_links;
+        self.definition(&params.text_document_position_params, links).await
     }
 
     async fn references(&self, params: ls_types::ReferenceParams) -> RpcResult<Option<Vec<ls_types::Location>>> {
@@ -751,8 +796,9 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: ls_types::CodeActionParams) -> RpcResult<Option<ls_types::CodeActionResponse>> {
         let range = params.range;
         let context = params.context;
+        let support = self.lock().features;
         self.on_file(&params.text_document.uri, move |conv, path| {
-            let actions = handlers::code_actions(conv, path, range, &context);
+            let actions = handlers::code_actions(conv, path, range, &context, support);
             (!actions.is_empty()).then_some(actions)
         })
         .await
@@ -779,6 +825,9 @@ impl LanguageServer for Backend {
     /// `openspec.previewArchive` with `[{"change": id, "capability": cap?, "root": uri?}]`:
     /// the main spec(s) archiving the change would write, as Markdown text.
     async fn execute_command(&self, params: ls_types::ExecuteCommandParams) -> RpcResult<Option<serde_json::Value>> {
+        if params.command == SHOW_DOCUMENT_COMMAND {
+            return self.show_document(&params.arguments).await;
+        }
         if params.command != PREVIEW_COMMAND {
             return Err(invalid_params(format!("unknown command {}", params.command)));
         }

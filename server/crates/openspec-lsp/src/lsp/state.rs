@@ -12,6 +12,7 @@ use openspec_ide::{Analysis, Changed, Entry, FileContent, IncrementalCheck, Root
 use openspec_syntax::LineIndex;
 use tower_lsp_server::ls_types;
 
+use super::capabilities::FeatureSupport;
 use super::document::{Document, PositionEncoding};
 use super::settings::Settings;
 use super::to_proto::{self, FileText};
@@ -88,6 +89,8 @@ pub struct ServerState {
     /// The client pulls diagnostics for open documents (`textDocument/diagnostic`).
     pub pull_diagnostics: bool,
     pub client: ClientSupport,
+    /// What the client can take in completion, code action and definition answers.
+    pub features: FeatureSupport,
     pub shutting_down: bool,
 }
 
@@ -133,6 +136,7 @@ impl ServerState {
             pushed: HashSet::new(),
             pull_diagnostics: false,
             client: ClientSupport::default(),
+            features: FeatureSupport::default(),
             shutting_down: false,
         }
     }

@@ -35,3 +35,13 @@ end, {
   end,
   desc = 'Show the main spec as archiving a change would write it',
 })
+
+vim.api.nvim_create_user_command('OpenSpecPreviewDiff', function(args)
+  require('openspec').preview_diff(args.fargs[1], args.fargs[2])
+end, {
+  nargs = '*',
+  complete = function(arg_lead, cmd_line)
+    return require('openspec').complete_preview(arg_lead, cmd_line)
+  end,
+  desc = 'Show what archiving a change would do to each main spec, as a unified diff',
+})

@@ -16,7 +16,7 @@ import {
     type StaticFeature,
 } from 'vscode-languageclient/node';
 
-import { PREVIEW_SCHEME, PreviewContentProvider, type PreviewTarget, pickTarget, previewText } from './preview';
+import { PREVIEW_SCHEME, PreviewContentProvider, type PreviewTarget, pickTarget, previewArchiveDiff, previewText } from './preview';
 import { findServer, type ServerLookup } from './serverPath';
 
 /** VS Code commands this extension registers itself; the server's same-named commands are called by them. */
@@ -80,6 +80,7 @@ class Extension implements OpenSpecApi {
             vscode.commands.registerCommand('openspec.restartServer', () => this.restart()),
             vscode.commands.registerCommand('openspec.checkWorkspace', () => this.checkWorkspace()),
             vscode.commands.registerCommand('openspec.previewArchive', (target?: PreviewTarget) => this.previewArchive(target)),
+            vscode.commands.registerCommand('openspec.previewArchiveDiff', (target?: PreviewTarget) => previewArchiveDiff(this.preview, this.client, target)),
             vscode.commands.registerCommand('openspec.showOutput', () => this.output.show(true)),
             // The server's code lenses ("2 scenarios", "1 active change: …") carry this command
             // with LSP-typed arguments; it is not in the command palette.

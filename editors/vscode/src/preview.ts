@@ -1,8 +1,10 @@
 //! The archive preview: which change and capability to preview (quick picks over the delta
-//! specs in the workspace), and the read-only `openspec-preview:` documents that show the
-//! merged spec the server computed. It never writes a file.
+//! specs in the workspace), the read-only `openspec-preview:` documents that show the merged
+//! spec the server computed, and the diff editor between each main spec as it is and as
+//! `openspec archive` would leave it (`openspec.previewArchiveDiff`). It never writes a file.
 
 import * as vscode from 'vscode';
+import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
 
 export const PREVIEW_SCHEME = 'openspec-preview';
 
@@ -32,6 +34,11 @@ export class PreviewContentProvider implements vscode.TextDocumentContentProvide
             scheme: PREVIEW_SCHEME,
             path: target.capability === undefined ? `/${target.change}/all-specs.md` : `/${target.change}/specs/${target.capability}/spec.md`,
         });
+        return this.put(uri, text);
+    }
+
+    /** Stores (or refreshes) the text of `uri`, a URI of this provider's scheme. */
+    put(uri: vscode.Uri, text: string): vscode.Uri {
         const key = uri.toString();
         const known = this.texts.has(key);
         this.texts.set(key, text);
@@ -152,4 +159,116 @@ export function previewText(result: unknown): string | undefined {
         }
     }
     return undefined;
+}
+
+/** A refusal in the server's JSON preview: archive's message and where it points (1-based). */
+export interface PreviewRefusal {
+    path: string;
+    line: number;
+    column: number;
+    step: string;
+    message: string;
+}
+
+/** One main spec in the server's JSON preview. */
+export interface CapabilityPreview {
+    capability: string;
+    path: string;
+    action: 'create' | 'modify' | 'delete' | 'unchanged';
+    /** The file after archive; null when it is deleted (or never created). */
+    text: string | null;
+    /** The file now; null when the capability has no main spec. */
+    current: string | null;
+    refusals: PreviewRefusal[];
+}
+
+/** `openspec.previewArchive` with `"format": "json"` (= `openspec-lsp preview --format json`). */
+export interface ArchivePreview {
+    change: string;
+    wouldRefuse: boolean;
+    capabilities: CapabilityPreview[];
+    refusals: PreviewRefusal[];
+}
+
+/** Reads the server's JSON preview; undefined when the answer has another shape. */
+export function parseArchivePreview(result: unknown): ArchivePreview | undefined {
+    if (typeof result !== 'object' || result === null) {
+        return undefined;
+    }
+    const preview = result as Partial<ArchivePreview>;
+    if (typeof preview.change !== 'string' || !Array.isArray(preview.capabilities)) {
+        return undefined;
+    }
+    return { change: preview.change, wouldRefuse: preview.wouldRefuse === true, capabilities: preview.capabilities, refusals: preview.refusals ?? [] };
+}
+
+/** The two sides of one capability's diff: the main spec now, and after archive. */
+export function diffUris(change: string, capability: string): { current: vscode.Uri; merged: vscode.Uri } {
+    return {
+        current: vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${change}/current/${capability}/spec.md` }),
+        merged: vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${change}/archived/${capability}/spec.md` }),
+    };
+}
+
+/** `path:line:column: message` for every refusal, change-wide ones first. */
+export function describeRefusals(preview: ArchivePreview): string[] {
+    const all = [...preview.refusals, ...preview.capabilities.flatMap((capability) => capability.refusals)];
+    return all.map((refusal) => `${refusal.path}:${refusal.line}:${refusal.column}: ${refusal.message}`);
+}
+
+/**
+ * `openspec.previewArchiveDiff`: asks the server what archiving the change would do and opens
+ * VS Code's diff editor between each main spec as it is and as archive would leave it (an
+ * empty side for a created or deleted file; unchanged specs are skipped). Refusals are shown
+ * as a warning. Returns the archived side of every diff opened.
+ */
+export async function previewArchiveDiff(
+    provider: PreviewContentProvider,
+    client: LanguageClient | undefined,
+    argument?: PreviewTarget,
+): Promise<vscode.Uri[]> {
+    const target = argument ?? (await pickTarget());
+    if (target === undefined) {
+        return [];
+    }
+    if (client === undefined || !client.isRunning()) {
+        void vscode.window.showErrorMessage('OpenSpec: the language server is not running; the archive preview needs it.');
+        return [];
+    }
+    let preview: ArchivePreview | undefined;
+    try {
+        const result: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
+            command: 'openspec.previewArchive',
+            arguments: [{ ...target, format: 'json' }],
+        });
+        preview = parseArchivePreview(result);
+    } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        void vscode.window.showErrorMessage(`OpenSpec: cannot preview ${target.change}: ${reason}`);
+        return [];
+    }
+    if (preview === undefined) {
+        void vscode.window.showErrorMessage(`OpenSpec: the server returned no preview for ${target.change}.`);
+        return [];
+    }
+    const refusals = describeRefusals(preview);
+    if (refusals.length > 0) {
+        void vscode.window.showWarningMessage(`OpenSpec: \`openspec archive ${preview.change}\` would refuse:\n${refusals.join('\n')}`);
+    }
+    const opened: vscode.Uri[] = [];
+    for (const capability of preview.capabilities) {
+        if (capability.action === 'unchanged') {
+            continue;
+        }
+        const { current, merged } = diffUris(preview.change, capability.capability);
+        provider.put(current, capability.current ?? '');
+        provider.put(merged, capability.text ?? '');
+        const title = `${capability.path} (${capability.action}) ↔ after archiving ${preview.change}`;
+        await vscode.commands.executeCommand('vscode.diff', current, merged, title, { preview: preview.capabilities.length === 1 });
+        opened.push(merged);
+    }
+    if (opened.length === 0 && refusals.length === 0) {
+        void vscode.window.showInformationMessage(`OpenSpec: archiving ${preview.change} leaves every main spec as it is.`);
+    }
+    return opened;
 }

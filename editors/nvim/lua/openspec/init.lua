@@ -455,6 +455,84 @@ function M.preview(change, capability, on_done)
   end)
 end
 
+--- The unified diff of one capability of the server's JSON preview (`format = 'json'`), with
+--- `--- a/` and `+++ b/` headers (`/dev/null` for a created or deleted file); '' when archive
+--- leaves the spec as it is.
+function M.capability_diff(capability)
+  if capability.action == 'unchanged' then
+    return ''
+  end
+  local current = type(capability.current) == 'string' and capability.current or ''
+  local merged = type(capability.text) == 'string' and capability.text or ''
+  local old = type(capability.current) == 'string' and ('a/' .. capability.path) or '/dev/null'
+  local new = capability.action == 'delete' and '/dev/null' or ('b/' .. capability.path)
+  local hunks = vim.diff((current:gsub('\r\n', '\n')), (merged:gsub('\r\n', '\n')), { result_type = 'unified', ctxlen = 3 })
+  return ('--- %s\n+++ %s\n%s'):format(old, new, hunks)
+end
+
+--- The lines of the diff buffer: each refusal (`path:line:column: message`), then every diff.
+function M.preview_diff_lines(preview)
+  local lines = {}
+  local refusals = vim.list_extend({}, preview.refusals or {})
+  for _, capability in ipairs(preview.capabilities or {}) do
+    vim.list_extend(refusals, capability.refusals or {})
+  end
+  for _, refusal in ipairs(refusals) do
+    local message = tostring(refusal.message):gsub('\n', ' ')
+    table.insert(lines, ('# archive would refuse: %s:%d:%d: %s'):format(refusal.path, refusal.line, refusal.column, message))
+  end
+  for _, capability in ipairs(preview.capabilities or {}) do
+    local diff = M.capability_diff(capability)
+    if diff ~= '' then
+      vim.list_extend(lines, vim.split(diff, '\n', { trimempty = true }))
+    end
+  end
+  if #lines == 0 then
+    table.insert(lines, ('# archiving %s leaves every main spec as it is'):format(preview.change))
+  end
+  return lines
+end
+
+--- :OpenSpecPreviewDiff [change] [capability]: what archiving the change would do to each main
+--- spec, as a unified diff in a read-only `diff` buffer (refusals listed on top). Without a
+--- change it uses the delta spec in the current buffer.
+function M.preview_diff(change, capability, on_done)
+  local root = current_root()
+  local client = root and openspec_client(root)
+  if client == nil then
+    notify('the openspec-lsp client is not running; open a file under openspec/ first', vim.log.levels.ERROR)
+    return
+  end
+  if change == nil or change == '' then
+    change, capability = delta_of_buffer(0)
+    if change == nil then
+      notify('name a change: :OpenSpecPreviewDiff <change> [capability]', vim.log.levels.ERROR)
+      return
+    end
+  end
+  local argument = { change = change, root = vim.uri_from_fname(root), format = 'json' }
+  if capability ~= nil and capability ~= '' then
+    argument.capability = capability
+  end
+  local params = { command = 'openspec.previewArchive', arguments = { argument } }
+  client_request(client, 'workspace/executeCommand', params, function(err, result)
+    if err ~= nil then
+      notify(('cannot preview %s: %s'):format(change, err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    if type(result) ~= 'table' or type(result.capabilities) ~= 'table' then
+      notify('the server returned no preview for ' .. change, vim.log.levels.ERROR)
+      return
+    end
+    local name = ('openspec-preview-diff://%s/%s'):format(change, capability or 'all')
+    local bufnr = show_scratch(name, table.concat(M.preview_diff_lines(result), '\n'))
+    vim.bo[bufnr].filetype = 'diff'
+    if on_done then
+      on_done(bufnr, result)
+    end
+  end)
+end
+
 --- Completion for :OpenSpecPreview: change ids, then that change's capabilities.
 function M.complete_preview(arg_lead, cmd_line)
   local root = current_root()

@@ -109,7 +109,7 @@ impl Analysis {
     /// Lenses for `path`; `diagnostics` are the findings of `check_root` over this same snapshot
     /// (the server already holds them), which archive readiness reads.
     pub fn code_lenses(&self, path: &str, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
-        code_lens::code_lenses(&self.index, path, diagnostics)
+        code_lens::code_lenses(&self.root, &self.index, path, diagnostics)
     }
 
     pub fn folding_ranges(&self, path: &str) -> Vec<FoldingRange> {

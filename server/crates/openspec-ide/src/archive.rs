@@ -3,9 +3,12 @@
 //! main spec, giving the rebuilt spec text and every problem and warning on the delta entry it
 //! is about. Pure: texts in, a report out; it never decides what a finding's severity is.
 
+mod unaccounted;
+
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 use openspec_syntax::TextRange;
 use openspec_syntax::fence::code_fence_mask;
@@ -133,6 +136,11 @@ pub struct ArchiveSimulation {
     /// The capability has no main spec and the merge starts from archive's skeleton.
     pub is_new_spec: bool,
     pub counts: ApplyCounts,
+    /// The rebuilt spec keeps no requirement block (`noRequirementBlocks`); set with `rebuilt`.
+    pub no_requirement_blocks: bool,
+    /// `unaccountedContent`: lines of the existing main spec a retirement could not name, which
+    /// stop archive from deleting the file; set with `rebuilt`.
+    pub unaccounted_content: Vec<String>,
 }
 
 impl ArchiveSimulation {
@@ -185,6 +193,9 @@ pub struct BaseView<'a> {
     /// the first position and the last value), as (key, block index).
     slots: Vec<(&'a str, usize)>,
     positions: HashMap<&'a str, usize>,
+    /// Slots by folded key (`fold_requirement_name`), in slot order: the near-miss lookups.
+    /// Built on the first one, since most dry runs never need it.
+    folded: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl<'a> BaseView<'a> {
@@ -201,7 +212,17 @@ impl<'a> BaseView<'a> {
                 slots.push((key, block_idx));
             }
         }
-        BaseView { text, issues: structure_issues(text), section, slots, positions }
+        BaseView { text, issues: structure_issues(text), section, slots, positions, folded: OnceLock::new() }
+    }
+
+    fn folded_slots(&self) -> &HashMap<String, Vec<usize>> {
+        self.folded.get_or_init(|| {
+            let mut folded: HashMap<String, Vec<usize>> = HashMap::with_capacity(self.slots.len());
+            for (slot, (key, _)) in self.slots.iter().enumerate() {
+                folded.entry(fold_requirement_name(key)).or_default().push(slot);
+            }
+            folded
+        })
     }
 
     pub fn text(&self) -> &'a str {
@@ -259,11 +280,20 @@ struct BlockMap<'b> {
     /// Names set after the base ones, in order.
     added: Vec<Option<(Cow<'b, str>, MergeBlock<'b>)>>,
     added_positions: HashMap<Cow<'b, str>, usize>,
+    /// Indices into `added` by folded key, in order.
+    added_folded: HashMap<String, Vec<usize>>,
 }
 
 impl<'b> BlockMap<'b> {
     fn new(base: &'b BaseView<'b>, base_ranges: bool) -> Self {
-        BlockMap { base, base_ranges, overrides: HashMap::new(), added: Vec::new(), added_positions: HashMap::new() }
+        BlockMap {
+            base,
+            base_ranges,
+            overrides: HashMap::new(),
+            added: Vec::new(),
+            added_positions: HashMap::new(),
+            added_folded: HashMap::new(),
+        }
     }
 
     fn base_block(&self, block_idx: usize) -> Option<MergeBlock<'b>> {
@@ -306,6 +336,7 @@ impl<'b> BlockMap<'b> {
             return;
         }
         self.added_positions.insert(key.clone(), self.added.len());
+        self.added_folded.entry(fold_requirement_name(&key)).or_default().push(self.added.len());
         self.added.push(Some((key, block)));
     }
 
@@ -328,10 +359,20 @@ impl<'b> BlockMap<'b> {
         base.chain(self.added.iter().flatten().map(|(key, block)| (key.clone(), block.clone())))
     }
 
-    /// The first key (in map order) that folds like `name`, other than `except`.
+    /// The first key (in map order) that folds like `name`, other than `except`. Looked up by
+    /// folded key, so a delta with thousands of entries stays linear.
     fn fold_match(&self, name: &str, except: Option<&str>) -> Option<MergeBlock<'b>> {
         let folded = fold_requirement_name(name);
-        self.iter().find(|(k, _)| Some(k.as_ref()) != except && fold_requirement_name(k) == folded).map(|(_, block)| block)
+        let base = self.base.folded_slots().get(&folded).into_iter().flatten().find_map(|&slot| {
+            let (key, _) = self.base.slots.get(slot)?;
+            if Some(*key) == except { None } else { self.base_slot(slot) }
+        });
+        base.or_else(|| {
+            self.added_folded.get(&folded)?.iter().find_map(|&idx| {
+                let (key, block) = self.added.get(idx)?.as_ref()?;
+                (Some(key.as_ref()) != except).then(|| block.clone())
+            })
+        })
     }
 }
 
@@ -460,11 +501,48 @@ fn run(
     apply.added(delta);
 
     if rebuild_text {
-        let rebuilt =
+        let (rebuilt, kept) =
             rebuild(request, base_view.text, section, &original, &map, &ordered_keys, &mut simulation);
         simulation.rebuilt = rebuilt;
+        simulation.no_requirement_blocks = kept == 0;
+        if base.is_some() {
+            simulation.unaccounted_content =
+                unaccounted::content_the_merge_cannot_name(section, base_view.text);
+        }
     }
     simulation
+}
+
+/// Names in first-seen order with constant-time membership (archive's `Set`s of one section).
+#[derive(Default)]
+struct KeySet<'a> {
+    order: Vec<&'a str>,
+    members: HashSet<&'a str>,
+}
+
+impl<'a> KeySet<'a> {
+    fn contains(&self, key: &&str) -> bool {
+        self.members.contains(*key)
+    }
+
+    fn push(&mut self, key: &'a str) {
+        if self.members.insert(key) {
+            self.order.push(key);
+        }
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, &'a str> {
+        self.order.iter()
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s KeySet<'a> {
+    type Item = &'s &'a str;
+    type IntoIter = std::slice::Iter<'s, &'a str>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.order.iter()
+    }
 }
 
 /// Archive's intra-file prechecks, in its order; the first failure stops everything.
@@ -494,7 +572,7 @@ fn precheck(delta: &DeltaSpec<'_>, spec_name: &str) -> Option<ArchiveProblem> {
     }
 
     // Each section's keys in first-seen order, as archive's sets hold them.
-    let mut added_keys: Vec<&str> = Vec::new();
+    let mut added_keys = KeySet::default();
     for block in &delta.added {
         let key = normalize_requirement_name(block.name);
         if added_keys.contains(&key) {
@@ -512,7 +590,7 @@ fn precheck(delta: &DeltaSpec<'_>, spec_name: &str) -> Option<ArchiveProblem> {
         }
         added_keys.push(key);
     }
-    let mut modified_keys: Vec<&str> = Vec::new();
+    let mut modified_keys = KeySet::default();
     for block in &delta.modified {
         let key = normalize_requirement_name(block.name);
         if modified_keys.contains(&key) {
@@ -530,7 +608,7 @@ fn precheck(delta: &DeltaSpec<'_>, spec_name: &str) -> Option<ArchiveProblem> {
         }
         modified_keys.push(key);
     }
-    let mut removed_keys: Vec<&str> = Vec::new();
+    let mut removed_keys = KeySet::default();
     for entry in &delta.removed {
         let key = normalize_requirement_name(entry.name);
         if removed_keys.contains(&key) {
@@ -548,8 +626,8 @@ fn precheck(delta: &DeltaSpec<'_>, spec_name: &str) -> Option<ArchiveProblem> {
         }
         removed_keys.push(key);
     }
-    let mut from_keys: Vec<&str> = Vec::new();
-    let mut to_keys: Vec<&str> = Vec::new();
+    let mut from_keys = KeySet::default();
+    let mut to_keys = KeySet::default();
     for pair in &delta.renamed {
         let from = normalize_requirement_name(pair.from.name);
         let to = normalize_requirement_name(pair.to.name);
@@ -1142,7 +1220,7 @@ fn rebuild(
     map: &BlockMap<'_>,
     ordered_keys: &[Cow<'_, str>],
     simulation: &mut ArchiveSimulation,
-) -> String {
+) -> (String, usize) {
     let spec_name = request.capability;
     let join =
         |lines: &[openspec_syntax::lines::Line<'_>]| lines.iter().map(|line| line.text).collect::<Vec<_>>().join("\n");
@@ -1206,7 +1284,20 @@ fn rebuild(
         .filter(|part| !part.is_empty())
         .collect();
     let joined = collapse_blank_runs_outside_fences(&parts.join("\n\n"));
-    format!("{}\n", js_trim_end(&joined))
+    (format!("{}\n", js_trim_end(&joined)), kept.len())
+}
+
+/// `matchLineEnding`: the LF text archive built, written with the line ending `original` uses
+/// most (CRLF wins a tie); unchanged when `original` has no line break.
+pub fn match_line_ending(content: &str, original: &str) -> String {
+    let crlf = original.matches("\r\n").count();
+    let lf = original.matches('\n').count() - crlf;
+    let normalized = content.replace("\r\n", "\n");
+    if (crlf == 0 && lf == 0) || lf > crlf {
+        normalized
+    } else {
+        normalized.replace('\n', "\r\n")
+    }
 }
 
 /// `firstForeignTail`: the first unfenced `#`-`###` heading after a block's own header, and the
@@ -1293,6 +1384,48 @@ mod tests {
         let _ =
             write!(out, "counts {:?} new={}\n---\n{}", simulation.counts, simulation.is_new_spec, simulation.rebuilt);
         expect.assert_eq(&out);
+    }
+
+    /// A main spec of `n` requirements and a delta adding each again in upper case: every ADDED
+    /// entry is a near-miss lookup (`fold_match`), the shape that made the dry run quadratic.
+    fn near_miss_case(n: usize) -> (String, String) {
+        let mut base = String::from("## Purpose\nNear misses, at scale, for the linear-time guard.\n\n## Requirements\n");
+        let mut delta = String::from("## ADDED Requirements\n");
+        for i in 0..n {
+            let _ = write!(base, "### Requirement: Rule number {i}\nThe system SHALL {i}.\n\n#### Scenario: s\n- x\n\n");
+            let _ = write!(delta, "### Requirement: RULE NUMBER {i}\nThe system SHALL {i}.\n\n#### Scenario: s\n- x\n\n");
+        }
+        (base, delta)
+    }
+
+    /// The fastest of three dry runs, in seconds.
+    fn time_near_misses(n: usize) -> f64 {
+        let (base, delta) = near_miss_case(n);
+        let request = ArchiveRequest {
+            capability: "auth",
+            change: "c",
+            delta_text: &delta,
+            base_text: Some(&base),
+            base_path: "openspec/specs/auth/spec.md",
+        };
+        (0..3)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                let simulation = simulate(&request);
+                assert_eq!(simulation.problems.len(), n);
+                assert!(simulation.problems.iter().all(|problem| problem.kind == ArchiveProblemKind::AddedNearMiss));
+                started.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    #[test]
+    fn near_miss_lookups_stay_linear() {
+        // Quadratic lookups make 4x the entries cost 16x; linear ones 4x. 8x leaves room for noise.
+        let small = time_near_misses(800);
+        let large = time_near_misses(3200);
+        eprintln!("near-miss dry runs: 800 entries {small:.3} s, 3200 entries {large:.3} s");
+        assert!(large < small * 8.0 + 0.05, "4x the entries took {:.1}x the time ({small:.3} s -> {large:.3} s)", large / small);
     }
 
     const BASE: &str = "# auth Specification\n\n## Purpose\nAuthentication for the whole product, kept short here.\n\n## Requirements\n### Requirement: Login\nThe system SHALL log in.\n\n#### Scenario: ok\n- **WHEN** x\n- **THEN** y\n\n#### Scenario: bad\n- **WHEN** z\n- **THEN** w\n\n### Requirement: Logout\nThe system SHALL log out.\n\n#### Scenario: out\n- **WHEN** a\n- **THEN** b\n";

@@ -293,6 +293,19 @@ fn unhonourable(key: TextRange, reason: &str) -> SkipSpecsMarker {
 
 /// `readSkipSpecsMarker`.
 pub fn skip_specs_marker(root: &RootSnapshot, change_dir: &str) -> SkipSpecsMarker {
+    boolean_marker(root, change_dir, SKIP_SPECS)
+}
+
+pub const RETIRE_CAPABILITIES: &str = "retire_capabilities";
+
+/// `readRetireCapabilitiesMarker`: the same contract as `skip_specs` (archive may delete a main
+/// spec only when it is honoured).
+pub fn retire_capabilities_marker(root: &RootSnapshot, change_dir: &str) -> SkipSpecsMarker {
+    boolean_marker(root, change_dir, RETIRE_CAPABILITIES)
+}
+
+/// `readBooleanMarker`: one body for both boolean markers.
+fn boolean_marker(root: &RootSnapshot, change_dir: &str, marker: &str) -> SkipSpecsMarker {
     let (text, node) = match read_metadata(root, change_dir) {
         MetadataRead::Absent => return SkipSpecsMarker::Absent,
         MetadataRead::Unreadable(message) => {
@@ -302,7 +315,7 @@ pub fn skip_specs_marker(root: &RootSnapshot, change_dir: &str) -> SkipSpecsMark
             );
         }
         MetadataRead::Parsed { text, yaml: Err(_) } => {
-            return match mentioned_key(text, SKIP_SPECS) {
+            return match mentioned_key(text, marker) {
                 Some(key) => unhonourable(key, "the file is not valid YAML"),
                 None => SkipSpecsMarker::Absent,
             };
@@ -312,7 +325,7 @@ pub fn skip_specs_marker(root: &RootSnapshot, change_dir: &str) -> SkipSpecsMark
             yaml: Ok(node),
         } => (text, node),
     };
-    let Some(entry) = node.get(SKIP_SPECS) else {
+    let Some(entry) = node.get(marker) else {
         return SkipSpecsMarker::Absent;
     };
     let key = entry.key.range;

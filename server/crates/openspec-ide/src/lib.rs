@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod archive;
+pub mod archive_plan;
 pub mod change_meta;
 pub mod check;
 pub mod codeowners;

@@ -105,7 +105,8 @@ fn to_migration(run: &mut CheckRun) {
 fn to_archive_readiness(run: &mut CheckRun, change: &str) -> anyhow::Result<()> {
     let found = run.roots.iter().enumerate().find_map(|(root_idx, root)| {
         let index = openspec_ide::index::WorkspaceIndex::build(&root.snapshot);
-        openspec_ide::readiness::archive_readiness(&index, change, &root.report.diagnostics).map(|answer| (root_idx, answer))
+        openspec_ide::readiness::archive_readiness(&root.snapshot, &index, change, &root.report.diagnostics)
+            .map(|answer| (root_idx, answer))
     });
     let Some((root_idx, readiness)) = found else {
         anyhow::bail!("no active change named `{change}` (archived changes and specs have no archive readiness)");

@@ -29,6 +29,37 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the language server over stdio (the default when no command is given).
     Serve(ServeArgs),
+    /// What `openspec archive CHANGE --yes` would do to the main specs: the merged specs, a
+    /// unified diff, or JSON. Exits 0 when archive would go through, 1 when it would refuse.
+    Preview(PreviewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The active change to archive.
+    pub change: String,
+    /// Only this capability's main spec (a folder here is read as PATH when the change has no
+    /// capability of that name).
+    pub capability: Option<String>,
+    /// A repository root, an `openspec/` folder or any folder inside one. Defaults to the
+    /// current directory.
+    pub path: Option<PathBuf>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = PreviewFormat::Text)]
+    pub format: PreviewFormat,
+    /// Like `openspec archive --no-validate`: no validation of the change or the rebuilt specs.
+    #[arg(long)]
+    pub no_validate: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PreviewFormat {
+    /// The main spec(s) as archive would leave them.
+    Text,
+    /// A unified diff of each main spec archive writes, creates or deletes.
+    Diff,
+    /// `{"change","capabilities":[{"capability","path","action","text","refusals"}]}`.
+    Json,
 }
 
 /// Options clients pass when they start a language server. Stdio is the only transport, so

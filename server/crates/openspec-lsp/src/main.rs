@@ -6,6 +6,7 @@ mod cli;
 mod discover;
 mod lsp;
 mod output;
+mod preview_command;
 mod vfs_load;
 
 use std::io::IsTerminal;
@@ -16,6 +17,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.command {
+        Some(cli::Command::Preview(args)) => preview_command::run(&args),
         Some(cli::Command::Check(args)) => check_command::run(&args),
         Some(cli::Command::Serve(_)) => lsp::run(),
         None => {

@@ -1,7 +1,7 @@
 //! Code lenses: on each main-spec requirement, its scenario count and the active changes
 //! touching it; on a proposal, task progress and whether the change is ready to archive
-//! (`crate::readiness`, the same answer as `check --archive-ready`). Pure: reads the index and
-//! the findings the caller already computed with `check_root` for the same snapshot.
+//! (`crate::readiness`, the same answer as `check --archive-ready`). Pure: reads the snapshot,
+//! the index and the findings the caller already computed with `check_root` for the same snapshot.
 
 use openspec_syntax::TextRange;
 
@@ -9,6 +9,7 @@ use crate::analysis::FileRange;
 use crate::diagnostic::Diagnostic;
 use crate::index::{ChangeInfo, FileRole, ProposalInfo, RequirementInfo, SpecInfo, WorkspaceIndex};
 use crate::readiness;
+use crate::vfs::RootSnapshot;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeLens {
@@ -18,7 +19,7 @@ pub struct CodeLens {
     pub locations: Vec<FileRange>,
 }
 
-pub fn code_lenses(index: &WorkspaceIndex, path: &str, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
+pub fn code_lenses(root: &RootSnapshot, index: &WorkspaceIndex, path: &str, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
     match index.role(path) {
         Some(FileRole::MainSpec { spec }) => {
             let Some(spec) = index.specs.get(spec) else { return Vec::new() };
@@ -27,7 +28,7 @@ pub fn code_lenses(index: &WorkspaceIndex, path: &str, diagnostics: &[Diagnostic
         Some(FileRole::Proposal { change }) => {
             let Some(change) = index.changes.get(change) else { return Vec::new() };
             let Some(proposal) = &change.proposal else { return Vec::new() };
-            proposal_lenses(index, change, proposal, diagnostics)
+            proposal_lenses(root, index, change, proposal, diagnostics)
         }
         _ => Vec::new(),
     }
@@ -62,6 +63,7 @@ fn requirement_lenses(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &Req
 }
 
 fn proposal_lenses(
+    root: &RootSnapshot,
     index: &WorkspaceIndex,
     change: &ChangeInfo,
     proposal: &ProposalInfo,
@@ -79,7 +81,7 @@ fn proposal_lenses(
     if change.archived {
         return vec![tasks_lens, CodeLens { range, title: "archived".to_owned(), locations: Vec::new() }];
     }
-    let Some(readiness) = readiness::archive_readiness(index, &change.id, diagnostics) else { return vec![tasks_lens] };
+    let Some(readiness) = readiness::archive_readiness(root, index, &change.id, diagnostics) else { return vec![tasks_lens] };
     vec![tasks_lens, CodeLens { range, title: readiness.title(), locations: readiness.locations() }]
 }
 

@@ -13,7 +13,7 @@ mod markdown;
 mod metadata;
 mod proposal;
 mod schema;
-mod spec;
+pub(crate) mod spec;
 mod tasks;
 
 use std::cell::RefCell;

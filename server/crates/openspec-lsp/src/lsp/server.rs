@@ -823,7 +823,9 @@ impl LanguageServer for Backend {
     }
 
     /// `openspec.previewArchive` with `[{"change": id, "capability": cap?, "root": uri?}]`:
-    /// the main spec(s) archiving the change would write, as Markdown text.
+    /// the main spec(s) archiving the change would write, as Markdown text; with
+    /// `"format": "json"` (and `"validate": false` for `--no-validate`), the document
+    /// `openspec-lsp preview --format json` prints.
     async fn execute_command(&self, params: ls_types::ExecuteCommandParams) -> RpcResult<Option<serde_json::Value>> {
         if params.command == SHOW_DOCUMENT_COMMAND {
             return self.show_document(&params.arguments).await;
@@ -858,6 +860,19 @@ impl LanguageServer for Backend {
         let Some(context) = self.root_context(root_dir, String::new()).await? else {
             return Err(invalid_params(format!("no active change named {change}")));
         };
+        if argument.get("format").and_then(serde_json::Value::as_str) == Some("json") {
+            let validate = argument.get("validate").and_then(serde_json::Value::as_bool) != Some(false);
+            let findings = self.findings(&context).await?;
+            return tokio::task::spawn_blocking(move || {
+                let analysis = &context.analysis;
+                let plan = analysis.preview_change(&change, capability.as_deref(), &findings, validate)?;
+                Ok(crate::preview_command::plan_json(&analysis.root, plan, validate))
+            })
+            .await
+            .map_err(|_| internal_error("preview failed"))?
+            .map(Some)
+            .map_err(invalid_params);
+        }
         let preview = tokio::task::spawn_blocking(move || match capability {
             Some(capability) => context.analysis.preview_archive(&change, &capability),
             None => context.analysis.preview_change_archive(&change).map(|previews| {

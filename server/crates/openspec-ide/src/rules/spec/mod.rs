@@ -85,6 +85,12 @@ pub fn check_spec(root: &RootSnapshot, spec: &layout::SpecFile, acc: &mut Vec<Di
     }
 }
 
+/// `validateSpecContent`: the main-spec rules over a text that is no file yet (archive validates
+/// the spec it rebuilt before writing it); findings carry `path` and `item` as given.
+pub(crate) fn check_content(item: ItemId, path: &str, text: &str, acc: &mut Vec<Diagnostic>) {
+    check_text(&SpecFile { item, path, text }, acc);
+}
+
 fn check_text(file: &SpecFile<'_>, acc: &mut Vec<Diagnostic>) {
     let spec_doc = SpecDoc::parse(file.text);
     let blocks = extract_requirements_section(file.text);

@@ -13,7 +13,7 @@ use openspec_syntax::requirement_blocks::parse_delta_spec;
 use crate::change_meta::{self, SkipSpecsMarker};
 use crate::diagnostic::{Diagnostic, ItemId};
 use crate::layout;
-use crate::vfs::{Entry, FileContent, IoProblem, RootSnapshot};
+use crate::vfs::{Entry, FileContent, IoProblem, LINK_OUTSIDE_ROOT, OUTSIDE_ALLOWED_DIR, RootSnapshot};
 
 /// What the four rules need to know about one active change.
 pub(crate) struct ChangeFacts {
@@ -117,6 +117,13 @@ pub(crate) fn aborting_problem<'a>(root: &'a RootSnapshot, change_dir: &str) -> 
                 Entry::Dir | Entry::UnreadableDir(_) => walk(root, &path),
                 Entry::File { content: FileContent::Unreadable(problem), .. }
                     if name != "spec.md" && name.to_lowercase().ends_with(".md") && !is_absence(&problem.code) =>
+                {
+                    Some((path, problem))
+                }
+                // `discoverSpecFiles` refuses a `spec.md` link leaving its folders before reading.
+                Entry::File { content: FileContent::Unreadable(problem), .. }
+                    if [OUTSIDE_ALLOWED_DIR, LINK_OUTSIDE_ROOT].contains(&problem.code.as_str())
+                        && layout::spec_link_bounds(&path).is_some() =>
                 {
                     Some((path, problem))
                 }

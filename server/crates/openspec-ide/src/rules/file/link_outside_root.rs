@@ -13,8 +13,7 @@
 
 use openspec_syntax::TextRange;
 
-use crate::diagnostic::{Diagnostic, ItemId, Severity};
-use crate::layout;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::vfs::RootSnapshot;
 
 const CODE: &str = "file/link-outside-root";
@@ -37,18 +36,7 @@ pub fn check_file(root: &RootSnapshot, layout: &crate::rules::Layout, path: &str
     if !root.is_link_outside_root(path) {
         return;
     }
-    let item = layout
-        .main_specs
-        .iter()
-        .find(|spec| spec.path == *path)
-        .map(|spec| ItemId::spec(spec.id.clone()))
-        .or_else(|| {
-            layout
-                .active_changes
-                .iter()
-                .find(|change| path.starts_with(&format!("{}/", layout::change_dir(change))))
-                .map(ItemId::change)
-        });
+    let item = super::owning_item(layout, path);
     acc.push(Diagnostic::lsp(
         item.as_ref(),
         CODE,

@@ -4,7 +4,8 @@
 mod invalid_utf8;
 mod link_outside_root;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, ItemId};
+use crate::layout;
 use crate::rules::Layout;
 use crate::vfs::RootSnapshot;
 
@@ -16,4 +17,16 @@ pub fn subjects(root: &RootSnapshot) -> impl Iterator<Item = String> + '_ {
 pub fn check_file(root: &RootSnapshot, layout: &Layout, path: &str, acc: &mut Vec<Diagnostic>) {
     invalid_utf8::check_file(root, layout, path, acc);
     link_outside_root::check_file(root, layout, path, acc);
+}
+
+/// The spec or change the file at `path` belongs to, so a finding on it shows up next to that
+/// item's verdict.
+fn owning_item(layout: &Layout, path: &str) -> Option<ItemId> {
+    layout.main_specs.iter().find(|spec| spec.path == *path).map(|spec| ItemId::spec(spec.id.clone())).or_else(|| {
+        layout
+            .active_changes
+            .iter()
+            .find(|change| path.starts_with(&format!("{}/", layout::change_dir(change))))
+            .map(ItemId::change)
+    })
 }

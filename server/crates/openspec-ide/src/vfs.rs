@@ -65,12 +65,17 @@ pub struct RootSnapshot {
     /// reparsed on every edit), by path. A cache derived from the texts: checks that need a
     /// tree use it when present and parse otherwise, so it never changes a result.
     pub markdown_trees: BTreeMap<String, Tree>,
+    /// Main `spec.md` links that resolve inside `openspec/specs` but outside their own
+    /// capability folder (to a sibling's file), by path, with the problem the CLI reports when a
+    /// change MODIFIES such a spec (it refuses to merge into a file outside the capability).
+    /// The file itself is read and validated as usual.
+    pub spec_links_outside_capability: imbl::OrdMap<String, IoProblem>,
 }
 
 /// Equality is over the files; the tree cache is derived from them.
 impl PartialEq for RootSnapshot {
     fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries
+        self.entries == other.entries && self.spec_links_outside_capability == other.spec_links_outside_capability
     }
 }
 

@@ -133,8 +133,32 @@ pub fn load_root(root_dir: &Path) -> RootSnapshot {
     while let Some((dir, dir_key)) = pending.pop() {
         walk_dir(&reach, &dir, &dir_key, &mut snapshot, &mut pending);
     }
+    record_spec_links_outside_capability(&reach, &mut snapshot);
     load_root_files(&reach, &mut snapshot);
     snapshot
+}
+
+/// Main `spec.md` links that were read (they stay inside `openspec/specs`) but whose real path
+/// is outside their own capability folder: the CLI validates such a spec, yet refuses a change
+/// that MODIFIES it (`RootSnapshot::spec_links_outside_capability`).
+fn record_spec_links_outside_capability(reach: &Reach<'_>, snapshot: &mut RootSnapshot) {
+    let linked: Vec<(String, String)> = snapshot
+        .descendants(SPECS_DIR)
+        .filter(|(_, entry)| matches!(entry, Entry::File { content: FileContent::Text { .. }, symlink: true }))
+        .filter_map(|(key, _)| Some((key.to_owned(), layout::spec_link_bounds(key)?.1)))
+        .collect();
+    for (key, capability_dir) in linked {
+        let path = reach.root_dir.join(&key);
+        let real = fs::canonicalize(&path).ok();
+        let real_dir = fs::canonicalize(reach.root_dir.join(&capability_dir)).ok();
+        if real.zip(real_dir).is_some_and(|(real, real_dir)| real.starts_with(real_dir)) {
+            continue;
+        }
+        let message = format!("Path is outside the allowed directory: {}", path.display());
+        snapshot
+            .spec_links_outside_capability
+            .insert(key, IoProblem { code: OUTSIDE_ALLOWED_DIR.to_owned(), message });
+    }
 }
 
 /// Loads the folder at `dir` (root-relative `dir_key`; `dir` is its real path when it was
@@ -454,12 +478,17 @@ mod tests {
         // refuses it; a sibling capability's spec, or a file of its own folder, is fine.
         symlink(root_dir.join("shared/spec.md"), root_dir.join("openspec/specs/linked/spec.md")).expect("link");
         symlink("../real/spec.md", root_dir.join("openspec/specs/sibling/spec.md")).expect("link");
-        symlink("../real/notes.md", root_dir.join("openspec/specs/own/spec.md")).expect("link");
+        write(&root_dir, "openspec/specs/own/draft.md", b"## Draft\n");
+        symlink("draft.md", root_dir.join("openspec/specs/own/spec.md")).expect("link");
         symlink(root_dir.join("shared/spec.md"), root_dir.join("openspec/specs/real/extra.md")).expect("link");
         symlink(root_dir.join("shared"), root_dir.join("openspec/specs/dir-link")).expect("link");
         symlink(root_dir.join("nowhere"), root_dir.join("openspec/specs/dangling")).expect("link");
         symlink(root_dir.join("openspec/specs/loop"), root_dir.join("openspec/specs/loop")).expect("link");
         let snapshot = load_root(&root_dir);
+        // Read (it stays in the specs folder), but a change may not MODIFY it: it leaves its
+        // capability folder, where `own`'s link does not.
+        let outside_capability: Vec<&String> = snapshot.spec_links_outside_capability.keys().collect();
+        assert_eq!(outside_capability, ["openspec/specs/sibling/spec.md"]);
         expect![[r###"
             openspec: dir
             openspec/specs: dir
@@ -469,7 +498,8 @@ mod tests {
             openspec/specs/linked/spec.md: unreadable file (symlink) EOUTSIDEALLOWED "Path is outside the allowed directory: <root>/openspec/specs/linked/spec.md"
             openspec/specs/loop: unreadable file (symlink) ELOOP "ELOOP: too many symbolic links encountered, stat '<root>/openspec/specs/loop'"
             openspec/specs/own: dir
-            openspec/specs/own/spec.md: file (symlink) "## Notes\n"
+            openspec/specs/own/draft.md: file "## Draft\n"
+            openspec/specs/own/spec.md: file (symlink) "## Draft\n"
             openspec/specs/real: dir
             openspec/specs/real/extra.md: file (symlink) "## Purpose\n"
             openspec/specs/real/notes.md: file "## Notes\n"

@@ -15,7 +15,9 @@ use crate::vfs::{Entry, FileContent, RootSnapshot};
 /// A memo of a pure function, so it never changes a result: a changed file is a different text
 /// and is compiled afresh. Holds a few files (one per root a server serves at once); the least
 /// recently used one drops out.
-static COMPILED: Mutex<Vec<(&'static str, Arc<str>, Arc<CodeOwners>)>> = Mutex::new(Vec::new());
+static COMPILED: Mutex<Vec<Compiled>> = Mutex::new(Vec::new());
+/// One memo entry: the CODEOWNERS path, its text and what it compiled to.
+type Compiled = (&'static str, Arc<str>, Arc<CodeOwners>);
 const COMPILED_FILES: usize = 8;
 
 #[derive(Clone, Debug)]
@@ -38,7 +40,7 @@ impl CodeOwners {
             Some(Entry::File { content: FileContent::Text { text, .. }, .. }) => Some((*path, text.clone())),
             _ => None,
         })?;
-        let same = |(cached_path, cached_text, _): &(&str, Arc<str>, Arc<CodeOwners>)| {
+        let same = |(cached_path, cached_text, _): &Compiled| {
             *cached_path == path && (Arc::ptr_eq(cached_text, &text) || **cached_text == *text)
         };
         {

@@ -56,7 +56,7 @@ mod tests {
 
     use expect_test::expect;
 
-    use crate::test_support::{render, snapshot};
+    use crate::test_support::snapshot;
     use crate::vfs::{Entry, FileContent};
 
     /// Runs the rule over a fixture whose files listed in `lossy` are marked as lossily decoded.
@@ -72,11 +72,7 @@ mod tests {
         }
         let mut acc = Vec::new();
         super::check(&root, &mut acc);
-        let items: Vec<String> = acc
-            .iter()
-            .map(|d| d.item.as_ref().map_or("-".to_owned(), |i| format!("{}/{}", i.kind.as_str(), i.id)))
-            .collect();
-        format!("{}items: {}\n", render(&fixture, &acc), items.join(", "))
+        super::super::render_with_items(&fixture, &acc)
     }
 
     #[test]

@@ -30,3 +30,14 @@ fn owning_item(layout: &Layout, path: &str) -> Option<ItemId> {
             .map(ItemId::change)
     })
 }
+
+/// The findings rendered under their files, then the item each is attributed to: what the
+/// tests of this group compare.
+#[cfg(test)]
+fn render_with_items(fixture: &test_utils::Fixture, acc: &[Diagnostic]) -> String {
+    let items: Vec<String> = acc
+        .iter()
+        .map(|d| d.item.as_ref().map_or("-".to_owned(), |i| format!("{}/{}", i.kind.as_str(), i.id)))
+        .collect();
+    format!("{}items: {}\n", crate::test_support::render(fixture, acc), items.join(", "))
+}

@@ -170,6 +170,19 @@ fn run_reference(cli: &Path, dir: &Path, mode: Mode) -> Result<Verdicts, String>
             String::from_utf8_lossy(&output.stderr)
         )
     })?;
+    // The CLI stops a whole run on some inputs (a main spec linked outside its capability
+    // folder) and prints only a `status` error: that becomes one `run/aborted` item, which
+    // docs/parity.md must list like any other difference.
+    if document.get("items").is_none()
+        && let Some(status) = document["status"].as_array()
+    {
+        let details: Vec<String> = status
+            .iter()
+            .map(|entry| format!("{}: {}", entry["code"].as_str().unwrap_or("?"), entry["message"].as_str().unwrap_or("?")))
+            .collect();
+        let aborted = Verdict { valid: false, errors: details.len(), warnings: 0, details };
+        return Ok(Verdicts::from([("run/aborted".to_owned(), aborted)]));
+    }
     let items = document["items"].as_array().ok_or_else(|| format!("openspec JSON has no items: {document}"))?;
     let mut verdicts = Verdicts::new();
     for item in items {

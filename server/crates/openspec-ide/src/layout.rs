@@ -91,6 +91,44 @@ pub fn delta_specs(root: &RootSnapshot, change_dir: &str) -> Vec<SpecFile> {
     discover_spec_files(root, &format!("{change_dir}/specs"))
 }
 
+/// Whether some rule or feature reads the text of the file at root-relative `path` under
+/// `openspec/`: Markdown (`.md`, any case, as the CLI's own `.md` test), YAML (`config.yaml`,
+/// `.openspec.yaml`, `schema.yaml`), and anything in a project schema folder (templates are
+/// named by the schema and may have any extension). Tasks files a custom schema tracks are
+/// parsed as Markdown checklists, so they are Markdown too. Every other file (images, PDFs,
+/// videos, `.gitkeep`) only counts as present, so the loader stats it and never reads it.
+pub fn is_read_by_openspec(path: &str) -> bool {
+    if path.starts_with("openspec/schemas/") {
+        return true;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let Some((_, extension)) = name.rsplit_once('.') else { return false };
+    ["md", "yaml", "yml"].iter().any(|known| extension.eq_ignore_ascii_case(known))
+}
+
+/// For a `spec.md` the CLI discovers (a main spec or an active change's delta spec, at least one
+/// folder below its specs folder): that specs folder and the capability folder holding the
+/// file, both root-relative. A symlinked `spec.md` must resolve inside one of the two, or the CLI
+/// refuses it with "Path is outside the allowed directory" (`assertDiscoveredSpecPath`).
+pub fn spec_link_bounds(path: &str) -> Option<(String, String)> {
+    let (capability_dir, name) = path.rsplit_once('/')?;
+    if name != "spec.md" {
+        return None;
+    }
+    let specs_dir = if capability_dir.starts_with(&format!("{SPECS_DIR}/")) {
+        SPECS_DIR.to_owned()
+    } else {
+        let rest = capability_dir.strip_prefix(&format!("{CHANGES_DIR}/"))?;
+        let (change_id, below) = rest.split_once('/')?;
+        let capability = below.strip_prefix("specs/")?;
+        if change_id == "archive" || capability.is_empty() {
+            return None;
+        }
+        format!("{CHANGES_DIR}/{change_id}/specs")
+    };
+    Some((specs_dir, capability_dir.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +153,40 @@ mod tests {
         assert_eq!(archived_changes(&root), vec!["2025-01-01-old"]);
         let deltas = delta_specs(&root, &change_dir("alpha"));
         assert_eq!(deltas, vec![SpecFile { id: "auth".into(), path: "openspec/changes/alpha/specs/auth/spec.md".into() }]);
+    }
+
+    #[test]
+    fn files_openspec_reads() {
+        for path in [
+            "openspec/specs/a/spec.md",
+            "openspec/changes/x/NOTES.MD",
+            "openspec/config.yml",
+            "openspec/changes/x/.openspec.yaml",
+            "openspec/schemas/s/templates/proposal.txt",
+        ] {
+            assert!(is_read_by_openspec(path), "{path}");
+        }
+        for path in ["openspec/specs/a/diagram.png", "openspec/changes/x/demo.mp4", "openspec/.gitkeep", "openspec/md"] {
+            assert!(!is_read_by_openspec(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn spec_links_are_bounded_by_their_specs_and_capability_folders() {
+        let bounds = |path: &str| spec_link_bounds(path).map(|(specs, capability)| format!("{specs} | {capability}"));
+        assert_eq!(bounds("openspec/specs/a/b/spec.md").as_deref(), Some("openspec/specs | openspec/specs/a/b"));
+        assert_eq!(
+            bounds("openspec/changes/c/specs/a/spec.md").as_deref(),
+            Some("openspec/changes/c/specs | openspec/changes/c/specs/a")
+        );
+        for path in [
+            "openspec/specs/spec.md",
+            "openspec/changes/c/specs/spec.md",
+            "openspec/changes/c/spec.md",
+            "openspec/changes/archive/specs/a/spec.md",
+            "openspec/specs/a/notes.md",
+        ] {
+            assert_eq!(bounds(path), None, "{path}");
+        }
     }
 }

@@ -798,6 +798,11 @@ pub(crate) fn read_text<'a>(root: &'a RootSnapshot, path: &str) -> Result<&'a st
         Some(Entry::Dir | Entry::SymlinkToDir) => {
             Err("EISDIR: illegal operation on a directory, read".to_owned())
         }
+        // Never for the YAML this reads: it is always read (`layout::is_read_by_openspec`).
+        Some(Entry::File {
+            content: crate::vfs::FileContent::NotRead,
+            ..
+        }) => Err(format!("EIO: i/o error, read '{path}'")),
         Some(Entry::DanglingSymlink) | None => {
             Err(format!("ENOENT: no such file or directory, open '{path}'"))
         }

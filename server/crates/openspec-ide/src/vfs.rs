@@ -14,12 +14,27 @@ pub struct IoProblem {
     pub message: String,
 }
 
+/// `IoProblem::code` of a file reached through a symlink whose target resolves outside the
+/// repository root (the folder holding `openspec/`). Such a file is never read: its text could
+/// be anything on the machine (`/proc/self/environ`, `/etc/passwd`), and reports and the editor
+/// would show it. Rules treat it as unreadable; `file/link-outside-root` names the link.
+pub const LINK_OUTSIDE_ROOT: &str = "ELINKOUTSIDEROOT";
+
+/// `IoProblem::code` of a `spec.md` symlink that resolves inside the repository but outside both
+/// its specs folder and its capability folder: the CLI refuses to read it ("Path is outside the
+/// allowed directory: ..."), and so does the snapshot.
+pub const OUTSIDE_ALLOWED_DIR: &str = "EOUTSIDEALLOWED";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileContent {
     /// Decoded text. `lossy` is set when the bytes were not valid UTF-8 and were decoded with
     /// U+FFFD replacements (what Node does too, so checks still agree with the CLI).
     Text { text: Arc<str>, lossy: bool },
     Unreadable(IoProblem),
+    /// A file no rule or feature reads (an image, a PDF, a video; see
+    /// `layout::is_read_by_openspec`): only its existence counts, so the loader stats it and
+    /// never reads it.
+    NotRead,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,7 +46,8 @@ pub enum Entry {
     SymlinkToDir,
     /// A symlink whose target does not exist.
     DanglingSymlink,
-    /// A directory that exists but could not be listed.
+    /// A directory that exists but could not be listed, or a followed folder link whose target
+    /// is outside the repository root (code `LINK_OUTSIDE_ROOT`), which is never listed.
     UnreadableDir(IoProblem),
 }
 
@@ -49,12 +65,17 @@ pub struct RootSnapshot {
     /// reparsed on every edit), by path. A cache derived from the texts: checks that need a
     /// tree use it when present and parse otherwise, so it never changes a result.
     pub markdown_trees: BTreeMap<String, Tree>,
+    /// Main `spec.md` links that resolve inside `openspec/specs` but outside their own
+    /// capability folder (to a sibling's file), by path, with the problem the CLI reports when a
+    /// change MODIFIES such a spec (it refuses to merge into a file outside the capability).
+    /// The file itself is read and validated as usual.
+    pub spec_links_outside_capability: imbl::OrdMap<String, IoProblem>,
 }
 
 /// Equality is over the files; the tree cache is derived from them.
 impl PartialEq for RootSnapshot {
     fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries
+        self.entries == other.entries && self.spec_links_outside_capability == other.spec_links_outside_capability
     }
 }
 
@@ -79,6 +100,18 @@ impl RootSnapshot {
             Entry::File { content: FileContent::Text { text, .. }, .. } => Some(text),
             _ => None,
         }
+    }
+
+    /// Whether `path` is a symlink (to a file or a folder) whose target is outside the
+    /// repository root, and so was not read.
+    pub fn is_link_outside_root(&self, path: &str) -> bool {
+        matches!(
+            self.entries.get(path),
+            Some(
+                Entry::File { content: FileContent::Unreadable(problem), symlink: true }
+                    | Entry::UnreadableDir(problem)
+            ) if problem.code == LINK_OUTSIDE_ROOT
+        )
     }
 
     pub fn is_dir(&self, path: &str) -> bool {
@@ -117,8 +150,13 @@ impl RootSnapshot {
         snapshot
     }
 
-    /// Adds or replaces a readable file and makes sure its parent directories exist.
+    /// Adds or replaces a readable file and makes sure its parent directories exist. A link that
+    /// leaves the repository stays unread: an editor buffer opened through it is not indexed
+    /// either, so its text never reaches hover, symbols or diagnostics.
     pub fn insert_file(&mut self, path: &str, text: &str) {
+        if self.is_link_outside_root(path) {
+            return;
+        }
         let mut end = 0;
         while let Some(slash) = path[end..].find('/') {
             end += slash;
@@ -147,5 +185,19 @@ mod tests {
         assert_eq!(names, vec!["a"]);
         let below: Vec<_> = root.descendants("openspec/specs").map(|(p, _)| p).collect();
         assert_eq!(below, vec!["openspec/specs/a", "openspec/specs/a/b", "openspec/specs/a/b/spec.md", "openspec/specs/a/spec.md"]);
+    }
+
+    #[test]
+    fn a_buffer_never_replaces_a_link_outside_the_root() {
+        let mut root = RootSnapshot::from_texts([("openspec/specs/a/spec.md", "x")]);
+        let outside = Entry::File {
+            content: FileContent::Unreadable(IoProblem { code: LINK_OUTSIDE_ROOT.to_owned(), message: String::new() }),
+            symlink: true,
+        };
+        root.entries.insert("openspec/specs/env/spec.md".to_owned(), outside.clone());
+        root.insert_file("openspec/specs/env/spec.md", "SECRET=1");
+        root.insert_file("openspec/specs/a/spec.md", "y");
+        assert_eq!(root.get("openspec/specs/env/spec.md"), Some(&outside));
+        assert_eq!(root.text("openspec/specs/a/spec.md"), Some("y"));
     }
 }

@@ -61,6 +61,37 @@ mod tests {
     }
 
     #[test]
+    fn modifying_a_main_spec_linked_out_of_its_capability_is_the_only_issue() {
+        let delta = |op: &str| format!("## {op} Requirements\n### Requirement: A\nThe system SHALL a.\n#### Scenario: s\n- x\n");
+        let mut root = RootSnapshot::from_texts([
+            ("openspec/specs/login/spec.md", "## Purpose\n"),
+            ("openspec/changes/c/proposal.md", "## Why\n"),
+            ("openspec/changes/c/specs/login/spec.md", &delta("MODIFIED")),
+            ("openspec/changes/d/proposal.md", "## Why\n"),
+            ("openspec/changes/d/specs/login/spec.md", &delta("ADDED")),
+        ]);
+        let problem = IoProblem {
+            code: crate::vfs::OUTSIDE_ALLOWED_DIR.to_owned(),
+            message: "Path is outside the allowed directory: /w/openspec/specs/login/spec.md".to_owned(),
+        };
+        root.spec_links_outside_capability.insert("openspec/specs/login/spec.md".to_owned(), problem);
+        let report = crate::check_root(&root, &crate::CheckConfig::default());
+        let fs_errors: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "change/fs-error")
+            .map(|d| format!("{} {}", d.path, d.message))
+            .collect();
+        // Only the change that MODIFIES it: adding to the spec is no merge into the link.
+        expect![[r#"
+            [
+                "openspec/changes/c/specs/login/spec.md Path is outside the allowed directory: /w/openspec/specs/login/spec.md",
+            ]
+        "#]]
+        .assert_debug_eq(&fs_errors);
+    }
+
+    #[test]
     fn missing_specs_folder_is_not_an_io_error() {
         let root = RootSnapshot::from_texts([("openspec/changes/c/proposal.md", "## Why\n")]);
         let report = crate::check_root(&root, &crate::CheckConfig::default());

@@ -13,7 +13,7 @@ use openspec_syntax::requirement_blocks::parse_delta_spec;
 use crate::change_meta::{self, SkipSpecsMarker};
 use crate::diagnostic::{Diagnostic, ItemId};
 use crate::layout;
-use crate::vfs::{Entry, FileContent, IoProblem, RootSnapshot};
+use crate::vfs::{Entry, FileContent, IoProblem, LINK_OUTSIDE_ROOT, OUTSIDE_ALLOWED_DIR, RootSnapshot};
 
 /// What the four rules need to know about one active change.
 pub(crate) struct ChangeFacts {
@@ -120,11 +120,33 @@ pub(crate) fn aborting_problem<'a>(root: &'a RootSnapshot, change_dir: &str) -> 
                 {
                     Some((path, problem))
                 }
+                // `discoverSpecFiles` refuses a `spec.md` link leaving its folders before reading.
+                Entry::File { content: FileContent::Unreadable(problem), .. }
+                    if [OUTSIDE_ALLOWED_DIR, LINK_OUTSIDE_ROOT].contains(&problem.code.as_str())
+                        && layout::spec_link_bounds(&path).is_some() =>
+                {
+                    Some((path, problem))
+                }
                 _ => None,
             }
         })
     }
-    walk(root, &format!("{change_dir}/specs"))
+    walk(root, &format!("{change_dir}/specs")).or_else(|| modified_base_outside_capability(root, change_dir))
+}
+
+/// The per-spec pass of `validateChangeDeltaSpecs`: a delta spec with MODIFIED entries whose
+/// main spec is a link out of its capability folder makes the CLI throw
+/// (`assertPathWithin(dirname(mainSpecFile), mainSpecFile)`), with the first such spec in id
+/// order.
+fn modified_base_outside_capability<'a>(root: &'a RootSnapshot, change_dir: &str) -> Option<(String, &'a IoProblem)> {
+    if root.spec_links_outside_capability.is_empty() {
+        return None;
+    }
+    layout::delta_specs(root, change_dir).into_iter().find_map(|delta| {
+        let problem = root.spec_links_outside_capability.get(&layout::main_spec_path(&delta.id))?;
+        let text = root.text(&delta.path)?;
+        (!parse_delta_spec(text).modified.is_empty()).then_some((delta.path, problem))
+    })
 }
 
 /// `hasAnyFileUnder`: any non-dot file or symlink below `dir`. A `specs` that is a file or

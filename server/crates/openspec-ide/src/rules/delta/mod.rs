@@ -161,6 +161,8 @@ pub(crate) fn base_spec<'a>(root: &'a RootSnapshot, capability: &str) -> BaseSpe
             BaseSpec::Unreadable { code: &problem.code, message: Some(&problem.message) }
         }
         Some(Entry::Dir | Entry::SymlinkToDir) => BaseSpec::Unreadable { code: "EISDIR", message: None },
+        // Never for a `spec.md`: Markdown is always read (`layout::is_read_by_openspec`).
+        Some(Entry::File { content: FileContent::NotRead, .. }) => BaseSpec::Unreadable { code: "EIO", message: None },
     }
 }
 

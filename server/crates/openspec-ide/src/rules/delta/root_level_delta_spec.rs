@@ -22,7 +22,7 @@ pub fn check(change: &ChangeDeltas<'_>, acc: &mut Vec<Diagnostic>) {
     };
     let range = match content {
         FileContent::Text { text, .. } => first_text_range(text),
-        FileContent::Unreadable(_) => TextRange::empty(0),
+        FileContent::Unreadable(_) | FileContent::NotRead => TextRange::empty(0),
     };
     acc.push(change.finding(
         CODE,

@@ -11,8 +11,7 @@
 
 use openspec_syntax::TextRange;
 
-use crate::diagnostic::{Diagnostic, ItemId, Severity};
-use crate::layout;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::vfs::{Entry, FileContent, RootSnapshot};
 
 const CODE: &str = "file/invalid-utf8";
@@ -40,18 +39,7 @@ pub fn check_file(root: &RootSnapshot, layout: &crate::rules::Layout, path: &str
     let Some(Entry::File { content: FileContent::Text { text, lossy: true }, .. }) = root.get(path) else { return };
     let range =
         text.find('\u{FFFD}').map_or(TextRange::empty(0), |at| TextRange::new(at, at + '\u{FFFD}'.len_utf8()));
-    let item = layout
-        .main_specs
-        .iter()
-        .find(|spec| spec.path == *path)
-        .map(|spec| ItemId::spec(spec.id.clone()))
-        .or_else(|| {
-            layout
-                .active_changes
-                .iter()
-                .find(|change| path.starts_with(&format!("{}/", layout::change_dir(change))))
-                .map(ItemId::change)
-        });
+    let item = super::owning_item(layout, path);
     acc.push(Diagnostic::lsp(
         item.as_ref(),
         CODE,
@@ -68,7 +56,7 @@ mod tests {
 
     use expect_test::expect;
 
-    use crate::test_support::{render, snapshot};
+    use crate::test_support::snapshot;
     use crate::vfs::{Entry, FileContent};
 
     /// Runs the rule over a fixture whose files listed in `lossy` are marked as lossily decoded.
@@ -84,11 +72,7 @@ mod tests {
         }
         let mut acc = Vec::new();
         super::check(&root, &mut acc);
-        let items: Vec<String> = acc
-            .iter()
-            .map(|d| d.item.as_ref().map_or("-".to_owned(), |i| format!("{}/{}", i.kind.as_str(), i.id)))
-            .collect();
-        format!("{}items: {}\n", render(&fixture, &acc), items.join(", "))
+        super::super::render_with_items(&fixture, &acc)
     }
 
     #[test]

@@ -82,6 +82,8 @@ pub fn check_spec(root: &RootSnapshot, spec: &layout::SpecFile, acc: &mut Vec<Di
         FileContent::Text { text, .. } => {
             check_text(&SpecFile { item, path: &spec.path, text }, acc);
         }
+        // Never for a `spec.md`: Markdown is always read (`layout::is_read_by_openspec`).
+        FileContent::NotRead => {}
     }
 }
 

@@ -18,6 +18,8 @@ pub struct LspClient {
     /// Messages read while waiting for something else, in arrival order.
     pending: Vec<Value>,
     next_id: i64,
+    /// Methods of the requests the server sent (and this client answered), in order.
+    pub server_requests: Vec<String>,
 }
 
 impl LspClient {
@@ -62,7 +64,7 @@ impl LspClient {
                 }
             }
         });
-        Self { child, stdin, incoming, pending: Vec::new(), next_id: 1 }
+        Self { child, stdin, incoming, pending: Vec::new(), next_id: 1, server_requests: Vec::new() }
     }
 
     /// The server's process id (to read its memory use, say).
@@ -140,6 +142,7 @@ impl LspClient {
         let (Some(id), Some(method)) = (message.get("id"), message.get("method").and_then(Value::as_str)) else {
             return false;
         };
+        self.server_requests.push(method.to_owned());
         let result = match method {
             "workspace/configuration" => json!([null]),
             _ => Value::Null,

@@ -1,7 +1,7 @@
 //! The snapshot of one OpenSpec root that every check reads: paths, kinds and texts, captured
 //! by the IO edge (the server crate). Nothing here touches the file system.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use openspec_syntax::markdown::Tree;
@@ -49,6 +49,9 @@ pub struct RootSnapshot {
     /// reparsed on every edit), by path. A cache derived from the texts: checks that need a
     /// tree use it when present and parse otherwise, so it never changes a result.
     pub markdown_trees: BTreeMap<String, Tree>,
+    /// Files that get no CommonMark view (no tree, so none of the checks that need one): the
+    /// server's open buffers above its size limit, which it does not parse as you type.
+    pub without_markdown_view: BTreeSet<String>,
 }
 
 /// Equality is over the files; the tree cache is derived from them.
@@ -63,6 +66,9 @@ impl Eq for RootSnapshot {}
 impl RootSnapshot {
     /// The CommonMark tree of `path`: the cached one if the server has it, else a fresh parse.
     pub fn markdown_tree(&self, path: &str, text: &str) -> Option<Tree> {
+        if self.without_markdown_view.contains(path) {
+            return None;
+        }
         match self.markdown_trees.get(path) {
             Some(tree) => Some(tree.clone()),
             None => openspec_syntax::markdown::parse(text, None),
@@ -119,6 +125,11 @@ impl RootSnapshot {
 
     /// Adds or replaces a readable file and makes sure its parent directories exist.
     pub fn insert_file(&mut self, path: &str, text: &str) {
+        self.insert_shared(path, Arc::from(text));
+    }
+
+    /// `insert_file` for a text the caller already shares (an open buffer's), without a copy.
+    pub fn insert_shared(&mut self, path: &str, text: Arc<str>) {
         let mut end = 0;
         while let Some(slash) = path[end..].find('/') {
             end += slash;
@@ -127,7 +138,7 @@ impl RootSnapshot {
         }
         self.entries.insert(
             path.to_owned(),
-            Entry::File { content: FileContent::Text { text: Arc::from(text), lossy: false }, symlink: false },
+            Entry::File { content: FileContent::Text { text, lossy: false }, symlink: false },
         );
     }
 }

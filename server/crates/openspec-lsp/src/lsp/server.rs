@@ -69,9 +69,16 @@ impl Backend {
         let client = self.client.clone();
         let shared = self.state.clone();
         let publishing = self.publishing.clone();
+        let current = self.state.clone();
         tokio::spawn(async move {
             let computed = tokio::task::spawn_blocking(move || {
-                inputs.iter().filter_map(|input| state::publication(input, &settings, format)).collect::<Vec<_>>()
+                inputs
+                    .iter()
+                    // A computation overtaken while it waited for a thread is skipped: the newer
+                    // one does its work, so fast typing in a big file never queues up checks.
+                    .filter(|input| lock(&current).generation == input.generation)
+                    .filter_map(|input| state::publication(input, &settings, format))
+                    .collect::<Vec<_>>()
             })
             .await;
             let Ok(publications) = computed else {
@@ -252,6 +259,29 @@ impl Backend {
         tokio::task::spawn_blocking(move || state::findings(&input))
             .await
             .map_err(|_| internal_error("checking the workspace failed"))
+    }
+
+    /// Tells the user, once per crossing of the limit, that an open buffer is too large to be
+    /// parsed as they type, and what they lose while it is open.
+    async fn notice_if_large(&self, path: &Path) {
+        let notice = {
+            let mut state = self.lock();
+            let limit = state.settings.large_file_limit();
+            state.documents.get_mut(path).filter(|document| document.is_large() && !document.large_noticed).map(|document| {
+                document.large_noticed = true;
+                format!(
+                    "openspec-lsp: {} is {:.1} MB, over openspec.largeFileBytes ({:.1} MB): while it is open, semantic \
+                     highlighting and the CommonMark (markdown/*) checks are off for it; everything else works, and \
+                     `openspec-lsp check` still runs every check",
+                    path.display(),
+                    document.shared.len() as f64 / 1e6,
+                    limit as f64 / 1e6
+                )
+            })
+        };
+        if let Some(notice) = notice {
+            self.client.show_message(ls_types::MessageType::WARNING, notice).await;
+        }
     }
 
     /// Asks the client for the `openspec` settings section, when it supports that; settings
@@ -665,9 +695,12 @@ impl LanguageServer for Backend {
         let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
         let outside_every_root = {
             let mut state = self.lock();
-            state.documents.insert(path.clone(), Document::new(&params.text_document.text, params.text_document.version));
+            let limit = state.settings.large_file_limit();
+            let document = Document::with_limit(&params.text_document.text, params.text_document.version, limit);
+            state.documents.insert(path.clone(), document);
             state.root_of(&path).is_none()
         };
+        self.notice_if_large(&path).await;
         if outside_every_root {
             // A file opened outside the workspace folders (or before they were read): adopt the
             // OpenSpec root it belongs to, if any.
@@ -687,6 +720,7 @@ impl LanguageServer for Backend {
             })
         };
         self.schedule_diagnostics();
+        self.notice_if_large(&path).await;
         // Protocol faults change nothing more than they must, but the client's log says why.
         let uri = params.text_document.uri.as_str();
         let problem = match report {
@@ -845,6 +879,15 @@ impl LanguageServer for Backend {
         &self,
         params: ls_types::SemanticTokensParams,
     ) -> RpcResult<Option<ls_types::SemanticTokensResult>> {
+        let large = params
+            .text_document
+            .uri
+            .to_file_path()
+            .is_some_and(|path| self.lock().documents.get(path.as_ref()).is_some_and(Document::is_large));
+        if large {
+            // Megabytes of tokens for a buffer no one reads by highlighting (see `notice_if_large`).
+            return Ok(None);
+        }
         self.on_file(&params.text_document.uri, |conv, path| {
             Some(ls_types::SemanticTokensResult::Tokens(handlers::semantic_tokens(conv, path)))
         })

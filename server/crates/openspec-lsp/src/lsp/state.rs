@@ -210,9 +210,11 @@ impl ServerState {
                 continue;
             }
             let Some(rel) = self.relative(root_idx, path) else { continue };
-            snapshot.insert_file(&rel, &document.text());
+            snapshot.insert_shared(&rel, document.shared.clone());
             if let Some(tree) = &document.tree {
                 snapshot.markdown_trees.insert(rel.clone(), tree.clone());
+            } else if document.is_large() {
+                snapshot.without_markdown_view.insert(rel.clone());
             }
             versions.insert(rel.clone(), document.version);
             overlaid.insert(rel);

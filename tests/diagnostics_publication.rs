@@ -361,3 +361,36 @@ fn an_edit_holding_a_lone_surrogate_escape_is_applied_with_a_replacement_charact
     client.drain_notifications();
     client.finish();
 }
+
+/// Above `largeFileBytes` an open buffer is not parsed as you type: one notice, no semantic
+/// tokens, no `markdown/*` findings (the others stay); back under the limit, all return.
+#[test]
+fn an_open_file_over_the_size_limit_degrades_with_one_notice_and_recovers_under_it() {
+    let dir = workspace(DELTA);
+    let base = dir.path().join(BASE_PATH);
+    let mut client = LspClient::spawn(&openspec_lsp_binary(), &[], dir.path());
+    client.request(
+        "initialize",
+        json!({"capabilities": {}, "initializationOptions": {"largeFileBytes": 200},
+               "workspaceFolders": [{"uri": uri(dir.path()), "name": "ws"}]}),
+    );
+    client.notify("initialized", json!({}));
+    // An indented heading (`markdown/indented-heading`) and a missing Purpose (`spec/*`).
+    let big = BASE.replace("## Purpose", "## Porpoise").replace("#### Scenario: Bad", " #### Scenario: Bad");
+    assert!(big.len() > 200);
+    open(&mut client, &base, &big);
+    let notice = client.wait_for(|message| message["method"] == json!("window/showMessage"));
+    assert_eq!(notice["params"]["type"], json!(2), "{notice}");
+    assert!(notice["params"]["message"].as_str().unwrap_or_default().contains("largeFileBytes"), "{notice}");
+    let params = client.diagnostics_for(&uri(&base), |p| codes(p).contains(&"spec/missing-purpose".to_owned()));
+    assert!(!codes(&params).iter().any(|code| code.starts_with("markdown/")), "{params}");
+    let tokens = client.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri(&base)}}));
+    assert!(tokens["result"].is_null(), "{tokens}");
+    // Under the limit again: the CommonMark view and its findings are back.
+    let small = "## Purpose\nx\n\n ## Requirements\n";
+    replace_all(&mut client, &base, 2, small);
+    let params = client.diagnostics_for(&uri(&base), |p| codes(p).iter().any(|code| code.starts_with("markdown/")));
+    assert!(params["version"] == json!(2), "{params}");
+    client.drain_notifications();
+    client.finish();
+}

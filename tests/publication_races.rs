@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use support::lsp_client::LspClient;
 use support::openspec_lsp_binary;
+use support::robustness::Rng;
 
 const BASE: &str = "# auth Specification\n\n## Purpose\nSign-in keeps accounts safe for everyone who uses the product.\n\n## Requirements\n### Requirement: Login\nThe system SHALL let people sign in.\n\n#### Scenario: Good password\n- **WHEN** the password matches\n- **THEN** the session starts\n\n#### Scenario: Bad password\n- **WHEN** the password is wrong\n- **THEN** the session does not start\n";
 const PROPOSAL: &str = "## Why\nPasswords alone are not enough to keep accounts safe for our users.\n\n## What Changes\n- Login asks for a second factor.\n";
@@ -56,18 +57,6 @@ fn settings(choice: usize) -> Value {
         1 => json!({"openspec": {"severity": {"spec/missing-purpose": "off", "delta/scenario-loss": "hint"}}}),
         2 => json!({"openspec": {"severity": {"spec/requirement-missing-shall-must": "error"}}}),
         _ => json!({"openspec": {"severity": {"markdown/indented-heading": "off", "spec/missing-purpose": "warning"}}}),
-    }
-}
-
-/// A small deterministic generator (xorshift), so a seed replays a run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        usize::try_from(self.0 % n.max(1) as u64).unwrap_or(0)
     }
 }
 
@@ -130,7 +119,7 @@ fn interleaved_edits_disk_changes_and_settings_changes_end_with_what_check_repor
     );
     let seed = std::env::var("OPENSPEC_RACE_SEED").ok().and_then(|value| value.parse().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |elapsed| elapsed.as_nanos() as u64)
-    }) | 1;
+    });
     println!("publication races: OPENSPEC_RACE_SEED={seed}, {budget:?}");
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().expect("temp dir");

@@ -270,12 +270,11 @@ impl Backend {
             state.documents.get_mut(path).filter(|document| document.is_large() && !document.large_noticed).map(|document| {
                 document.large_noticed = true;
                 format!(
-                    "openspec-lsp: {} is {:.1} MB, over openspec.largeFileBytes ({:.1} MB): while it is open, semantic \
+                    "openspec-lsp: {} is {} bytes, over openspec.largeFileBytes ({limit}): while it is open, semantic \
                      highlighting and the CommonMark (markdown/*) checks are off for it; everything else works, and \
                      `openspec-lsp check` still runs every check",
                     path.display(),
-                    document.shared.len() as f64 / 1e6,
-                    limit as f64 / 1e6
+                    document.shared.len(),
                 )
             })
         };

@@ -114,6 +114,7 @@ pub struct ServerState {
 }
 
 /// What the client said it supports at `initialize`, where the server must ask first.
+#[allow(clippy::struct_excessive_bools)] // One flag per capability, read one at a time.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClientSupport {
     pub watched_files_registration: bool,

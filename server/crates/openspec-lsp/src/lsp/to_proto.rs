@@ -1,6 +1,7 @@
 //! Conversions from the core's types (root-relative paths, byte ranges) to LSP types. The only
 //! place that knows both; `from_proto` lives in `document.rs` (positions of open buffers).
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use openspec_ide::{Diagnostic, Origin, Severity};
@@ -79,7 +80,7 @@ pub fn diagnostic<'a>(
     } else {
         for related in &diagnostic.related {
             let line = related_range(related).start.line + 1;
-            message.push_str(&format!("\n{}:{line}: {}", related.path, related.message));
+            let _ = write!(message, "\n{}:{line}: {}", related.path, related.message);
         }
         None
     };

@@ -40,7 +40,7 @@ fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
-fn start(folder: &Path, capabilities: Value) -> (LspClient, Value) {
+fn start(folder: &Path, capabilities: &Value) -> (LspClient, Value) {
     let mut client = LspClient::spawn(&openspec_lsp_binary(), &[], folder);
     let response = client.request(
         "initialize",
@@ -112,7 +112,7 @@ fn lossy_delta() -> String {
 fn a_minimal_client_gets_each_file_once_related_places_in_the_message_and_nothing_again_on_open() {
     let dir = workspace(&lossy_delta());
     let delta = dir.path().join(DELTA_PATH);
-    let (mut client, _) = start(dir.path(), json!({}));
+    let (mut client, _) = start(dir.path(), &json!({}));
     let first = publications(&mut client);
     let for_delta: Vec<&Value> = first
         .iter()
@@ -154,10 +154,8 @@ fn a_minimal_client_gets_each_file_once_related_places_in_the_message_and_nothin
 fn a_client_declaring_related_information_gets_it() {
     let dir = workspace(&lossy_delta());
     let delta = dir.path().join(DELTA_PATH);
-    let (mut client, _) = start(
-        dir.path(),
-        json!({"textDocument": {"publishDiagnostics": {"relatedInformation": true}}}),
-    );
+    let (mut client, _) =
+        start(dir.path(), &json!({"textDocument": {"publishDiagnostics": {"relatedInformation": true}}}));
     let params = client.diagnostics_for(&uri(&delta), |p| !codes(p).is_empty());
     let related = &params["diagnostics"][0]["relatedInformation"][0];
     assert_eq!(
@@ -185,8 +183,8 @@ fn a_pulling_client_sees_each_finding_once_and_is_asked_to_pull_again_after_a_ch
     let base = dir.path().join(BASE_PATH);
     let (mut client, result) = start(
         dir.path(),
-        json!({"textDocument": {"diagnostic": {}},
-               "workspace": {"diagnostics": {"refreshSupport": true}, "codeLens": {"refreshSupport": true}}}),
+        &json!({"textDocument": {"diagnostic": {}},
+                "workspace": {"diagnostics": {"refreshSupport": true}, "codeLens": {"refreshSupport": true}}}),
     );
     assert!(
         result["capabilities"]["diagnosticProvider"].is_object(),
@@ -263,10 +261,8 @@ fn a_client_that_pulls_without_refresh_support_gets_changes_elsewhere_pushed() {
     let dir = workspace(DELTA);
     let delta = dir.path().join(DELTA_PATH);
     let base = dir.path().join(BASE_PATH);
-    let (mut client, result) = start(
-        dir.path(),
-        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
-    );
+    let (mut client, result) =
+        start(dir.path(), &json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}));
     assert!(
         result["capabilities"]["diagnosticProvider"].is_null(),
         "push only: {result}"
@@ -292,7 +288,7 @@ fn a_root_adopted_for_an_open_file_survives_reloads_and_folder_changes() {
     let workspace_dir = workspace(DELTA);
     let elsewhere = workspace(DELTA);
     let outside = elsewhere.path().join(BASE_PATH);
-    let (mut client, _) = start(workspace_dir.path(), json!({}));
+    let (mut client, _) = start(workspace_dir.path(), &json!({}));
     open(&mut client, &outside, BASE);
     client.drain_notifications();
     // A structural change in the workspace reloads its roots; a folder is added.
@@ -332,7 +328,7 @@ fn a_root_adopted_for_an_open_file_survives_reloads_and_folder_changes() {
 fn an_edit_holding_a_lone_surrogate_escape_is_applied_with_a_replacement_character() {
     let dir = workspace(DELTA);
     let base = dir.path().join(BASE_PATH);
-    let (mut client, _) = start(dir.path(), json!({}));
+    let (mut client, _) = start(dir.path(), &json!({}));
     open(&mut client, &base, BASE);
     let text = BASE.replace("## Purpose", "## Porpoise LONE");
     let body = json!({"jsonrpc": "2.0", "method": "textDocument/didChange",

@@ -118,7 +118,7 @@ fn interleaved_edits_disk_changes_and_settings_changes_end_with_what_check_repor
         std::env::var("OPENSPEC_RACE_SECONDS").ok().and_then(|value| value.parse().ok()).unwrap_or(10),
     );
     let seed = std::env::var("OPENSPEC_RACE_SEED").ok().and_then(|value| value.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |elapsed| elapsed.as_nanos() as u64)
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |elapsed| u64::from(elapsed.subsec_nanos()) ^ elapsed.as_secs())
     });
     println!("publication races: OPENSPEC_RACE_SEED={seed}, {budget:?}");
     let mut rng = Rng(seed);

@@ -1,7 +1,7 @@
 //! The snapshot of one OpenSpec root that every check reads: paths, kinds and texts, captured
 //! by the IO edge (the server crate). Nothing here touches the file system.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use openspec_syntax::markdown::Tree;
@@ -70,6 +70,9 @@ pub struct RootSnapshot {
     /// change MODIFIES such a spec (it refuses to merge into a file outside the capability).
     /// The file itself is read and validated as usual.
     pub spec_links_outside_capability: imbl::OrdMap<String, IoProblem>,
+    /// Files that get no CommonMark view (no tree, so none of the checks that need one): the
+    /// server's open buffers above its size limit, which it does not parse as you type.
+    pub without_markdown_view: BTreeSet<String>,
 }
 
 /// Equality is over the files; the tree cache is derived from them.
@@ -84,6 +87,9 @@ impl Eq for RootSnapshot {}
 impl RootSnapshot {
     /// The CommonMark tree of `path`: the cached one if the server has it, else a fresh parse.
     pub fn markdown_tree(&self, path: &str, text: &str) -> Option<Tree> {
+        if self.without_markdown_view.contains(path) {
+            return None;
+        }
         match self.markdown_trees.get(path) {
             Some(tree) => Some(tree.clone()),
             None => openspec_syntax::markdown::parse(text, None),
@@ -154,6 +160,11 @@ impl RootSnapshot {
     /// leaves the repository stays unread: an editor buffer opened through it is not indexed
     /// either, so its text never reaches hover, symbols or diagnostics.
     pub fn insert_file(&mut self, path: &str, text: &str) {
+        self.insert_shared(path, Arc::from(text));
+    }
+
+    /// `insert_file` for a text the caller already shares (an open buffer's), without a copy.
+    pub fn insert_shared(&mut self, path: &str, text: Arc<str>) {
         if self.is_link_outside_root(path) {
             return;
         }
@@ -165,7 +176,7 @@ impl RootSnapshot {
         }
         self.entries.insert(
             path.to_owned(),
-            Entry::File { content: FileContent::Text { text: Arc::from(text), lossy: false }, symlink: false },
+            Entry::File { content: FileContent::Text { text, lossy: false }, symlink: false },
         );
     }
 }

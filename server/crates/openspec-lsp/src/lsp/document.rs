@@ -1,5 +1,9 @@
-//! An open editor buffer: a rope for cheap edits and position lookups, the tree-sitter-md tree
-//! kept in step with every edit (`InputEdit` + incremental reparse), and the client's version.
+//! An open editor buffer: a rope for cheap edits and position lookups, the text as one shared
+//! string (what every snapshot of the buffer holds, made once per change), the tree-sitter-md
+//! tree kept in step with every edit (`InputEdit` + incremental reparse), and the client's
+//! version. A buffer over its size limit keeps no tree (see `Settings::large_file_bytes`).
+
+use std::sync::Arc;
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
@@ -18,6 +22,12 @@ pub struct Document {
     pub rope: Rope,
     pub version: i32,
     pub tree: Option<Tree>,
+    /// The text of `rope`, shared by every snapshot taken until the next change.
+    pub shared: Arc<str>,
+    /// Over this many bytes the buffer is "large": no tree is kept or parsed.
+    limit: usize,
+    /// The client was told that this buffer is large (once per crossing of the limit).
+    pub large_noticed: bool,
 }
 
 /// Why a change could not be applied; the document is left as it was.
@@ -38,9 +48,21 @@ pub struct ChangeReport {
 }
 
 impl Document {
+    /// A buffer without a size limit (the tests' and `fuzz/`'s).
+    #[allow(dead_code)]
     pub fn new(text: &str, version: i32) -> Self {
-        let tree = openspec_syntax::markdown::parse(text, None);
-        Self { rope: Rope::from_str(text), version, tree }
+        Self::with_limit(text, version, usize::MAX)
+    }
+
+    /// A buffer that degrades above `limit` bytes.
+    pub fn with_limit(text: &str, version: i32, limit: usize) -> Self {
+        let tree = if text.len() > limit { None } else { openspec_syntax::markdown::parse(text, None) };
+        Self { rope: Rope::from_str(text), version, tree, shared: Arc::from(text), limit, large_noticed: false }
+    }
+
+    /// Over the size limit: no tree-sitter view.
+    pub fn is_large(&self) -> bool {
+        self.shared.len() > self.limit
     }
 
     pub fn text(&self) -> String {
@@ -103,7 +125,13 @@ impl Document {
         }
         self.version = version;
         let text = self.text();
-        self.reparse(&text);
+        if text.len() > self.limit {
+            self.tree = None;
+        } else {
+            self.large_noticed = false;
+            self.reparse(&text);
+        }
+        self.shared = Arc::from(text);
         report
     }
 

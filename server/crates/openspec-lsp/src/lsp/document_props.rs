@@ -303,7 +303,7 @@ fn run_stream(stream: &Stream) -> Result<(), TestCaseError> {
     let disk = RootSnapshot::from_texts(context_files());
     let mut state = ServerState::new();
     state.encoding = encoding;
-    state.roots.push(RootState::new(root_dir.clone(), disk.clone()));
+    state.roots.push(RootState::new(root_dir.clone(), disk.clone(), 0));
     state.documents.insert(document_path.clone(), Document::new(&stream.seed, 1));
     let mut model = stream.seed.clone();
     let mut version = 1;

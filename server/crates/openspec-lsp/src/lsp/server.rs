@@ -28,12 +28,21 @@ pub struct Backend {
     /// Becomes `true` once the workspace folders have been read for the first time; requests
     /// wait for it so an early request never answers from an empty workspace.
     indexed: tokio::sync::watch::Sender<bool>,
+    /// Held by a publication from deciding what to send until it is sent, so two publications
+    /// never interleave: the later generation always lands last.
+    publishing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Backend {
     pub fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
         let (indexed, _) = tokio::sync::watch::channel(false);
-        Self { client, state: Arc::new(Mutex::new(ServerState::new())), shutdown_requested, indexed }
+        Self {
+            client,
+            state: Arc::new(Mutex::new(ServerState::new())),
+            shutdown_requested,
+            indexed,
+            publishing: Arc::default(),
+        }
     }
 
     /// Waits until the first indexing has finished (immediately afterwards).
@@ -53,29 +62,63 @@ impl Backend {
     /// Brings every root's findings to the current buffers (re-checking only what the edits
     /// touched) and publishes the files whose findings changed, if still current.
     fn schedule_diagnostics(&self) {
-        let (inputs, settings, encoding) = {
+        let (inputs, settings, format) = {
             let mut state = self.lock();
             state.generation += 1;
-            (state.all_root_inputs(), state.settings.clone(), state.encoding)
+            (state.all_root_inputs(), state.settings.clone(), state.diagnostic_format())
         };
         let client = self.client.clone();
         let shared = self.state.clone();
+        let publishing = self.publishing.clone();
+        let current = self.state.clone();
         tokio::spawn(async move {
             let computed = tokio::task::spawn_blocking(move || {
-                inputs.iter().filter_map(|input| state::publication(input, &settings, encoding)).collect::<Vec<_>>()
+                inputs
+                    .iter()
+                    // A computation overtaken while it waited for a thread is skipped: the newer
+                    // one does its work, so fast typing in a big file never queues up checks.
+                    .filter(|input| lock(&current).generation == input.generation)
+                    .filter_map(|input| state::publication(input, &settings, format))
+                    .collect::<Vec<_>>()
             })
             .await;
             let Ok(publications) = computed else {
                 client.log_message(ls_types::MessageType::ERROR, "openspec-lsp: diagnostics computation failed").await;
                 return;
             };
+            let _turn = publishing.lock().await;
+            let (mut refresh_diagnostics, mut refresh_lenses) = (false, false);
             for publication in publications {
                 let Some(to_send) = plan_publication(&shared, &publication) else { continue };
+                let mut complete = true;
                 for file in to_send {
+                    // Each file is checked against the newest generation just before it goes
+                    // out: a pass overtaken mid-way stops, and leaves the rest to the newer one.
+                    if !record_sent(&shared, publication.generation, &file) {
+                        complete = false;
+                        break;
+                    }
                     let Some(uri) = super::to_proto::uri(&file.path) else { continue };
                     client.publish_diagnostics(uri, file.diagnostics, file.version).await;
                 }
-                publication.published();
+                if complete {
+                    publication.published();
+                    refresh_diagnostics |= publication.refresh;
+                    refresh_lenses |= publication.findings_changed;
+                }
+            }
+            let (pull, support) = {
+                let state = lock(&shared);
+                (state.pull_diagnostics, state.client)
+            };
+            // Requests to the client wait for its answer: sent from their own task so that a
+            // slow client never holds up the next publication.
+            if refresh_diagnostics && pull && support.diagnostic_refresh {
+                let client = client.clone();
+                tokio::spawn(async move { with_deadline(client.workspace_diagnostic_refresh()).await });
+            }
+            if refresh_lenses && support.code_lens_refresh {
+                tokio::spawn(async move { with_deadline(client.code_lens_refresh()).await });
             }
         });
     }
@@ -107,8 +150,9 @@ impl Backend {
     /// Loads the root enclosing `path` when no known root holds it.
     async fn adopt_root_of(&self, path: &Path) {
         let Some(folder) = path.parent().map(Path::to_path_buf) else { return };
+        let ticket = self.lock().next_disk_read();
         let loaded = tokio::task::spawn_blocking(move || {
-            discover::enclosing_root(&folder).map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir)))
+            discover::enclosing_root(&folder).map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket))
         })
         .await
         .ok()
@@ -121,10 +165,12 @@ impl Backend {
         }
     }
 
+    /// Reads the roots of every workspace folder (and `extraRoots`) again. Roots adopted for a
+    /// file opened from elsewhere stay while a file of theirs is open.
     async fn load_roots(&self) {
-        let (folders, extra) = {
-            let state = self.lock();
-            (state.folders.clone(), state.settings.extra_roots.clone())
+        let (folders, extra, ticket) = {
+            let mut state = self.lock();
+            (state.folders.clone(), state.settings.extra_roots.clone(), state.next_disk_read())
         };
         let loaded = tokio::task::spawn_blocking(move || {
             let mut dirs: Vec<PathBuf> = Vec::new();
@@ -133,12 +179,11 @@ impl Backend {
             }
             dirs.sort();
             dirs.dedup();
-            dirs.into_iter().map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir))).collect::<Vec<_>>()
+            dirs.into_iter().map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket)).collect::<Vec<_>>()
         })
         .await
         .unwrap_or_default();
-        let mut state = self.lock();
-        state.roots = loaded;
+        self.lock().take_roots(loaded, |state, root| root.read_at > ticket || state.has_open_document(root));
     }
 }
 
@@ -217,6 +262,28 @@ impl Backend {
             .map_err(|_| internal_error("checking the workspace failed"))
     }
 
+    /// Tells the user, once per crossing of the limit, that an open buffer is too large to be
+    /// parsed as they type, and what they lose while it is open.
+    async fn notice_if_large(&self, path: &Path) {
+        let notice = {
+            let mut state = self.lock();
+            let limit = state.settings.large_file_limit();
+            state.documents.get_mut(path).filter(|document| document.is_large() && !document.large_noticed).map(|document| {
+                document.large_noticed = true;
+                format!(
+                    "openspec-lsp: {} is {} bytes, over openspec.largeFileBytes ({limit}): while it is open, semantic \
+                     highlighting and the CommonMark (markdown/*) checks are off for it; everything else works, and \
+                     `openspec-lsp check` still runs every check",
+                    path.display(),
+                    document.shared.len(),
+                )
+            })
+        };
+        if let Some(notice) = notice {
+            self.client.show_message(ls_types::MessageType::WARNING, notice).await;
+        }
+    }
+
     /// Asks the client for the `openspec` settings section, when it supports that; settings
     /// from `initializationOptions` stay in force otherwise.
     async fn pull_configuration(&self) {
@@ -277,47 +344,56 @@ fn lock(state: &Mutex<ServerState>) -> MutexGuard<'_, ServerState> {
 }
 
 /// Decides what to send for a finished computation: nothing when a newer generation exists;
-/// otherwise the files the publication lists (an empty list only to clear a file that had
-/// findings, or for an open document whose version moved on), and for a complete one an empty
-/// list for each file of its root that had findings before and is not listed. Open documents
-/// are left to pull diagnostics when the client pulls.
+/// otherwise the listed files whose diagnostics differ from what the client was last sent, and
+/// for a complete publication an empty list for each file of its root that had findings before
+/// and is not listed. A client that pulls gets no push for its open documents, and an empty one
+/// for a document that was pushed before it was opened (so no finding shows twice).
 fn plan_publication(shared: &Mutex<ServerState>, publication: &state::Publication) -> Option<Vec<FileDiagnostics>> {
-    let mut state = lock(shared);
+    let state = lock(shared);
     if state.generation != publication.generation || state.shutting_down {
         return None;
     }
-    let pull = state.pull_diagnostics;
+    let pulled = |path: &PathBuf| state.pull_diagnostics && state.documents.contains_key(path);
+    let differs = |file: &FileDiagnostics| {
+        state.sent.get(&file.path).map_or(!file.diagnostics.is_empty(), |sent| *sent != file.diagnostics)
+    };
     let listed: std::collections::HashSet<&PathBuf> = publication.files.iter().map(|file| &file.path).collect();
     let mut to_send: Vec<FileDiagnostics> = publication
         .files
         .iter()
-        .filter(|file| !(pull && state.documents.contains_key(&file.path)))
-        .filter(|file| {
-            !file.diagnostics.is_empty() || state.pushed.contains(&file.path) || state.documents.contains_key(&file.path)
+        .map(|file| {
+            if pulled(&file.path) {
+                FileDiagnostics { path: file.path.clone(), version: file.version, diagnostics: Vec::new() }
+            } else {
+                file.clone()
+            }
         })
-        .cloned()
+        .filter(|file| differs(file))
         .collect();
-    if publication.complete {
-        let stale: Vec<PathBuf> = state
-            .pushed
-            .iter()
-            .filter(|path| !listed.contains(path))
-            .filter(|path| state.root_of(path).is_none_or(|idx| state.roots.get(idx).is_some_and(|root| root.dir == publication.dir)))
-            .cloned()
-            .collect();
-        for path in stale {
-            let version = state.documents.get(&path).map(|document| document.version);
-            to_send.push(FileDiagnostics { path, version, diagnostics: Vec::new() });
-        }
-    }
-    for file in &to_send {
-        if file.diagnostics.is_empty() {
-            state.pushed.remove(&file.path);
-        } else {
-            state.pushed.insert(file.path.clone());
-        }
+    let in_this_root = |path: &PathBuf| {
+        state.root_of(path).is_none_or(|idx| state.roots.get(idx).is_some_and(|root| root.dir == publication.dir))
+    };
+    let stale = state.sent.keys().filter(|path| publication.complete && !listed.contains(path) && in_this_root(path));
+    for path in stale {
+        let version = state.documents.get(path).map(|document| document.version);
+        to_send.push(FileDiagnostics { path: path.clone(), version, diagnostics: Vec::new() });
     }
     Some(to_send)
+}
+
+/// Records that `file` is about to be sent, unless a generation newer than `generation` exists
+/// (then `false`, and the newer publication sends it).
+fn record_sent(shared: &Mutex<ServerState>, generation: u64, file: &FileDiagnostics) -> bool {
+    let mut state = lock(shared);
+    if state.generation != generation || state.shutting_down {
+        return false;
+    }
+    if file.diagnostics.is_empty() {
+        state.sent.remove(&file.path);
+    } else {
+        state.sent.insert(file.path.clone(), file.diagnostics.clone());
+    }
+    true
 }
 
 /// `workspace/executeCommand` name of the merged-spec preview.
@@ -375,19 +451,30 @@ fn workspace_folders(params: &ls_types::InitializeParams) -> Vec<PathBuf> {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: ls_types::InitializeParams) -> RpcResult<ls_types::InitializeResult> {
         let encoding = negotiate_encoding(&params.capabilities);
-        let pull = params
-            .capabilities
-            .text_document
-            .as_ref()
-            .and_then(|text_document| text_document.diagnostic.as_ref())
-            .is_some();
+        let text_document = params.capabilities.text_document.as_ref();
+        let workspace = params.capabilities.workspace.as_ref();
+        let diagnostic_refresh = workspace
+            .and_then(|workspace| workspace.diagnostics.as_ref())
+            .and_then(|diagnostics| diagnostics.refresh_support)
+            .unwrap_or(false);
+        // One model per client: pull for open documents only when the client can also be
+        // asked to pull again after a change elsewhere; push everything otherwise.
+        let pull = text_document.and_then(|text_document| text_document.diagnostic.as_ref()).is_some() && diagnostic_refresh;
         {
             let mut state = self.lock();
             state.encoding = encoding;
             state.folders = workspace_folders(&params);
             state.pull_diagnostics = pull;
-            let workspace = params.capabilities.workspace.as_ref();
             state.client = state::ClientSupport {
+                diagnostic_refresh,
+                code_lens_refresh: workspace
+                    .and_then(|workspace| workspace.code_lens.as_ref())
+                    .and_then(|code_lens| code_lens.refresh_support)
+                    .unwrap_or(false),
+                related_information: text_document
+                    .and_then(|text_document| text_document.publish_diagnostics.as_ref())
+                    .and_then(|publish| publish.related_information)
+                    .unwrap_or(false),
                 watched_files_registration: workspace
                     .and_then(|workspace| workspace.did_change_watched_files.as_ref())
                     .and_then(|watch| watch.dynamic_registration)
@@ -518,14 +605,24 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: ls_types::DidChangeConfigurationParams) {
+        let extra_before = self.lock().settings.extra_roots.clone();
         if params.settings.is_null() || self.lock().client.configuration {
             self.pull_configuration().await;
         } else {
             self.lock().settings = Settings::from_json(&params.settings);
         }
-        // Severity overrides may have changed: every file is published again.
-        for root in &self.lock().roots {
-            root.session.republish_all();
+        let roots_moved = {
+            let state = self.lock();
+            // Severity overrides may have changed: every file is published again, by the next
+            // generation's publication or a later one (never by one computed with the old ones).
+            let next = state.generation + 1;
+            for root in &state.roots {
+                root.session.republish_all(next);
+            }
+            state.settings.extra_roots != extra_before
+        };
+        if roots_moved {
+            self.load_roots().await;
         }
         self.schedule_diagnostics();
     }
@@ -562,14 +659,17 @@ impl LanguageServer for Backend {
             };
             dirs.sort();
             dirs.dedup();
+            let ticket = self.lock().next_disk_read();
             let reloaded = tokio::task::spawn_blocking(move || {
-                dirs.into_iter().map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir))).collect::<Vec<_>>()
+                dirs.into_iter().map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket)).collect::<Vec<_>>()
             })
             .await
             .unwrap_or_default();
             let mut state = self.lock();
             for fresh in reloaded {
-                if let Some(root) = state.roots.iter_mut().find(|root| root.dir == fresh.dir) {
+                // A root that a newer read replaced (or a full reload dropped) in the meantime
+                // stays as it is.
+                if let Some(root) = state.roots.iter_mut().find(|root| root.dir == fresh.dir && root.read_at < fresh.read_at) {
                     *root = fresh;
                 }
             }
@@ -603,16 +703,16 @@ impl LanguageServer for Backend {
             return Ok(full_report(Vec::new()));
         };
         self.wait_indexed().await;
-        let (located, settings, encoding) = {
+        let (located, settings, format) = {
             let state = self.lock();
             let located = state
                 .root_of(&path)
                 .and_then(|idx| Some((state.root_input(idx)?, state.relative(idx, &path)?)));
-            (located, state.settings.clone(), state.encoding)
+            (located, state.settings.clone(), state.diagnostic_format())
         };
         let Some((input, rel)) = located else { return Ok(full_report(Vec::new())) };
         let diagnostics =
-            tokio::task::spawn_blocking(move || state::file_diagnostics(&input, &rel, &settings, encoding))
+            tokio::task::spawn_blocking(move || state::file_diagnostics(&input, &rel, &settings, format))
                 .await
                 .map_err(|_| internal_error("diagnostics computation failed"))?;
         Ok(full_report(diagnostics))
@@ -628,9 +728,12 @@ impl LanguageServer for Backend {
         let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
         let outside_every_root = {
             let mut state = self.lock();
-            state.documents.insert(path.clone(), Document::new(&params.text_document.text, params.text_document.version));
+            let limit = state.settings.large_file_limit();
+            let document = Document::with_limit(&params.text_document.text, params.text_document.version, limit);
+            state.documents.insert(path.clone(), document);
             state.root_of(&path).is_none()
         };
+        self.notice_if_large(&path).await;
         if outside_every_root {
             // A file opened outside the workspace folders (or before they were read): adopt the
             // OpenSpec root it belongs to, if any.
@@ -650,6 +753,7 @@ impl LanguageServer for Backend {
             })
         };
         self.schedule_diagnostics();
+        self.notice_if_large(&path).await;
         // Protocol faults change nothing more than they must, but the client's log says why.
         let uri = params.text_document.uri.as_str();
         let problem = match report {
@@ -675,6 +779,14 @@ impl LanguageServer for Backend {
             let mut state = self.lock();
             state.note_closed(&path);
             state.documents.remove(&path);
+            if state.pull_diagnostics {
+                // The client drops what it pulled for a closed file: push its findings now.
+                let next = state.generation + 1;
+                let located = state.root_of(&path).and_then(|idx| Some((idx, state.relative(idx, &path)?)));
+                if let Some((root, rel)) = located.and_then(|(idx, rel)| Some((state.roots.get(idx)?, rel))) {
+                    root.session.republish(&rel, next);
+                }
+            }
         }
         self.schedule_diagnostics();
     }
@@ -812,6 +924,15 @@ impl LanguageServer for Backend {
         &self,
         params: ls_types::SemanticTokensParams,
     ) -> RpcResult<Option<ls_types::SemanticTokensResult>> {
+        let large = params
+            .text_document
+            .uri
+            .to_file_path()
+            .is_some_and(|path| self.lock().documents.get(path.as_ref()).is_some_and(Document::is_large));
+        if large {
+            // Megabytes of tokens for a buffer no one reads by highlighting (see `notice_if_large`).
+            return Ok(None);
+        }
         self.on_file(&params.text_document.uri, |conv, path| {
             Some(ls_types::SemanticTokensResult::Tokens(handlers::semantic_tokens(conv, path)))
         })

@@ -22,7 +22,14 @@ pub struct Settings {
     pub severity: BTreeMap<String, SeverityOverride>,
     /// Folders to search for OpenSpec roots besides the workspace folders.
     pub extra_roots: Vec<PathBuf>,
+    /// `largeFileBytes`: open buffers larger than this get no tree-sitter view (no semantic
+    /// tokens, no `markdown/*` checks while open). `None`: `DEFAULT_LARGE_FILE_BYTES`.
+    pub large_file_bytes: Option<usize>,
 }
+
+/// Open buffers above 5 MB are not parsed as you type: a spec that size is already far beyond
+/// anything written by hand, and the CommonMark tree costs several times the text in memory.
+pub const DEFAULT_LARGE_FILE_BYTES: usize = 5_000_000;
 
 impl Settings {
     /// Reads the settings object (`{"strict": true, "allRules": false, "severity": {..},
@@ -55,7 +62,19 @@ impl Settings {
             .and_then(Value::as_array)
             .map(|roots| roots.iter().filter_map(Value::as_str).map(PathBuf::from).collect())
             .unwrap_or_default();
-        Settings { check: CheckConfig { strict: flag("strict"), all_rules: flag("allRules") }, severity, extra_roots }
+        let large_file_bytes =
+            value.get("largeFileBytes").and_then(Value::as_u64).and_then(|bytes| usize::try_from(bytes).ok());
+        Settings {
+            check: CheckConfig { strict: flag("strict"), all_rules: flag("allRules") },
+            severity,
+            extra_roots,
+            large_file_bytes,
+        }
+    }
+
+    /// The size above which an open buffer degrades (see `large_file_bytes`).
+    pub fn large_file_limit(&self) -> usize {
+        self.large_file_bytes.unwrap_or(DEFAULT_LARGE_FILE_BYTES)
     }
 
     /// The severity a finding is shown with, or `None` when its rule is switched off.
@@ -76,8 +95,10 @@ mod tests {
     fn reads_settings_leniently() {
         let settings = Settings::from_json(&serde_json::json!({
             "openspec": {"strict": true, "allRules": "yes", "severity": {"a/b": "off", "c/d": "hint", "e/f": 3},
-                         "extraRoots": ["/x", 1]}
+                         "extraRoots": ["/x", 1], "largeFileBytes": 1000}
         }));
+        assert_eq!(settings.large_file_limit(), 1000);
+        assert_eq!(Settings::from_json(&serde_json::json!({"largeFileBytes": "big"})).large_file_limit(), DEFAULT_LARGE_FILE_BYTES);
         assert!(settings.check.strict);
         assert!(!settings.check.all_rules);
         assert_eq!(settings.effective_severity("a/b", Severity::Error), None);

@@ -3,7 +3,7 @@
 //! `RootInput` snapshot taken under the lock and computed without it, through the root's
 //! `RootSession`, which keeps the findings and the index up to date a file at a time.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -28,11 +28,14 @@ pub struct RootState {
     /// The analysis of this disk read, shared with the computations running for it. A new
     /// read starts a new session (and so a full check).
     pub session: Arc<RootSession>,
+    /// When the read started (`ServerState::next_disk_read`): of two reads of the same root
+    /// that overlap, the one started later wins, whichever finishes first.
+    pub read_at: u64,
 }
 
 impl RootState {
-    pub fn new(dir: PathBuf, disk: RootSnapshot) -> RootState {
-        RootState { dir, disk, overlaid: BTreeSet::new(), session: Arc::default() }
+    pub fn new(dir: PathBuf, disk: RootSnapshot, read_at: u64) -> RootState {
+        RootState { dir, disk, overlaid: BTreeSet::new(), session: Arc::default(), read_at }
     }
 }
 
@@ -58,14 +61,28 @@ struct CheckState {
     /// Paths whose findings changed since they were last published, with the generation of
     /// the newest such change.
     unpublished: BTreeMap<String, u64>,
-    /// Every file must be published again (first check, settings changed).
-    publish_all: bool,
+    /// Every file must be published again (first check, settings changed), asked for at this
+    /// generation: only a publication of that generation or a later one clears it.
+    publish_all: Option<u64>,
+    /// The findings of an open document changed through another file (or a disk read) at this
+    /// generation: a client that pulls must be asked to pull again.
+    refresh: Option<u64>,
 }
 
 impl RootSession {
-    /// Publish every file again at the next publication (the settings changed).
-    pub fn republish_all(&self) {
-        lock(&self.check).publish_all = true;
+    /// Publish every file again at the first publication of `generation` or later (the
+    /// settings changed at `generation`).
+    pub fn republish_all(&self, generation: u64) {
+        let mut state = lock(&self.check);
+        state.publish_all = Some(state.publish_all.map_or(generation, |at| at.max(generation)));
+    }
+
+    /// Publish `path` (root-relative) again at the first publication of `generation` or later,
+    /// changed or not (a pulling client closed it, and so dropped what it pulled).
+    pub fn republish(&self, path: &str, generation: u64) {
+        let mut state = lock(&self.check);
+        let at = state.unpublished.entry(path.to_owned()).or_insert(generation);
+        *at = (*at).max(generation);
     }
 }
 
@@ -84,10 +101,15 @@ pub struct ServerState {
     pub settings: Settings,
     /// Bumped on every change; results computed for an older generation are dropped.
     pub generation: u64,
-    /// Files we have pushed non-empty diagnostics for, so they can be cleared later.
-    pub pushed: HashSet<PathBuf>,
-    /// The client pulls diagnostics for open documents (`textDocument/diagnostic`).
+    /// What was last pushed for each file (non-empty lists only): a file is pushed again only
+    /// when this changes, and cleared when it had findings.
+    pub sent: HashMap<PathBuf, Vec<ls_types::Diagnostic>>,
+    /// The client pulls diagnostics for open documents (`textDocument/diagnostic`); closed
+    /// files are pushed. Chosen only for clients that can also be asked to pull again
+    /// (`workspace/diagnostic/refresh`); the others get every finding pushed.
     pub pull_diagnostics: bool,
+    /// Counter of disk reads started, for `RootState::read_at`.
+    pub disk_reads: u64,
     pub client: ClientSupport,
     /// What the client can take in completion, code action and definition answers.
     pub features: FeatureSupport,
@@ -95,11 +117,27 @@ pub struct ServerState {
 }
 
 /// What the client said it supports at `initialize`, where the server must ask first.
+#[allow(clippy::struct_excessive_bools)] // One flag per capability, read one at a time.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClientSupport {
     pub watched_files_registration: bool,
     pub configuration: bool,
     pub work_done_progress: bool,
+    /// `workspace/diagnostic/refresh`.
+    pub diagnostic_refresh: bool,
+    /// `workspace/codeLens/refresh`.
+    pub code_lens_refresh: bool,
+    /// `relatedInformation` in published diagnostics.
+    pub related_information: bool,
+}
+
+/// How findings are shaped for this client.
+#[derive(Clone, Copy, Debug)]
+pub struct DiagnosticFormat {
+    pub encoding: PositionEncoding,
+    /// The client shows `relatedInformation`; otherwise related places are folded into the
+    /// message.
+    pub related_information: bool,
 }
 
 /// What analysing one root needs, detached from the state.
@@ -133,8 +171,9 @@ impl ServerState {
             documents: HashMap::new(),
             settings: Settings::default(),
             generation: 0,
-            pushed: HashSet::new(),
+            sent: HashMap::new(),
             pull_diagnostics: false,
+            disk_reads: 0,
             client: ClientSupport::default(),
             features: FeatureSupport::default(),
             shutting_down: false,
@@ -176,9 +215,11 @@ impl ServerState {
                 continue;
             }
             let Some(rel) = self.relative(root_idx, path) else { continue };
-            snapshot.insert_file(&rel, &document.text());
+            snapshot.insert_shared(&rel, document.shared.clone());
             if let Some(tree) = &document.tree {
                 snapshot.markdown_trees.insert(rel.clone(), tree.clone());
+            } else if document.is_large() {
+                snapshot.without_markdown_view.insert(rel.clone());
             }
             versions.insert(rel.clone(), document.version);
             overlaid.insert(rel);
@@ -200,6 +241,42 @@ impl ServerState {
         if let Some(root) = self.roots.get_mut(root_idx) {
             root.overlaid.insert(rel);
         }
+    }
+
+    pub fn diagnostic_format(&self) -> DiagnosticFormat {
+        DiagnosticFormat { encoding: self.encoding, related_information: self.client.related_information }
+    }
+
+    /// A ticket for a disk read about to start (see `RootState::read_at`).
+    pub fn next_disk_read(&mut self) -> u64 {
+        self.disk_reads += 1;
+        self.disk_reads
+    }
+
+    /// Takes freshly read roots in: a root is replaced only by a read that started after the
+    /// one it holds, and a root that `fresh` does not list stays when `keep` says so.
+    pub fn take_roots(&mut self, fresh: Vec<RootState>, keep: impl Fn(&ServerState, &RootState) -> bool) {
+        let mut merged: Vec<RootState> = Vec::new();
+        let mut old = std::mem::take(&mut self.roots);
+        for root in fresh {
+            match old.iter().position(|known| known.dir == root.dir) {
+                Some(idx) if old[idx].read_at > root.read_at => merged.push(old.swap_remove(idx)),
+                Some(idx) => {
+                    old.swap_remove(idx);
+                    merged.push(root);
+                }
+                None => merged.push(root),
+            }
+        }
+        let kept: Vec<RootState> = old.into_iter().filter(|root| keep(self, root)).collect();
+        merged.extend(kept);
+        merged.sort_by(|a, b| a.dir.cmp(&b.dir));
+        self.roots = merged;
+    }
+
+    /// Whether an open document lies under `root`'s folder.
+    pub fn has_open_document(&self, root: &RootState) -> bool {
+        self.documents.keys().any(|path| path.starts_with(&root.dir))
     }
 
     pub fn all_root_inputs(&self) -> Vec<RootInput> {
@@ -239,11 +316,20 @@ fn refresh_check(state: &mut CheckState, input: &RootInput) {
     if let Some(check) = &mut state.check {
         let update = check.update(input.snapshot.clone(), &Changed::Paths(input.overlaid.clone()));
         for path in update.changed_paths {
+            // An open document whose version stayed put changed through another file.
+            let version = input.versions.get(&path);
+            if version.is_some() && version == state.versions.get(&path) {
+                state.refresh = Some(input.generation);
+            }
             state.unpublished.insert(path, input.generation);
         }
     } else {
         state.check = Some(IncrementalCheck::new(input.snapshot.clone()));
-        state.publish_all = true;
+        state.publish_all = Some(state.publish_all.map_or(input.generation, |at| at.max(input.generation)));
+        if !input.versions.is_empty() {
+            // A new disk read: what was pulled for open documents may be out of date.
+            state.refresh = Some(input.generation);
+        }
     }
     state.findings = None;
     state.generation = input.generation;
@@ -267,12 +353,12 @@ pub fn file_diagnostics(
     input: &RootInput,
     path: &str,
     settings: &Settings,
-    encoding: PositionEncoding,
+    format: DiagnosticFormat,
 ) -> Vec<ls_types::Diagnostic> {
     let mut state = lock(&input.session.check);
     refresh_check(&mut state, input);
     let Some(check) = &state.check else { return Vec::new() };
-    let mut converted = convert(check, &input.dir, std::iter::once(path), settings, encoding);
+    let mut converted = convert(check, &input.dir, std::iter::once(path), settings, format);
     converted.pop().map(|(_, diagnostics)| diagnostics).unwrap_or_default()
 }
 
@@ -286,24 +372,31 @@ pub struct Publication {
     pub files: Vec<FileDiagnostics>,
     /// Every file of the root is listed (so a file pushed before and missing now is cleared).
     pub complete: bool,
+    /// Findings of an open document changed through another file or a disk read: a pulling
+    /// client must pull again.
+    pub refresh: bool,
+    /// Some file's findings changed (code lenses that summarise findings are out of date).
+    pub findings_changed: bool,
     pub session: Arc<RootSession>,
 }
 
 /// `None` when a newer snapshot is already in, which publishes its own.
-pub fn publication(input: &RootInput, settings: &Settings, encoding: PositionEncoding) -> Option<Publication> {
+pub fn publication(input: &RootInput, settings: &Settings, format: DiagnosticFormat) -> Option<Publication> {
     let mut state = lock(&input.session.check);
     refresh_check(&mut state, input);
     if state.generation != input.generation {
         return None;
     }
     let check = state.check.as_ref()?;
-    let complete = state.publish_all;
+    let complete = state.publish_all.is_some();
+    let refresh = state.refresh.is_some();
+    let findings_changed = complete || !state.unpublished.is_empty();
     let mut paths: BTreeSet<&str> = state.unpublished.keys().map(String::as_str).collect();
     paths.extend(state.versions.keys().map(String::as_str));
     if complete {
         paths.extend(check.paths_with_findings());
     }
-    let converted = convert(check, &input.dir, paths.into_iter(), settings, encoding);
+    let converted = convert(check, &input.dir, paths.into_iter(), settings, format);
     let files = converted
         .into_iter()
         .map(|(path, diagnostics)| FileDiagnostics {
@@ -317,18 +410,24 @@ pub fn publication(input: &RootInput, settings: &Settings, encoding: PositionEnc
         dir: input.dir.clone(),
         files,
         complete,
+        refresh,
+        findings_changed,
         session: input.session.clone(),
     })
 }
 
 impl Publication {
-    /// Marks what was published as done: later changes stay pending.
+    /// Marks what was published as done: what was asked for at a later generation stays
+    /// pending, so a pass that lost a race (or used older settings) never clears it.
     pub fn published(&self) {
         let mut state = lock(&self.session.check);
         let generation = self.generation;
         state.unpublished.retain(|_, changed_at| *changed_at > generation);
-        if self.complete && state.generation == generation {
-            state.publish_all = false;
+        if state.publish_all.is_some_and(|at| at <= generation) && self.complete {
+            state.publish_all = None;
+        }
+        if state.refresh.is_some_and(|at| at <= generation) {
+            state.refresh = None;
         }
     }
 }
@@ -340,7 +439,7 @@ fn convert<'p>(
     root_dir: &Path,
     paths: impl Iterator<Item = &'p str>,
     settings: &Settings,
-    encoding: PositionEncoding,
+    format: DiagnosticFormat,
 ) -> Vec<(String, Vec<ls_types::Diagnostic>)> {
     let snapshot = check.snapshot();
     // Each referenced file's text and line index, computed once.
@@ -368,7 +467,7 @@ fn convert<'p>(
             .filter_map(|diagnostic| {
                 let shown = settings.effective_severity(diagnostic.code, diagnostic.severity)?;
                 let file = lookup(&diagnostic.path);
-                Some(to_proto::diagnostic(diagnostic, shown, file.as_ref(), root_dir, &lookup, encoding))
+                Some(to_proto::diagnostic(diagnostic, shown, file.as_ref(), root_dir, &lookup, format))
             })
             .collect();
         out.push((path.to_owned(), converted));

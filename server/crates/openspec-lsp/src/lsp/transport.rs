@@ -149,14 +149,41 @@ async fn read_client<R: AsyncRead + Unpin>(input: R, mut to_server: DuplexStream
         if input.read_exact(&mut body).await.is_err() {
             break;
         }
-        match check_message(&body) {
-            Ok(()) => {
+        let mut repaired = None;
+        let checked = match check_message(&body) {
+            Ok(()) => Ok(body),
+            Err(reply) => match replace_lone_surrogates(&body) {
+                Some((fixed, count)) if check_message(&fixed).is_ok() => {
+                    repaired = Some(count);
+                    Ok(fixed)
+                }
+                _ => Err((reply, lost_edit_notice(&body))),
+            },
+        };
+        match checked {
+            Ok(body) => {
+                if let Some(count) = repaired {
+                    // The client's own conversion does the same; its log says it happened.
+                    let message = format!(
+                        "openspec-lsp: a message held {count} unpaired UTF-16 surrogate escape(s) (\\uD800-\\uDFFF); \
+                         each was read as U+FFFD"
+                    );
+                    let note = json!({"jsonrpc": "2.0", "method": "window/logMessage", "params": {"type": 3, "message": message}});
+                    if outgoing.send(Outgoing::Frame(frame(note.to_string().as_bytes()))).await.is_err() {
+                        break;
+                    }
+                }
                 if to_server.write_all(&frame(&body)).await.is_err() {
                     break;
                 }
             }
-            Err(reply) => {
+            Err((reply, notice)) => {
                 if outgoing.send(Outgoing::Frame(reply)).await.is_err() {
+                    break;
+                }
+                if let Some(notice) = notice
+                    && outgoing.send(Outgoing::Frame(notice)).await.is_err()
+                {
                     break;
                 }
             }
@@ -178,6 +205,62 @@ fn check_message(body: &[u8]) -> Result<(), Vec<u8>> {
     };
     let id = value.get("id").filter(|id| id.is_string() || id.is_i64() || id.is_u64()).cloned().unwrap_or(Value::Null);
     Err(error_frame(&id, -32600, "Invalid request: not a JSON-RPC 2.0 request, notification or response"))
+}
+
+/// A `window/showMessage` error for a rejected message that looks like an edit: the client
+/// would not see the error response to a notification, and its buffer and the server's now
+/// differ until the document is opened again.
+fn lost_edit_notice(body: &[u8]) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(body);
+    if !text.contains("textDocument/didChange") {
+        return None;
+    }
+    let message = "openspec-lsp could not read an edit (the message was not valid JSON), so its copy of the document \
+                   may differ from the editor's: close and reopen the file to resynchronise";
+    let note = json!({"jsonrpc": "2.0", "method": "window/showMessage", "params": {"type": 1, "message": message}});
+    Some(frame(note.to_string().as_bytes()))
+}
+
+/// The body with every unpaired UTF-16 surrogate escape (`\uD83D` with no low surrogate
+/// escape after it, or a lone `\uDC00`) replaced by `\uFFFD`, and how many there were; `None`
+/// when there are none. JSON has backslashes only inside strings, so every backslash starts an
+/// escape and the scan needs no string tracking.
+fn replace_lone_surrogates(body: &[u8]) -> Option<(Vec<u8>, usize)> {
+    fn unit_at(body: &[u8], at: usize) -> Option<u16> {
+        let escape = body.get(at..at + 6)?;
+        if escape[0] != b'\\' || escape[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&escape[2..]).ok()?, 16).ok()
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut count = 0;
+    let mut at = 0;
+    while at < body.len() {
+        if body[at] != b'\\' {
+            out.push(body[at]);
+            at += 1;
+            continue;
+        }
+        match unit_at(body, at) {
+            Some(0xD800..=0xDBFF) if unit_at(body, at + 6).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) => {
+                out.extend_from_slice(&body[at..at + 12]);
+                at += 12;
+            }
+            Some(0xD800..=0xDFFF) => {
+                out.extend_from_slice(b"\\uFFFD");
+                count += 1;
+                at += 6;
+            }
+            _ => {
+                // Any other escape: copy it whole, so `\\` never starts a second one.
+                let end = (at + 2).min(body.len());
+                out.extend_from_slice(&body[at..end]);
+                at = end;
+            }
+        }
+    }
+    (count > 0).then_some((out, count))
 }
 
 /// Passes what the server writes on, message by message, and says when it stops.
@@ -228,6 +311,19 @@ mod tests {
         let mut out = String::new();
         client_reader.read_to_string(&mut out).await.expect("read output");
         out
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_become_replacement_characters() {
+        let body = br#"{"a":"\ud83d x \udc00 \ud83d\ude00 \\ud83d \u0041 \""}"#;
+        let (fixed, count) = super::replace_lone_surrogates(body).expect("two lone escapes");
+        assert_eq!(count, 2);
+        assert_eq!(String::from_utf8_lossy(&fixed), r#"{"a":"\uFFFD x \uFFFD \ud83d\ude00 \\ud83d \u0041 \""}"#);
+        let value: serde_json::Value = serde_json::from_slice(&fixed).expect("valid JSON now");
+        assert_eq!(value["a"], "\u{FFFD} x \u{FFFD} 😀 \\ud83d A \"");
+        assert_eq!(super::replace_lone_surrogates(br#"{"a":"\ud83d\ude00"}"#), None);
+        // A truncated escape at the very end stays as it is.
+        assert_eq!(super::replace_lone_surrogates(br#"\ud8"#), None);
     }
 
     fn framed(body: &str) -> String {

@@ -159,8 +159,15 @@ end)
 
 check('the client does not attach to Markdown outside openspec/', function()
   local bufnr = edit('README.md')
-  vim.wait(300)
+  -- Not a fixed sleep (a slow attach would pass it): open an OpenSpec file after README.md and
+  -- wait until the client attaches to that one. Buffers are considered in the order they were
+  -- opened, so by then README.md's turn has passed; it must still have no client.
+  local later = edit(BASE)
+  openspec_client(later)
+  vim.wait(100)
   eq(0, #vim.lsp.get_clients({ bufnr = bufnr, name = 'openspec' }), 'clients on README.md')
+  local client = openspec_client(later)
+  eq(false, client.attached_buffers[bufnr] == true, 'README.md among the attached buffers')
 end)
 
 check('diagnostics arrive with their codes and 0-based positions', function()

@@ -27,9 +27,7 @@ impl WorkspaceSize {
         };
         WorkspaceSize {
             capabilities: times(1_000.0).max(2),
-            // Small scales (smoke runs, the parity test) keep a few requirements per ordinary
-            // capability, as real workspaces have; from 0.4x on this changes nothing.
-            requirements: times(10_000.0).max(2 * HOT_SPEC_REQUIREMENTS + 5 * times(1_000.0)),
+            requirements: times(10_000.0).max(2 * HOT_SPEC_REQUIREMENTS),
             active_changes: times(100.0).max(2),
             archived_changes: times(1_000.0),
         }

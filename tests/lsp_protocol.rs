@@ -232,7 +232,7 @@ fn decode_tokens(response: &Value, legend: &[String]) -> Vec<(u64, u64, u64, Str
         .iter()
         .map(|number| number.as_u64().unwrap_or(u64::MAX))
         .collect();
-    assert!(!data.is_empty() && data.len() % 5 == 0, "{response}");
+    assert!(!data.is_empty() && data.len().is_multiple_of(5), "{response}");
     let (mut line, mut start) = (0, 0);
     let mut tokens = Vec::new();
     for chunk in data.chunks(5) {

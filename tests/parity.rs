@@ -301,9 +301,10 @@ fn run_ours(binary: &Path, dir: &Path, mode: Mode) -> Result<Verdicts, String> {
     // change ids contain slashes).
     let owner = |path: &str| -> Option<String> {
         keys.iter()
-            .filter(|(kind, id)| match kind.as_str() {
-                "spec" => path == format!("openspec/specs/{id}/spec.md"),
-                _ => {
+            .filter(|(kind, id)| {
+                if kind == "spec" {
+                    path == format!("openspec/specs/{id}/spec.md")
+                } else {
                     let folder = format!("openspec/changes/{id}");
                     path == folder || path.starts_with(&format!("{folder}/"))
                 }

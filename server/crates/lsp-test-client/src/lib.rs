@@ -121,12 +121,14 @@ impl LspClient {
         stdin.flush().expect("flush");
     }
 
+    #[allow(clippy::needless_pass_by_value)] // Callers pass `json!(...)` temporaries.
     pub fn notify(&mut self, method: &str, params: Value) {
         let body = json!({"jsonrpc": "2.0", "method": method, "params": params});
         self.send_raw(body.to_string().as_bytes());
     }
 
     /// Sends a request and returns its id without waiting.
+    #[allow(clippy::needless_pass_by_value)] // Callers pass `json!(...)` temporaries.
     pub fn request_async(&mut self, method: &str, params: Value) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
@@ -269,7 +271,7 @@ impl LspClient {
             && message["params"]["type"].as_i64() == Some(ERROR_TYPE)
         {
             let text = message["params"]["message"].as_str().unwrap_or_default().to_owned();
-            self.record_error(format!("{} (ERROR): {text}", method.unwrap_or_default()));
+            self.record_error(&format!("{} (ERROR): {text}", method.unwrap_or_default()));
         }
         let (Some(id), Some(method)) = (message.get("id"), method) else {
             return false;
@@ -286,12 +288,13 @@ impl LspClient {
         true
     }
 
-    fn record_error(&mut self, error: String) {
+    fn record_error(&mut self, error: &str) {
         let expected = self.expected_errors.iter().any(|text| error.contains(text.as_str()));
-        self.errors_seen.push(error.clone());
-        if !expected && !std::thread::panicking() {
-            panic!("the server reported an error this test does not expect:\n  {error}");
-        }
+        self.errors_seen.push(error.to_owned());
+        assert!(
+            expected || std::thread::panicking(),
+            "the server reported an error this test does not expect:\n  {error}"
+        );
     }
 
     /// Fails on an unexpected panic line from the server's stderr.
@@ -299,7 +302,7 @@ impl LspClient {
         let lines: Vec<String> =
             std::mem::take(&mut *self.stderr_panics.lock().unwrap_or_else(PoisonError::into_inner));
         for line in lines {
-            self.record_error(format!("stderr: {line}"));
+            self.record_error(&format!("stderr: {line}"));
         }
     }
 }

@@ -122,24 +122,6 @@ pub fn render_annotated(text: &str, annotations: &[Annotation]) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_files_and_cursor() {
-        let fixture = Fixture::parse("//- /a.md\nhello $0world\n//- /b/c.md\nx\n");
-        assert_eq!(fixture.files.len(), 2);
-        assert_eq!(fixture.text("a.md"), "hello world\n");
-        assert_eq!(fixture.offset(), ("a.md".to_owned(), 6));
-        let rendered = render_annotated(
-            "one\r\ntwo\n",
-            &[Annotation { range: TextRange::new(5, 8), label: "here".into() }],
-        );
-        assert_eq!(rendered, "one␍\ntwo\n^^^ here\n");
-    }
-}
-
 /// Writes every file of `fixture` (see [`Fixture::parse`]; leading whitespace is trimmed) below
 /// `dir`, creating folders. Panics on a write error (it is test code).
 pub fn write_fixture(dir: &std::path::Path, fixture: &str) {
@@ -163,4 +145,22 @@ pub fn temp_workspace(fixture: &str) -> (tempfile::TempDir, std::path::PathBuf) 
     let (temp, dir) = temp_dir();
     write_fixture(&dir, fixture);
     (temp, dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_files_and_cursor() {
+        let fixture = Fixture::parse("//- /a.md\nhello $0world\n//- /b/c.md\nx\n");
+        assert_eq!(fixture.files.len(), 2);
+        assert_eq!(fixture.text("a.md"), "hello world\n");
+        assert_eq!(fixture.offset(), ("a.md".to_owned(), 6));
+        let rendered = render_annotated(
+            "one\r\ntwo\n",
+            &[Annotation { range: TextRange::new(5, 8), label: "here".into() }],
+        );
+        assert_eq!(rendered, "one␍\ntwo\n^^^ here\n");
+    }
 }

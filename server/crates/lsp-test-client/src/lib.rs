@@ -374,3 +374,58 @@ impl Drop for LspClient {
 pub fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stand-in server: `sh` prints `stderr` to stderr, then writes `messages` framed to
+    /// stdout, then waits for its stdin to close.
+    fn fake_server(stderr: &str, messages: &[Value]) -> LspClient {
+        let framed: String = messages
+            .iter()
+            .map(|message| {
+                let body = message.to_string();
+                format!("Content-Length: {}\r\n\r\n{body}", body.len())
+            })
+            .collect();
+        let script = r#"printf '%s\n' "$1" >&2; sleep 0.2; printf '%s' "$2"; cat >/dev/null"#;
+        LspClient::spawn(Path::new("sh"), &["-c", script, "fake", stderr, &framed], Path::new("."))
+    }
+
+    fn log(kind: i64, text: &str) -> Value {
+        json!({"jsonrpc": "2.0", "method": "window/logMessage", "params": {"type": kind, "message": text}})
+    }
+
+    fn marker() -> Value {
+        json!({"jsonrpc": "2.0", "method": "test/marker", "params": null})
+    }
+
+    fn is_marker(message: &Value) -> bool {
+        message["method"] == "test/marker"
+    }
+
+    #[test]
+    #[should_panic(expected = "the server reported an error this test does not expect")]
+    fn an_unexpected_error_log_fails_the_test() {
+        let mut client = fake_server("", &[log(1, "textDocument/didOpen failed inside the server"), marker()]);
+        client.wait_for(is_marker);
+    }
+
+    #[test]
+    fn an_expected_error_log_and_warnings_pass() {
+        let mut client = fake_server("", &[log(2, "a warning"), log(1, "request failed: boom"), marker()]);
+        client.expect_error("boom");
+        client.wait_for(is_marker);
+        assert_eq!(client.errors_seen(), ["window/logMessage (ERROR): request failed: boom"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "stderr: thread 'main' panicked at")]
+    fn a_panic_on_the_server_stderr_fails_the_test() {
+        let mut client = fake_server("thread 'main' panicked at src/lsp/server.rs:1:1:", &[marker()]);
+        client.wait_for(is_marker);
+        std::thread::sleep(Duration::from_millis(100));
+        client.errors_seen();
+    }
+}

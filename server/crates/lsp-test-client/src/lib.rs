@@ -377,18 +377,18 @@ pub fn uri(path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     /// A stand-in server: `sh` prints `stderr` to stderr, then writes `messages` framed to
     /// stdout, then waits for its stdin to close.
     fn fake_server(stderr: &str, messages: &[Value]) -> LspClient {
-        let framed: String = messages
-            .iter()
-            .map(|message| {
-                let body = message.to_string();
-                format!("Content-Length: {}\r\n\r\n{body}", body.len())
-            })
-            .collect();
+        let mut framed = String::new();
+        for message in messages {
+            let body = message.to_string();
+            let _ = write!(framed, "Content-Length: {}\r\n\r\n{body}", body.len());
+        }
         let script = r#"printf '%s\n' "$1" >&2; sleep 0.2; printf '%s' "$2"; cat >/dev/null"#;
         LspClient::spawn(Path::new("sh"), &["-c", script, "fake", stderr, &framed], Path::new("."))
     }

@@ -199,6 +199,58 @@ fn example_workspace() -> tempfile::TempDir {
     dir
 }
 
+/// The completion items' labels and the text accepting each would insert (`textEdit.newText`,
+/// else `insertText`, else the label); every label must name one of `names`, and every name
+/// must be offered, inserting the whole name.
+fn assert_offers_exactly(completion: &Value, names: &[&str]) {
+    let items = completion["result"]
+        .as_array()
+        .or_else(|| completion["result"]["items"].as_array())
+        .unwrap_or_else(|| panic!("completion items: {completion}"));
+    for item in items {
+        let label = item["label"].as_str().unwrap_or_default();
+        assert!(names.iter().any(|name| label.contains(name)), "offered {label:?}, not one of {names:?}: {completion}");
+    }
+    for name in names {
+        let inserts = items.iter().any(|item| {
+            let inserted = item["textEdit"]["newText"]
+                .as_str()
+                .or_else(|| item["insertText"].as_str())
+                .or_else(|| item["label"].as_str())
+                .unwrap_or_default();
+            inserted == *name || inserted.strip_prefix(name).is_some_and(|rest| rest.starts_with(['$', '\n']))
+        });
+        assert!(inserts, "no item inserts {name:?}: {completion}");
+    }
+}
+
+/// Semantic tokens as (line, start, length, type name), from the relative encoding.
+fn decode_tokens(response: &Value, legend: &[String]) -> Vec<(u64, u64, u64, String)> {
+    let data: Vec<u64> = response["result"]["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("semantic tokens: {response}"))
+        .iter()
+        .map(|number| number.as_u64().unwrap_or(u64::MAX))
+        .collect();
+    assert!(!data.is_empty() && data.len().is_multiple_of(5), "{response}");
+    let (mut line, mut start) = (0, 0);
+    let mut tokens = Vec::new();
+    for chunk in data.chunks(5) {
+        let [delta_line, delta_start, length, kind, _modifiers] = chunk else {
+            break;
+        };
+        if *delta_line > 0 {
+            line += delta_line;
+            start = 0;
+        }
+        start += delta_start;
+        let name = usize::try_from(*kind).ok().and_then(|idx| legend.get(idx));
+        let name = name.unwrap_or_else(|| panic!("token type {kind} is not in the legend {legend:?}"));
+        tokens.push((line, start, *length, name.clone()));
+    }
+    tokens
+}
+
 fn line_of(path: &Path, needle: &str) -> u64 {
     let text = std::fs::read_to_string(path).expect("read");
     text.lines().position(|line| line.contains(needle)).expect("needle in file") as u64
@@ -212,8 +264,14 @@ fn every_feature_answers_on_the_example_workspace() {
     let base = root.join("openspec/specs/notifications/spec.md");
     let proposal = root.join("openspec/changes/rework-notifications/proposal.md");
     // A client that creates files, so the change's scaffolding actions are offered.
-    let mut client =
-        start(root, json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}));
+    let mut client = LspClient::spawn(&openspec_lsp_binary(), &[], root);
+    let initialized = client
+        .request("initialize", json!({"capabilities": {"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}, "workspaceFolders": [{"uri": uri(root), "name": "ws"}]}));
+    let legend: Vec<String> = initialized["result"]["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
+        .as_array()
+        .map(|types| types.iter().filter_map(|name| name.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    client.notify("initialized", json!({}));
     let delta_text = std::fs::read_to_string(&delta).expect("read delta");
     open(&mut client, &delta, &delta_text);
     let text_document = json!({"uri": uri(&delta)});
@@ -251,8 +309,8 @@ fn every_feature_answers_on_the_example_workspace() {
         "textDocument/completion",
         json!({"textDocument": text_document, "position": {"line": 1, "character": 17}}),
     );
-    let labels: Vec<&str> = completion["result"].as_array().map(|items| items.iter().filter_map(|i| i["label"].as_str()).collect()).unwrap_or_default();
-    assert!(labels.contains(&"Unsubscribe"), "{completion}");
+    // "Shipping email" is MODIFIED here already; the other base requirement is what is left.
+    assert_offers_exactly(&completion, &["Unsubscribe"]);
     change(&mut client, &delta, 3, json!([{"text": delta_text}]));
 
     // Document symbols, folding, semantic tokens, links, code lenses.
@@ -261,12 +319,45 @@ fn every_feature_answers_on_the_example_workspace() {
     let folding = client.request("textDocument/foldingRange", json!({"textDocument": text_document}));
     assert!(folding["result"].as_array().is_some_and(|f| !f.is_empty()), "{folding}");
     let tokens = client.request("textDocument/semanticTokens/full", json!({"textDocument": text_document}));
-    assert!(tokens["result"]["data"].as_array().is_some_and(|d| d.len() % 5 == 0 && !d.is_empty()), "{tokens}");
+    let tokens = decode_tokens(&tokens, &legend);
+    let header_line = line_of(&delta, "## MODIFIED Requirements");
+    let shall_line = line_of(&delta, "The system SHALL notify");
+    let scenario_line = line_of(&delta, "#### Scenario: Order shipped");
+    let when_line = line_of(&delta, "- **WHEN** an order is marked as shipped");
+    for expected in [
+        (header_line, 3, 8, "deltaKeyword"),
+        (modified_line, 17, 14, "requirement"),
+        (shall_line, 11, 5, "normative"),
+        (scenario_line, 15, 13, "scenario"),
+        (when_line, 4, 4, "scenarioKeyword"),
+    ] {
+        assert!(
+            tokens.iter().any(|(line, start, length, kind)| (*line, *start, *length, kind.as_str()) == expected),
+            "no token {expected:?} in {tokens:?}"
+        );
+    }
     let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri(&proposal)}}));
     let titles: Vec<&str> = lenses["result"].as_array().map(|l| l.iter().filter_map(|lens| lens["command"]["title"].as_str()).collect()).unwrap_or_default();
     assert!(titles.iter().any(|title| title.contains("tasks")), "{lenses}");
-    let links = client.request("textDocument/documentLink", json!({"textDocument": {"uri": uri(&proposal)}}));
-    assert!(links.get("result").is_some(), "{links}");
+    // The `auth` capability bullet of the other change's proposal links to the main spec.
+    let linking = root.join("openspec/changes/add-two-factor-auth/proposal.md");
+    let links = client.request("textDocument/documentLink", json!({"textDocument": {"uri": uri(&linking)}}));
+    let bullet = line_of(&linking, "- `auth`: sign-in asks");
+    let found: Vec<(u64, u64, u64, String)> = links["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("document links are a list: {links}"))
+        .iter()
+        .map(|link| {
+            let range = &link["range"];
+            (
+                range["start"]["line"].as_u64().unwrap_or(u64::MAX),
+                range["start"]["character"].as_u64().unwrap_or(u64::MAX),
+                range["end"]["character"].as_u64().unwrap_or(u64::MAX),
+                link["target"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [(bullet, 3, 7, uri(&root.join("openspec/specs/auth/spec.md")))], "{links}");
 
     // Workspace symbols find requirements by fuzzy name.
     let found = client.request("workspace/symbol", json!({"query": "shipemail"}));

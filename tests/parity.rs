@@ -1,12 +1,18 @@
 //! Parity with the reference CLI: runs `openspec validate --all --json` (1.13.2, pinned in
 //! `tests/parity/package.json`) and the built `openspec-lsp check --format json` over every
-//! fixture workspace in `tests/parity/fixtures/` and over the shared `openspec-self` corpus, in
-//! normal and strict mode, and fails on any item whose verdict or error/warning counts differ,
-//! unless docs/parity.md lists that difference in its `parity-allowed` block.
+//! fixture workspace in `tests/parity/fixtures/`, over a realistic workspace the benchmark
+//! generator writes (`generated`, scale 0.03) and, when it sits beside the repository, over the
+//! shared `openspec-self` corpus, in normal and strict mode. It fails on any item whose verdict
+//! or error/warning counts differ, or whose CLI issues and `source: "openspec"` diagnostics do
+//! not pair up one to one (same level and message, INFO included, and the same line where the
+//! CLI names one), unless docs/parity.md lists that item in its `parity-allowed` block.
 //!
-//! The test never skips on its own: a missing CLI or corpus is a failure. Set
-//! `OPENSPEC_PARITY=skip` to skip it deliberately. `OPENSPEC_PARITY_CLI=<path>` points it at
-//! another `openspec` executable. It only reads the workspaces; neither tool writes to them.
+//! The test never skips on its own: a missing CLI is a failure. Only the corpus, which is not
+//! part of the repository, is optional; its absence is printed in one line.
+//! `OPENSPEC_PARITY=skip` skips the test deliberately (printed, and refused by `.ci/run`).
+//! `OPENSPEC_PARITY_CLI=<path>` points it at another `openspec` executable and
+//! `OPENSPEC_PARITY_CORPUS=<path>` at another real workspace. It only reads the workspaces;
+//! neither tool writes to them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -18,10 +24,16 @@ use serde_json::Value;
 
 mod support;
 
-use support::{openspec_lsp_binary, repo_root};
+use openspec_bench::generate::WorkspaceSize;
+use support::{openspec_lsp_binary, repo_root, visible};
 
 /// Where the difference table says a workspace came from when it is not a fixture folder.
 const CORPUS_NAME: &str = "openspec-self";
+/// The workspace written by the benchmark generator (`openspec_bench::generate`).
+const GENERATED_NAME: &str = "generated";
+/// Its scale: 30 capabilities (two of 900 requirements, most of the rest empty, which the CLI
+/// reports), 3 active and 30 archived changes.
+const GENERATED_SCALE: f64 = 0.03;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Mode {
@@ -38,14 +50,33 @@ impl Mode {
     }
 }
 
+/// One finding about an item: a CLI issue or one of our `source: "openspec"` diagnostics.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Issue {
+    /// `ERROR`, `WARNING` or `INFO`.
+    level: String,
+    message: String,
+    /// 1-based; the CLI names a line for some issues only.
+    line: Option<u64>,
+    /// Where it is, for the difference table.
+    path: String,
+}
+
+impl Issue {
+    fn describe(&self) -> String {
+        let line = self.line.map(|line| format!(":{line}")).unwrap_or_default();
+        format!("{} {}{line}: {}", self.level, self.path, self.message)
+    }
+}
+
 /// One item's outcome as one tool reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Verdict {
     valid: bool,
     errors: usize,
     warnings: usize,
-    /// The findings behind the counts, one line each, shown when the verdicts differ.
-    details: Vec<String>,
+    /// The findings behind the counts.
+    issues: Vec<Issue>,
 }
 
 impl Verdict {
@@ -64,6 +95,29 @@ impl Verdict {
 /// Items keyed `spec/<id>` or `change/<id>`.
 type Verdicts = BTreeMap<String, Verdict>;
 
+/// The CLI's issues and ours that found no partner (same level and message; same line where
+/// the CLI names one). Issues with a line are paired first, so that one without a line cannot
+/// take the partner a placed issue needs.
+fn unpaired(cli: &[Issue], ours: &[Issue]) -> (Vec<Issue>, Vec<Issue>) {
+    let mut free: Vec<Option<&Issue>> = ours.iter().map(Some).collect();
+    let mut cli_only = Vec::new();
+    let placed_first = cli.iter().filter(|issue| issue.line.is_some()).chain(cli.iter().filter(|i| i.line.is_none()));
+    for issue in placed_first {
+        let partner = free.iter_mut().find(|slot| {
+            slot.is_some_and(|our| {
+                our.level == issue.level
+                    && our.message == issue.message
+                    && issue.line.is_none_or(|l| our.line == Some(l))
+            })
+        });
+        match partner {
+            Some(slot) => *slot = None,
+            None => cli_only.push(issue.clone()),
+        }
+    }
+    (cli_only, free.into_iter().flatten().cloned().collect())
+}
+
 struct Difference {
     workspace: String,
     mode: Mode,
@@ -72,8 +126,29 @@ struct Difference {
     ours: Option<Verdict>,
 }
 
-/// Every fixture folder, sorted, then the shared corpus.
-fn workspaces() -> Vec<(String, PathBuf)> {
+impl Difference {
+    /// `None` when both tools agree on the item.
+    fn of(workspace: &str, mode: Mode, item: &str, cli: Option<&Verdict>, ours: Option<&Verdict>) -> Option<Self> {
+        let same = match (cli, ours) {
+            (Some(cli), Some(ours)) => {
+                let (cli_only, ours_only) = unpaired(&cli.issues, &ours.issues);
+                cli.same_outcome(ours) && cli_only.is_empty() && ours_only.is_empty()
+            }
+            _ => false,
+        };
+        (!same).then(|| Difference {
+            workspace: workspace.to_owned(),
+            mode,
+            item: item.to_owned(),
+            cli: cli.cloned(),
+            ours: ours.cloned(),
+        })
+    }
+}
+
+/// Every fixture folder, sorted, then the generated workspace (written to `generated_dir`), then
+/// the shared corpus when it is there.
+fn workspaces(generated_dir: &Path) -> Vec<(String, PathBuf)> {
     let fixtures_dir = repo_root().join("tests/parity/fixtures");
     let mut found: Vec<(String, PathBuf)> = std::fs::read_dir(&fixtures_dir)
         .unwrap_or_else(|error| panic!("cannot list {}: {error}", fixtures_dir.display()))
@@ -82,13 +157,19 @@ fn workspaces() -> Vec<(String, PathBuf)> {
         .map(|entry| (entry.file_name().to_string_lossy().into_owned(), entry.path()))
         .collect();
     found.sort();
-    let corpus = repo_root().join("../shared/corpus/openspec-self");
-    assert!(
-        corpus.join("openspec").is_dir(),
-        "the shared corpus is missing at {} (it sits beside the repository); set OPENSPEC_PARITY=skip to skip parity on purpose",
-        corpus.display()
-    );
-    found.push((CORPUS_NAME.to_owned(), corpus));
+    openspec_bench::generate::generate(generated_dir, WorkspaceSize::scaled(GENERATED_SCALE), 1)
+        .unwrap_or_else(|error| panic!("cannot write the generated workspace: {error}"));
+    found.push((GENERATED_NAME.to_owned(), generated_dir.to_path_buf()));
+    let corpus = std::env::var_os("OPENSPEC_PARITY_CORPUS")
+        .map_or_else(|| repo_root().join("../shared/corpus/openspec-self"), PathBuf::from);
+    if corpus.join("openspec").is_dir() {
+        found.push((CORPUS_NAME.to_owned(), corpus));
+    } else {
+        visible(&format!(
+            "parity: SKIPPED the real corpus {CORPUS_NAME}: {} is not there (it sits beside CI's checkout only)",
+            corpus.display()
+        ));
+    }
     found
 }
 
@@ -186,25 +267,22 @@ fn run_reference(cli: &Path, dir: &Path, mode: Mode) -> Result<Verdicts, String>
     let items = document["items"].as_array().ok_or_else(|| format!("openspec JSON has no items: {document}"))?;
     let mut verdicts = Verdicts::new();
     for item in items {
-        let issues = item["issues"].as_array().map(Vec::as_slice).unwrap_or_default();
-        let count = |level: &str| issues.iter().filter(|issue| issue["level"] == level).count();
-        let details = issues
+        let issues: Vec<Issue> = item["issues"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .map(|issue| {
-                format!(
-                    "{} {}{}: {}",
-                    issue["level"].as_str().unwrap_or("?"),
-                    issue["path"].as_str().unwrap_or("?"),
-                    issue["line"].as_u64().map(|line| format!(":{line}")).unwrap_or_default(),
-                    issue["message"].as_str().unwrap_or("?"),
-                )
+            .map(|issue| Issue {
+                level: issue["level"].as_str().unwrap_or("?").to_owned(),
+                message: issue["message"].as_str().unwrap_or("?").to_owned(),
+                line: issue["line"].as_u64(),
+                path: issue["path"].as_str().unwrap_or("?").to_owned(),
             })
             .collect();
+        let count = |level: &str| issues.iter().filter(|issue| issue.level == level).count();
+        let (errors, warnings) = (count("ERROR"), count("WARNING"));
         let key = format!("{}/{}", item["type"].as_str().unwrap_or("?"), item["id"].as_str().unwrap_or("?"));
-        verdicts.insert(
-            key,
-            Verdict { valid: item["valid"] == true, errors: count("ERROR"), warnings: count("WARNING"), details },
-        );
+        verdicts.insert(key, Verdict { valid: item["valid"] == true, errors, warnings, issues });
     }
     Ok(verdicts)
 }
@@ -227,37 +305,50 @@ fn run_ours(binary: &Path, dir: &Path, mode: Mode) -> Result<Verdicts, String> {
         serde_json::from_slice(&output.stdout).map_err(|error| format!("openspec-lsp printed no JSON: {error}"))?;
     let items = document["items"].as_array().ok_or("openspec-lsp JSON has no items")?;
     let diagnostics = document["diagnostics"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let keys: Vec<(String, String)> = items
+        .iter()
+        .map(|item| (item["kind"].as_str().unwrap_or("?").to_owned(), item["id"].as_str().unwrap_or("?").to_owned()))
+        .collect();
+    // Our JSON does not tie diagnostics to items: each `openspec` finding belongs to the spec
+    // whose file it is in, or to the change with the longest id whose folder holds it (nested
+    // change ids contain slashes).
+    let owner = |path: &str| -> Option<String> {
+        keys.iter()
+            .filter(|(kind, id)| {
+                if kind == "spec" {
+                    path == format!("openspec/specs/{id}/spec.md")
+                } else {
+                    let folder = format!("openspec/changes/{id}");
+                    path == folder || path.starts_with(&format!("{folder}/"))
+                }
+            })
+            .max_by_key(|(_, id)| id.len())
+            .map(|(kind, id)| format!("{kind}/{id}"))
+    };
+    let mut issues_of: BTreeMap<String, Vec<Issue>> = BTreeMap::new();
+    for diagnostic in diagnostics.iter().filter(|diagnostic| diagnostic["source"] == "openspec") {
+        let path = diagnostic["path"].as_str().unwrap_or("?");
+        let issue = Issue {
+            level: diagnostic["severity"].as_str().unwrap_or("?").to_uppercase(),
+            message: diagnostic["message"].as_str().unwrap_or("?").to_owned(),
+            line: diagnostic["line"].as_u64(),
+            path: format!("{path} [{}]", diagnostic["code"].as_str().unwrap_or("?")),
+        };
+        // A finding outside every item still has to pair with a CLI issue: it fails as `(none)`.
+        issues_of.entry(owner(path).unwrap_or_else(|| format!("(no item)/{path}"))).or_default().push(issue);
+    }
     let mut verdicts = Verdicts::new();
-    for item in items {
-        let id = item["id"].as_str().unwrap_or("?");
-        let kind = item["kind"].as_str().unwrap_or("?");
-        // Our JSON does not tie diagnostics to items, so details list the `openspec` findings
-        // under the item's folder: enough context to read a difference.
-        let folder =
-            if kind == "spec" { format!("openspec/specs/{id}/spec.md") } else { format!("openspec/changes/{id}/") };
-        let details = diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic["source"] == "openspec")
-            .filter(|diagnostic| {
-                let path = diagnostic["path"].as_str().unwrap_or_default();
-                path == folder || path.starts_with(&folder) || format!("{path}/") == folder
-            })
-            .map(|diagnostic| {
-                format!(
-                    "{} {}:{}: [{}] {}",
-                    diagnostic["severity"].as_str().unwrap_or("?").to_uppercase(),
-                    diagnostic["path"].as_str().unwrap_or("?"),
-                    diagnostic["line"],
-                    diagnostic["code"].as_str().unwrap_or("?"),
-                    diagnostic["message"].as_str().unwrap_or("?"),
-                )
-            })
-            .collect();
+    for (item, key) in items.iter().zip(&keys) {
         let count = |field: &str| item[field].as_u64().and_then(|n| usize::try_from(n).ok()).unwrap_or_default();
+        let key = format!("{}/{}", key.0, key.1);
+        let issues = issues_of.remove(&key).unwrap_or_default();
         verdicts.insert(
-            format!("{kind}/{id}"),
-            Verdict { valid: item["valid"] == true, errors: count("errors"), warnings: count("warnings"), details },
+            key,
+            Verdict { valid: item["valid"] == true, errors: count("errors"), warnings: count("warnings"), issues },
         );
+    }
+    for (key, issues) in issues_of {
+        verdicts.insert(key, Verdict { valid: true, errors: 0, warnings: 0, issues });
     }
     Ok(verdicts)
 }
@@ -290,11 +381,17 @@ fn table(differences: &[&Difference]) -> String {
             Verdict::short(difference.cli.as_ref()),
             Verdict::short(difference.ours.as_ref()),
         );
-        for detail in difference.cli.iter().flat_map(|verdict| &verdict.details) {
-            let _ = writeln!(out, "      cli:  {}", one_line(detail));
+        let none = Vec::new();
+        let cli_issues = difference.cli.as_ref().map_or(&none, |verdict| &verdict.issues);
+        let our_issues = difference.ours.as_ref().map_or(&none, |verdict| &verdict.issues);
+        let (cli_only, ours_only) = unpaired(cli_issues, our_issues);
+        for issue in cli_issues {
+            let mark = if cli_only.contains(issue) { "cli only" } else { "cli" };
+            let _ = writeln!(out, "      {mark:9} {}", one_line(&issue.describe()));
         }
-        for detail in difference.ours.iter().flat_map(|verdict| &verdict.details) {
-            let _ = writeln!(out, "      ours: {}", one_line(detail));
+        for issue in our_issues {
+            let mark = if ours_only.contains(issue) { "ours only" } else { "ours" };
+            let _ = writeln!(out, "      {mark:9} {}", one_line(&issue.describe()));
         }
     }
     out
@@ -303,11 +400,12 @@ fn table(differences: &[&Difference]) -> String {
 #[test]
 fn verdicts_match_openspec_validate() {
     if std::env::var("OPENSPEC_PARITY").is_ok_and(|value| value == "skip") {
-        eprintln!("parity test skipped: OPENSPEC_PARITY=skip");
+        visible("parity: SKIPPED (OPENSPEC_PARITY=skip); nothing was compared with the reference CLI");
         return;
     }
     let cli = reference_cli();
-    let workspaces = workspaces();
+    let generated = tempfile::tempdir().expect("temp dir for the generated workspace");
+    let workspaces = workspaces(generated.path());
     let allowed = allowed_differences();
     let binary = openspec_lsp_binary();
 
@@ -338,6 +436,7 @@ fn verdicts_match_openspec_validate() {
     let mut failures = Vec::new();
     let mut differences = Vec::new();
     let mut n_items = 0;
+    let mut n_issues = 0;
     for (workspace, mode, outcome) in results {
         let (cli_verdicts, our_verdicts) = match outcome {
             (Ok(cli_verdicts), Ok(our_verdicts)) => (cli_verdicts, our_verdicts),
@@ -350,19 +449,9 @@ fn verdicts_match_openspec_validate() {
         };
         let items: BTreeSet<&String> = cli_verdicts.keys().chain(our_verdicts.keys()).collect();
         n_items += items.len();
+        n_issues += cli_verdicts.values().map(|verdict| verdict.issues.len()).sum::<usize>();
         for item in items {
-            let cli = cli_verdicts.get(item);
-            let ours = our_verdicts.get(item);
-            let same = matches!((cli, ours), (Some(cli), Some(ours)) if cli.same_outcome(ours));
-            if !same {
-                differences.push(Difference {
-                    workspace: workspace.clone(),
-                    mode,
-                    item: item.clone(),
-                    cli: cli.cloned(),
-                    ours: ours.cloned(),
-                });
-            }
+            differences.extend(Difference::of(&workspace, mode, item, cli_verdicts.get(item), our_verdicts.get(item)));
         }
     }
 
@@ -377,7 +466,7 @@ fn verdicts_match_openspec_validate() {
         .collect();
 
     eprintln!(
-        "parity: {} workspaces x 2 modes, {n_items} item verdicts compared; {} unexpected, {} allowed differences",
+        "parity: {} workspaces x 2 modes, {n_items} item verdicts and {n_issues} CLI issues compared; {} unexpected, {} allowed differences",
         workspaces.len(),
         unexpected.len(),
         tolerated.len()
@@ -392,7 +481,7 @@ fn verdicts_match_openspec_validate() {
     if !unexpected.is_empty() {
         let _ = writeln!(
             report,
-            "{} item verdicts differ from `openspec validate` 1.13.2 (fix the rule, or list the difference with its reason in docs/parity.md):\n\n{}",
+            "{} items differ from `openspec validate` 1.13.2 in verdict, counts or issues (fix the rule, or list the difference with its reason in docs/parity.md):\n\n{}",
             unexpected.len(),
             table(&unexpected)
         );

@@ -5,5 +5,6 @@
 pub mod generate;
 pub mod load;
 pub mod lsp;
+pub mod smoke;
 pub mod stats;
 pub mod suite;

@@ -74,6 +74,23 @@ enum Command {
         #[arg(long)]
         binary: PathBuf,
     },
+    /// Checks the result files of a smoke run: every benchmark took every sample it was asked for.
+    SmokeCheck {
+        results: PathBuf,
+        #[arg(long)]
+        runs: usize,
+        #[arg(long)]
+        reference_runs: usize,
+        #[arg(long)]
+        inprocess_runs: usize,
+        #[arg(long)]
+        requests: usize,
+        #[arg(long)]
+        keystrokes: usize,
+        /// The CLI comparison ran (the reference CLI was installed).
+        #[arg(long)]
+        cli: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -103,6 +120,14 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Lsp { root, binary, requests, keystrokes } => suite::lsp(&binary, &root, requests, keystrokes)?,
         Command::Cold { root, binary } => suite::cold(&binary, &root.canonicalize()?)?,
+        Command::SmokeCheck { results, runs, reference_runs, inprocess_runs, requests, keystrokes, cli } => {
+            let expected =
+                openspec_bench::smoke::Expected { runs, reference_runs, inprocess_runs, requests, keystrokes, cli };
+            for line in openspec_bench::smoke::verify(&results, expected)? {
+                eprintln!("{line}");
+            }
+            return Ok(());
+        }
     };
     println!("{}", serde_json::to_string_pretty(&output)?);
     Ok(())

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use openspec_ide::{Changed, IncrementalCheck};
 
 use crate::generate::{HOT_SPEC, LONE_SPEC};
-use crate::lsp::{LspClient, memory_mib, uri};
+use crate::lsp::{LspClient, memory_mib, request, uri};
 use crate::stats::{Summary, round3};
 
 /// Runs `command` `runs` times (after one unmeasured warm-up run) and summarises wall times.
@@ -186,29 +186,29 @@ fn byte_offset(text: &str, (line, column): (u32, u32)) -> usize {
 /// that took, and when the first diagnostics arrived.
 fn start_server(binary: &Path, root: &Path) -> anyhow::Result<(LspClient, Value)> {
     let started = Instant::now();
-    let mut client = LspClient::spawn(binary, root)?;
+    let mut client = crate::lsp::spawn(binary, root);
     let capabilities = json!({
         "window": {"workDoneProgress": true},
         "textDocument": {"publishDiagnostics": {"versionSupport": true}},
         "general": {"positionEncodings": ["utf-16"]},
     });
-    client.request(
+    request(
+        &mut client,
         "initialize",
         &json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri(root), "name": "bench"}]}),
     )?;
-    client.notify("initialized", &json!({}))?;
+    client.notify("initialized", json!({}));
     client.wait_for(|message| {
         message.get("method").and_then(Value::as_str) == Some("$/progress")
             && message["params"]["value"]["kind"] == "end"
-    })?;
+    });
     let indexed = started.elapsed();
     let memory_indexed = memory_mib(client.pid());
-    client
-        .wait_for(|message| message.get("method").and_then(Value::as_str) == Some("textDocument/publishDiagnostics"))?;
+    client.wait_for(|message| message.get("method").and_then(Value::as_str) == Some("textDocument/publishDiagnostics"));
     let first_diagnostics = started.elapsed();
     // The first publication is one batch; let it finish before measuring anything else.
     std::thread::sleep(Duration::from_millis(200));
-    client.discard_pending();
+    client.discard_notifications();
     let memory_checked = memory_mib(client.pid());
     let cold = json!({
         "index_ms": round3(indexed.as_secs_f64() * 1000.0),
@@ -222,7 +222,7 @@ fn start_server(binary: &Path, root: &Path) -> anyhow::Result<(LspClient, Value)
 /// Figure 5 (cold start and memory) for one workspace.
 pub fn cold(binary: &Path, root: &Path) -> anyhow::Result<Value> {
     let (client, cold) = start_server(&binary.canonicalize()?, &root.canonicalize()?)?;
-    client.finish()?;
+    client.finish();
     Ok(cold)
 }
 
@@ -251,7 +251,7 @@ pub fn lsp(binary: &Path, root: &Path, n_requests: usize, n_keystrokes: usize) -
                 params["context"] = json!({"includeDeclaration": true});
             }
             let started = Instant::now();
-            client.request(method, &params)?;
+            request(&mut client, method, &params)?;
             samples.push(started.elapsed());
         }
         requests.insert(name.to_owned(), Summary::of(&samples).to_json());
@@ -260,11 +260,11 @@ pub fn lsp(binary: &Path, root: &Path, n_requests: usize, n_keystrokes: usize) -
     let mut samples = Vec::new();
     for idx in 0..n_requests {
         let started = Instant::now();
-        client.request("workspace/symbol", &json!({"query": queries[idx % queries.len()]}))?;
+        request(&mut client, "workspace/symbol", &json!({"query": queries[idx % queries.len()]}))?;
         samples.push(started.elapsed());
     }
     requests.insert("workspace_symbols".to_owned(), Summary::of(&samples).to_json());
-    client.discard_pending();
+    client.discard_notifications();
 
     let mut keystrokes = serde_json::Map::new();
     for spec in [LONE_SPEC, HOT_SPEC] {
@@ -272,7 +272,7 @@ pub fn lsp(binary: &Path, root: &Path, n_requests: usize, n_keystrokes: usize) -
         keystrokes.insert(spec.to_owned(), type_into(&mut client, &path, n_keystrokes)?);
     }
     let memory = memory_mib(client.pid());
-    client.finish()?;
+    client.finish();
     Ok(json!({
         "cold": cold,
         "requests": requests,
@@ -288,8 +288,8 @@ fn type_into(client: &mut LspClient, path: &Path, n: usize) -> anyhow::Result<Va
     let file_uri = uri(path);
     client.notify(
         "textDocument/didOpen",
-        &json!({"textDocument": {"uri": file_uri, "languageId": "markdown", "version": 1, "text": text}}),
-    )?;
+        json!({"textDocument": {"uri": file_uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
     let published = |version: i64| {
         let file_uri = file_uri.clone();
         move |message: &Value| {
@@ -298,7 +298,7 @@ fn type_into(client: &mut LspClient, path: &Path, n: usize) -> anyhow::Result<Va
                 && message["params"]["version"] == json!(version)
         }
     };
-    client.wait_for(published(1))?;
+    client.wait_for(published(1));
     let mut typist = Typist::new(&text);
     let mut samples = Vec::new();
     for step in 0..n {
@@ -311,14 +311,14 @@ fn type_into(client: &mut LspClient, path: &Path, n: usize) -> anyhow::Result<Va
         let started = Instant::now();
         client.notify(
             "textDocument/didChange",
-            &json!({"textDocument": {"uri": file_uri, "version": version}, "contentChanges": [change]}),
-        )?;
-        client.wait_for(published(version))?;
+            json!({"textDocument": {"uri": file_uri, "version": version}, "contentChanges": [change]}),
+        );
+        client.wait_for(published(version));
         samples.push(started.elapsed());
     }
-    client.notify("textDocument/didClose", &json!({"textDocument": {"uri": file_uri}}))?;
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": file_uri}}));
     std::thread::sleep(Duration::from_millis(100));
-    client.discard_pending();
+    client.discard_notifications();
     Ok(json!({"lines": text.lines().count(), "latency": Summary::of(&samples).to_json()}))
 }
 
@@ -331,10 +331,14 @@ fn request_targets(root: &Path) -> anyhow::Result<Vec<(PathBuf, usize, usize)>> 
     let mut entries: Vec<_> = std::fs::read_dir(&changes)?.filter_map(Result::ok).map(|entry| entry.path()).collect();
     entries.sort();
     for change in entries.iter().filter(|path| !path.ends_with("archive")).take(200) {
-        let Ok(specs) = std::fs::read_dir(change.join("specs")) else { continue };
+        let Ok(specs) = std::fs::read_dir(change.join("specs")) else {
+            continue;
+        };
         for capability in specs.filter_map(Result::ok) {
             let delta = capability.path().join("spec.md");
-            let Ok(text) = std::fs::read_to_string(&delta) else { continue };
+            let Ok(text) = std::fs::read_to_string(&delta) else {
+                continue;
+            };
             for (line_idx, line) in text.lines().enumerate() {
                 if line.starts_with("### Requirement: ") {
                     targets.push((delta.clone(), line_idx, "### Requirement: ".len() + 2));

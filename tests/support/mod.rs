@@ -5,6 +5,7 @@
 pub mod lsp_client;
 pub mod robustness;
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -30,4 +31,10 @@ pub fn openspec_lsp_binary() -> PathBuf {
     let binary = profile_dir.join(format!("openspec-lsp{}", std::env::consts::EXE_SUFFIX));
     assert!(binary.exists(), "built binary not found at {}", binary.display());
     binary
+}
+
+/// Prints `line` to stderr past the test harness's output capture, so that a skip or another
+/// thing a passing test must not hide shows in every run.
+pub fn visible(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

@@ -98,10 +98,24 @@ check('the client attaches to an OpenSpec file, rooted at the folder holding ope
   eq('openspec-lsp', client.server_info and client.server_info.name, 'server name')
 end)
 
+local readme_bufnr = nil
+
 check('the client does not attach to Markdown outside openspec/', function()
+  local clients_before = #vim.lsp.get_clients({ name = 'openspec' })
   local bufnr = edit('README.md')
-  vim.wait(300)
+  readme_bufnr = bufnr
+  -- No fixed sleep (an attach slower than the sleep would pass it). The decision itself:
+  eq(nil, require('openspec').root_for_buffer(bufnr), 'the OpenSpec root of README.md')
+  -- Both setups decide in the FileType autocommand, and a client records a buffer as attached
+  -- at once (before it has even initialised), so an attach would already show:
+  eq(0, #vim.lsp.get_clients({ bufnr = bufnr, name = 'openspec' }), 'clients on README.md right after opening it')
+  -- Anything asynchronous is ordered: open an OpenSpec file after README.md and wait until the
+  -- client attaches to it; README.md's turn has passed by then. No second client was started.
+  local later = edit(BASE)
+  openspec_client(later)
   eq(0, #vim.lsp.get_clients({ bufnr = bufnr, name = 'openspec' }), 'clients on README.md')
+  eq(clients_before, #vim.lsp.get_clients({ name = 'openspec' }), 'openspec clients')
+  -- And once more at the very end of the run, seconds later.
 end)
 
 check('diagnostics arrive with their codes and 0-based positions', function()
@@ -341,5 +355,10 @@ if mode == 'config' then
     eq({ 'keyword.openspec 0:2-0:10' }, captures('markdown_inline', '- **WHEN** it ships'), 'markdown_inline captures')
   end)
 end
+
+check('README.md still has no openspec client at the end of the run', function()
+  assert(readme_bufnr ~= nil and vim.api.nvim_buf_is_valid(readme_bufnr), 'README.md was opened by an earlier check')
+  eq(0, #vim.lsp.get_clients({ bufnr = readme_bufnr, name = 'openspec' }), 'clients on README.md')
+end)
 
 finish()

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use expect_test::{Expect, expect};
+use test_utils::{temp_dir, write_fixture};
 
 /// A workspace that `openspec validate --all --strict` passes.
 const VALID: &str = r"
@@ -45,14 +46,6 @@ The system MUST ask for a one-time code after a correct password.
 - [x] 1.2 Store the shared secret
 ";
 
-fn write_fixture(dir: &Path, fixture: &str) {
-    for file in test_utils::Fixture::parse(fixture.trim_start()).files {
-        let path = dir.join(&file.path);
-        fs::create_dir_all(path.parent().expect("fixture paths have a parent")).expect("create folder");
-        fs::write(path, file.text).expect("write fixture file");
-    }
-}
-
 /// Runs the binary in `cwd` and renders exit code, stdout and stderr, with the temp folder's
 /// path replaced by `<tmp>`.
 fn run(cwd: &Path, args: &[&str]) -> String {
@@ -70,12 +63,6 @@ fn run(cwd: &Path, args: &[&str]) -> String {
     let stdout = if stdout.is_empty() { String::new() } else { format!("--- stdout\n{stdout}") };
     let stderr = if stderr.is_empty() { String::new() } else { format!("--- stderr\n{stderr}") };
     format!("exit: {exit}\n{stdout}{stderr}")
-}
-
-fn temp_dir() -> (tempfile::TempDir, std::path::PathBuf) {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let canonical = temp.path().canonicalize().expect("canonical temp dir");
-    (temp, canonical)
 }
 
 fn check(fixture: &str, args: &[&str], expected: &Expect) {

@@ -5,10 +5,11 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
+use test_utils::temp_workspace as workspace;
 
 /// Valid for `openspec validate --strict`, except what each test adds.
 const VALID: &str = r"
@@ -67,24 +68,12 @@ fn documented(command: &str) {
     assert!(ci_doc().contains(command), "docs/ci.md no longer contains the recipe command `{command}`");
 }
 
-fn workspace(fixture: &str) -> (tempfile::TempDir, PathBuf) {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let dir = temp.path().canonicalize().expect("canonical temp dir");
-    for file in test_utils::Fixture::parse(fixture.trim_start()).files {
-        let path = dir.join(&file.path);
-        fs::create_dir_all(path.parent().expect("fixture paths have a parent")).expect("create folder");
-        fs::write(path, file.text).expect("write fixture file");
-    }
-    (temp, dir)
-}
-
 /// Runs a documented command line (`openspec-lsp ...`, optionally `> file || true`) in `dir`
-/// and returns its exit code and stdout. Redirection and `|| true` are the shell's; the test
-/// applies them itself so it needs no shell.
+/// and returns the exit code of `openspec-lsp` itself (not the `0` that `|| true` makes of it)
+/// and its stdout. Redirection is the shell's; the test applies it itself so it needs no shell.
 fn run_documented(dir: &Path, command: &str) -> (i32, String) {
     documented(command);
-    let (command, ignore_failure) =
-        command.strip_suffix(" || true").map_or((command, false), |command| (command, true));
+    let command = command.strip_suffix(" || true").unwrap_or(command);
     let (command, redirect) =
         command.split_once(" > ").map_or((command, None), |(command, file)| (command, Some(file.trim())));
     let mut words = command.split_whitespace();
@@ -100,7 +89,7 @@ fn run_documented(dir: &Path, command: &str) -> (i32, String) {
     if let Some(file) = redirect {
         fs::write(dir.join(file), &stdout).expect("write redirected output");
     }
-    (if ignore_failure { 0 } else { code }, stdout)
+    (code, stdout)
 }
 
 #[test]
@@ -130,7 +119,8 @@ fn sarif_for_code_scanning_is_valid_sarif() {
     let (_temp, dir) = workspace(&invalid());
     let (code, _) =
         run_documented(&dir, "openspec-lsp check --strict --all-rules --format sarif > openspec.sarif || true");
-    assert_eq!(code, 0, "`|| true` keeps the upload step running");
+    // The check fails (the recipe's `|| true` keeps the upload step running regardless).
+    assert_eq!(code, 1, "an invalid workspace fails the check");
     let text = fs::read_to_string(dir.join("openspec.sarif")).expect("the SARIF file was written");
     let log: Value = serde_json::from_str(&text).expect("SARIF is JSON");
     assert_eq!(log["version"], "2.1.0");
@@ -163,7 +153,7 @@ fn gitlab_code_quality_report_has_the_fields_gitlab_reads() {
     let (_temp, dir) = workspace(&invalid());
     let (code, _) =
         run_documented(&dir, "openspec-lsp check --strict --format gitlab > gl-code-quality-report.json || true");
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "an invalid workspace fails the check (`|| true` keeps the job going)");
     let text = fs::read_to_string(dir.join("gl-code-quality-report.json")).expect("report written");
     let issues: Vec<Value> = serde_json::from_str(&text).expect("a JSON array");
     assert_eq!(issues.len(), 3, "{text}");

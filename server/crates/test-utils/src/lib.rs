@@ -122,6 +122,31 @@ pub fn render_annotated(text: &str, annotations: &[Annotation]) -> String {
     out
 }
 
+/// Writes every file of `fixture` (see [`Fixture::parse`]; leading whitespace is trimmed) below
+/// `dir`, creating folders. Panics on a write error (it is test code).
+pub fn write_fixture(dir: &std::path::Path, fixture: &str) {
+    for file in Fixture::parse(fixture.trim_start()).files {
+        let path = dir.join(&file.path);
+        std::fs::create_dir_all(path.parent().expect("fixture paths have a parent")).expect("create folder");
+        std::fs::write(path, file.text).expect("write fixture file");
+    }
+}
+
+/// A new temporary folder and its canonical path (the one tools print, e.g. `/private/var` on
+/// macOS). The folder is removed when the `TempDir` is dropped.
+pub fn temp_dir() -> (tempfile::TempDir, std::path::PathBuf) {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let canonical = temp.path().canonicalize().expect("canonical temp dir");
+    (temp, canonical)
+}
+
+/// [`temp_dir`] holding the files of `fixture`.
+pub fn temp_workspace(fixture: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (temp, dir) = temp_dir();
+    write_fixture(&dir, fixture);
+    (temp, dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

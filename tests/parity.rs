@@ -257,11 +257,16 @@ fn run_reference(cli: &Path, dir: &Path, mode: Mode) -> Result<Verdicts, String>
     if document.get("items").is_none()
         && let Some(status) = document["status"].as_array()
     {
-        let details: Vec<String> = status
+        let issues: Vec<Issue> = status
             .iter()
-            .map(|entry| format!("{}: {}", entry["code"].as_str().unwrap_or("?"), entry["message"].as_str().unwrap_or("?")))
+            .map(|entry| Issue {
+                level: "ERROR".to_owned(),
+                message: format!("{}: {}", entry["code"].as_str().unwrap_or("?"), entry["message"].as_str().unwrap_or("?")),
+                line: None,
+                path: String::new(),
+            })
             .collect();
-        let aborted = Verdict { valid: false, errors: details.len(), warnings: 0, details };
+        let aborted = Verdict { valid: false, errors: issues.len(), warnings: 0, issues };
         return Ok(Verdicts::from([("run/aborted".to_owned(), aborted)]));
     }
     let items = document["items"].as_array().ok_or_else(|| format!("openspec JSON has no items: {document}"))?;

@@ -6,6 +6,7 @@ mod cli;
 mod discover;
 mod lsp;
 mod output;
+mod store_registry;
 mod vfs_load;
 
 use std::io::IsTerminal;

@@ -14,6 +14,7 @@ mod metadata;
 mod proposal;
 mod schema;
 mod spec;
+pub mod store;
 mod tasks;
 
 use std::cell::RefCell;

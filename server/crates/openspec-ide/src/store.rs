@@ -5,6 +5,9 @@
 
 use openspec_syntax::yaml::{self, Node};
 
+/// A store's identity file, relative to its checkout (the root folder).
+pub const STORE_METADATA_FILE: &str = ".openspec-store/store.yaml";
+
 /// The CLI's `KEBAB_ID_DESCRIPTION`, shared by every id message.
 pub const KEBAB_ID_DESCRIPTION: &str =
     "must be kebab-case with lowercase letters, numbers, and single hyphen separators";

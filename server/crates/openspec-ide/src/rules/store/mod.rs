@@ -6,6 +6,7 @@
 
 mod inert_references;
 mod invalid_pointer;
+mod metadata_file;
 mod pointer_ignored;
 mod pointer_resolution;
 mod reference_health;
@@ -73,6 +74,7 @@ impl Config<'_> {
 /// Every store finding of `root`, in a fixed order.
 pub fn check(root: &RootSnapshot, context: &StoreContext<'_>) -> Vec<Diagnostic> {
     let mut acc = Vec::new();
+    metadata_file::check(root, &mut acc);
     let Some(path) = schema::project_config_path(root) else {
         return acc;
     };
@@ -95,9 +97,12 @@ pub fn check(root: &RootSnapshot, context: &StoreContext<'_>) -> Vec<Diagnostic>
     acc
 }
 
-/// Whether the root's config has a `store:` or `references:` key: the only roots whose store
-/// findings depend on the registry (the caller may skip reading it otherwise).
+/// Whether the root is a store or its config has a `store:` or `references:` key: the only
+/// roots with store findings (the caller may skip reading the registry otherwise).
 pub fn mentions_stores(root: &RootSnapshot) -> bool {
+    if root.get(crate::store::STORE_METADATA_FILE).is_some() {
+        return true;
+    }
     let Some(path) = schema::project_config_path(root) else {
         return false;
     };

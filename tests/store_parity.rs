@@ -82,7 +82,13 @@ fn machine() -> Machine {
     machine.write("bad-meta/.openspec-store/store.yaml", "version: 1\nid: bad-meta\nowner: me\n");
     machine.write("bad-meta/openspec/config.yaml", "schema: spec-driven\n");
     fs::create_dir_all(machine.top.join("home")).expect("home");
-    machine.register(&[("good", "good"), ("bare", "bare"), ("twin", "twin"), ("empty", "empty"), ("bad-meta", "bad-meta")]);
+    machine.register(&[
+        ("good", "good"),
+        ("bare", "bare"),
+        ("twin", "twin"),
+        ("empty", "empty"),
+        ("bad-meta", "bad-meta"),
+    ]);
     machine
 }
 
@@ -171,13 +177,17 @@ fn pointer_repositories() {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|item| (item["id"].as_str().unwrap_or_default().to_owned(), item["valid"].as_bool().unwrap_or_default()))
+            .map(|item| {
+                (item["id"].as_str().unwrap_or_default().to_owned(), item["valid"].as_bool().unwrap_or_default())
+            })
             .collect();
         let our_items: Vec<(String, bool)> = our_json["items"]
             .as_array()
             .into_iter()
             .flatten()
-            .map(|item| (item["id"].as_str().unwrap_or_default().to_owned(), item["valid"].as_bool().unwrap_or_default()))
+            .map(|item| {
+                (item["id"].as_str().unwrap_or_default().to_owned(), item["valid"].as_bool().unwrap_or_default())
+            })
             .collect();
         // The CLI prints the store metadata path and zod text; ours must match them exactly.
         if theirs != ours || their_items != our_items || cli_exit != our_exit {

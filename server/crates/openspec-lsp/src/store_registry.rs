@@ -56,6 +56,22 @@ impl StoreLookup {
     }
 }
 
+/// The store checkouts that the config-only roots among `dirs` point at (`store:`), for the
+/// server to index beside them. Reads the registry once, and only when some root points.
+pub fn pointed_store_roots(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let stores = StoreLookup::default();
+    dirs.iter()
+        .filter(|dir| !dir.join("openspec/specs").is_dir() && !dir.join("openspec/changes").is_dir())
+        .filter_map(|dir| {
+            let (name, text) = ["config.yaml", "config.yml"].into_iter().find_map(|name| {
+                std::fs::read_to_string(dir.join("openspec").join(name)).ok().map(|text| (name, text))
+            })?;
+            let snapshot = RootSnapshot::from_texts([(format!("openspec/{name}").as_str(), text.as_str())]);
+            stores.pointed_root(&snapshot)
+        })
+        .collect()
+}
+
 /// Loads and checks a store's checkout; its paths are shown from the current directory when
 /// it is below it, else absolute.
 pub fn checked_store_root(

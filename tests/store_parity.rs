@@ -5,6 +5,7 @@
 //! items, codes, levels and messages. Like `parity`, it never skips on its own; set
 //! `OPENSPEC_PARITY=skip` to skip it. Both tools only read the temp dir.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -39,7 +40,8 @@ impl Machine {
         let mut text = "version: 1\nstores:\n".to_owned();
         for (id, folder) in stores {
             let path = self.top.join(folder);
-            text.push_str(&format!("  {id}:\n    backend:\n      type: git\n      local_path: {}\n", path.display()));
+            // Writing to a String cannot fail.
+            let _ = write!(text, "  {id}:\n    backend:\n      type: git\n      local_path: {}\n", path.display());
         }
         self.write("data/openspec/stores/registry.yaml", &text);
     }

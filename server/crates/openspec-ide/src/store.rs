@@ -216,16 +216,11 @@ pub fn parse_metadata(text: &str) -> Result<StoreMetadata, String> {
     }
     let mut issues = Vec::new();
     version_issue(&node, &mut issues);
-    let id = match node.get("id").map(|entry| &entry.value) {
-        Some(value) => value.as_str().map(str::to_owned).or_else(|| {
-            issues.push(("id".to_owned(), expected("string", Some(value))));
-            None
-        }),
-        None => {
-            issues.push(("id".to_owned(), expected("string", None)));
-            None
-        }
-    };
+    let id_node = node.get("id").map(|entry| &entry.value);
+    let id = id_node.and_then(Node::as_str).map(str::to_owned);
+    if id.is_none() {
+        issues.push(("id".to_owned(), expected("string", id_node)));
+    }
     let remote = optional_string(&node, "remote", "remote", &mut issues);
     unknown_keys(&node, &["version", "id", "remote"], "root", &mut issues);
     if !issues.is_empty() {

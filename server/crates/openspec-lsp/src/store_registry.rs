@@ -253,6 +253,7 @@ fn root_problems(store_root: &Path) -> Vec<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
     use std::fs;
 
     use expect_test::expect;
@@ -288,10 +289,11 @@ mod tests {
         write("bare/openspec/config.yaml", "schema: spec-driven\n");
         write("twin/.openspec-store/store.yaml", "version: 1\nid: other\n");
         write("empty/.openspec-store/store.yaml", "version: 1\nid: empty\n");
-        let stores = ["good", "bare", "twin", "empty"]
-            .iter()
-            .map(|id| format!("  {id}:\n    backend:\n      type: git\n      local_path: {}\n", top.join(id).display()))
-            .collect::<String>();
+        let mut stores = String::new();
+        for id in ["good", "bare", "twin", "empty"] {
+            let local_path = top.join(id);
+            let _ = write!(stores, "  {id}:\n    backend:\n      type: git\n      local_path: {}\n", local_path.display());
+        }
         write("data/openspec/stores/registry.yaml", &format!("version: 1\nstores:\n{stores}"));
         let registry = read_registry(Some(&top.join("data/openspec/stores/registry.yaml")));
         let shown: Vec<String> = registry

@@ -52,7 +52,7 @@ pub(super) fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
             "version: Invalid input: expected 1".to_owned(),
         )),
         None => acc.push(invalid(
-            Default::default(),
+            openspec_syntax::TextRange::default(),
             "version: Invalid input: expected 1".to_owned(),
         )),
     }
@@ -79,7 +79,7 @@ pub(super) fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
             )),
         },
         None => acc.push(invalid(
-            Default::default(),
+            openspec_syntax::TextRange::default(),
             "id: Invalid input: expected string, received undefined".to_owned(),
         )),
     }

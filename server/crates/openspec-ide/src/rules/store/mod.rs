@@ -5,6 +5,7 @@
 //! read one small file.
 
 mod inert_references;
+mod initiative_store;
 mod invalid_pointer;
 mod metadata_file;
 mod pointer_ignored;
@@ -75,6 +76,7 @@ impl Config<'_> {
 pub fn check(root: &RootSnapshot, context: &StoreContext<'_>) -> Vec<Diagnostic> {
     let mut acc = Vec::new();
     metadata_file::check(root, &mut acc);
+    initiative_store::check(root, context, &mut acc);
     let Some(path) = schema::project_config_path(root) else {
         return acc;
     };
@@ -100,7 +102,9 @@ pub fn check(root: &RootSnapshot, context: &StoreContext<'_>) -> Vec<Diagnostic>
 /// Whether the root is a store or its config has a `store:` or `references:` key: the only
 /// roots with store findings (the caller may skip reading the registry otherwise).
 pub fn mentions_stores(root: &RootSnapshot) -> bool {
-    if root.get(crate::store::STORE_METADATA_FILE).is_some() {
+    if root.get(crate::store::STORE_METADATA_FILE).is_some()
+        || !initiative_store::initiative_stores(root).is_empty()
+    {
         return true;
     }
     let Some(path) = schema::project_config_path(root) else {

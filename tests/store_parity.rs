@@ -94,8 +94,14 @@ fn machine() -> Machine {
     machine
 }
 
-fn skip() -> bool {
-    std::env::var("OPENSPEC_PARITY").is_ok_and(|value| value == "skip")
+/// The machine, our binary and the CLI; `None` when parity is skipped on purpose.
+fn setup() -> Option<(Machine, PathBuf, PathBuf)> {
+    if std::env::var("OPENSPEC_PARITY").is_ok_and(|value| value == "skip") {
+        return None;
+    }
+    let cli = cli();
+    assert!(cli.exists(), "the reference CLI is not installed at {}; run `(cd tests/parity && npm ci)`", cli.display());
+    Some((machine(), openspec_lsp_binary(), cli))
 }
 
 /// Our findings as `(code, severity, message)`, with `openspec/config.yaml` standing for the
@@ -147,13 +153,7 @@ fn ours_as_cli(ours: &[(String, String, String)]) -> Vec<(String, String, String
 
 #[test]
 fn pointer_repositories() {
-    if skip() {
-        return;
-    }
-    let machine = machine();
-    let lsp = openspec_lsp_binary();
-    let cli = cli();
-    assert!(cli.exists(), "the reference CLI is not installed at {}; run `(cd tests/parity && npm ci)`", cli.display());
+    let Some((machine, lsp, cli)) = setup() else { return };
     let cases = [
         "store: good\n",
         "store: nope\n",
@@ -205,13 +205,7 @@ fn pointer_repositories() {
 
 #[test]
 fn doctor_findings() {
-    if skip() {
-        return;
-    }
-    let machine = machine();
-    let lsp = openspec_lsp_binary();
-    let cli = cli();
-    assert!(cli.exists(), "the reference CLI is not installed at {}; run `(cd tests/parity && npm ci)`", cli.display());
+    let Some((machine, lsp, cli)) = setup() else { return };
     // A real root with a pointer, a referencing repository, and a pointer with inert references.
     machine.write("real/openspec/config.yaml", "schema: spec-driven\nstore: good\n");
     machine.write("real/openspec/specs/auth/spec.md", SPEC);

@@ -204,16 +204,19 @@ fn version_issue(node: &Node, issues: &mut Vec<Issue>) {
     }
 }
 
+/// The document as a mapping, or the issue text (YAML error, or not an object).
+fn parse_mapping(text: &str) -> Result<Node, String> {
+    let node = yaml::parse(text).map_err(|error| error.message)?;
+    match node.as_mapping() {
+        Some(_) => Ok(node),
+        None => Err(format!("root: {}", expected("object", Some(&node)))),
+    }
+}
+
 /// `parseStoreMetadataState`: the metadata, or the CLI's `Invalid store metadata state: ...`.
 pub fn parse_metadata(text: &str) -> Result<StoreMetadata, String> {
     let invalid = |message: String| format!("Invalid store metadata state: {message}");
-    let node = yaml::parse(text).map_err(|error| invalid(error.message))?;
-    if node.as_mapping().is_none() {
-        return Err(invalid(format!(
-            "root: {}",
-            expected("object", Some(&node))
-        )));
-    }
+    let node = parse_mapping(text).map_err(invalid)?;
     let mut issues = Vec::new();
     version_issue(&node, &mut issues);
     let id_node = node.get("id").map(|entry| &entry.value);
@@ -237,13 +240,7 @@ pub fn parse_metadata(text: &str) -> Result<StoreMetadata, String> {
 /// `Invalid store registry state: ...` / `Invalid store id: ...`.
 pub fn parse_registry(text: &str) -> Result<Vec<RegistryEntry>, String> {
     let invalid = |message: String| format!("Invalid store registry state: {message}");
-    let node = yaml::parse(text).map_err(|error| invalid(error.message))?;
-    if node.as_mapping().is_none() {
-        return Err(invalid(format!(
-            "root: {}",
-            expected("object", Some(&node))
-        )));
-    }
+    let node = parse_mapping(text).map_err(invalid)?;
     let mut issues = Vec::new();
     version_issue(&node, &mut issues);
     let mut entries = Vec::new();

@@ -147,6 +147,16 @@ fn cli_status(status: &Value, config_path: &str) -> Vec<(String, String, String)
         .collect()
 }
 
+/// A report's items as `(id, valid)`, in report order.
+fn items(report: &Value) -> Vec<(String, bool)> {
+    report["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| (item["id"].as_str().unwrap_or_default().to_owned(), item["valid"].as_bool().unwrap_or_default()))
+        .collect()
+}
+
 fn ours_as_cli(ours: &[(String, String, String)]) -> Vec<(String, String, String)> {
     ours.iter().map(|(code, severity, message)| (cli_code(code), severity.clone(), message.clone())).collect()
 }
@@ -175,22 +185,7 @@ fn pointer_repositories() {
         let theirs = cli_status(&cli_json["status"], &config_path);
         let ours = ours_as_cli(&our_findings(&our_json));
         n_cli_failures += usize::from(!theirs.is_empty());
-        let their_items: Vec<(String, bool)> = cli_json["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|item| {
-                (item["id"].as_str().unwrap_or_default().to_owned(), item["valid"].as_bool().unwrap_or_default())
-            })
-            .collect();
-        let our_items: Vec<(String, bool)> = our_json["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|item| {
-                (item["id"].as_str().unwrap_or_default().to_owned(), item["valid"].as_bool().unwrap_or_default())
-            })
-            .collect();
+        let (their_items, our_items) = (items(&cli_json), items(&our_json));
         // The CLI prints the store metadata path and zod text; ours must match them exactly.
         if theirs != ours || their_items != our_items || cli_exit != our_exit {
             mismatches.push(format!(
@@ -199,6 +194,12 @@ fn pointer_repositories() {
         }
     }
     assert!(mismatches.is_empty(), "pointer repositories differ from the CLI:\n{}", mismatches.join("\n"));
+    // `--store` from a folder outside every root checks the store, as the CLI's `--store` does.
+    machine.write("elsewhere/notes.txt", "");
+    let (cli_exit, cli_json) = machine.command(&cli, "elsewhere", &["validate", "--all", "--json", "--store", "good"]);
+    let (our_exit, our_json) = machine.command(&lsp, "elsewhere", &["check", "--format", "json", "--store", "good"]);
+    assert_eq!((our_exit, items(&our_json)), (cli_exit, items(&cli_json)), "check --store differs from the CLI");
+    assert!(!items(&our_json).is_empty(), "the store has a spec to check");
     // Every case but the healthy pointer is a resolution failure the CLI reports.
     assert_eq!(n_cli_failures, cases.len() - 1, "the setup no longer exercises every failure");
 }

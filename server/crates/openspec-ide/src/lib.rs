@@ -21,6 +21,7 @@ pub mod readiness;
 pub mod root_files;
 pub mod rules;
 pub mod schema;
+pub mod store;
 pub mod vfs;
 
 pub use analysis::{Analysis, FilePosition, FileRange, NavigationTarget, SourceChange, TextEdit};

@@ -1,5 +1,6 @@
 //! Which files a root snapshot holds besides `openspec/**`: the legacy agent files and command
-//! folders, CODEOWNERS and the repository's `openspec-lsp.toml` policy. The IO edge reads these
+//! folders, CODEOWNERS, the repository's `openspec-lsp.toml` policy and a store's
+//! `.openspec-store/store.yaml`. The IO edge reads these
 //! (and watches them); the checks find them by the same names. No IO here.
 
 use crate::legacy::{self, MARKER_HOSTS};
@@ -12,7 +13,11 @@ pub const CODEOWNERS_PATHS: &[&str] = &[".github/CODEOWNERS", "CODEOWNERS", "doc
 
 /// Single files (root-relative) to read when they exist.
 pub fn files() -> impl Iterator<Item = &'static str> {
-    MARKER_HOSTS.iter().copied().chain(CODEOWNERS_PATHS.iter().copied()).chain(std::iter::once(POLICY_FILE))
+    MARKER_HOSTS
+        .iter()
+        .copied()
+        .chain(CODEOWNERS_PATHS.iter().copied())
+        .chain([POLICY_FILE, crate::store::STORE_METADATA_FILE])
 }
 
 /// Folders (root-relative) whose direct files are read: the legacy command folders.

@@ -12,6 +12,7 @@ use crate::cli::{CheckArgs, EXIT_INVALID, EXIT_USAGE, EXIT_VALID, Format};
 use crate::discover;
 use crate::output::terminal::{self, LineBreaks};
 use crate::output::{self, CheckRun, CheckedRoot, POLICY_INVALID_CODE, ReadinessAnswer, RunMode};
+use crate::store_registry::{self, StoreLookup};
 use crate::vfs_load;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -34,7 +35,10 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
     let config = CheckConfig { strict: args.strict, all_rules: args.all_rules };
-    let mut run = check_path(&path, config)?;
+    let mut run = match &args.store {
+        Some(id) => store_registry::check_store(id, config)?,
+        None => check_path(&path, config)?,
+    };
     if args.migration {
         to_migration(&mut run);
     } else if let Some(change) = &args.archive_ready {
@@ -82,7 +86,13 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
         anyhow::bail!("{} is invalid (see the policy/invalid findings above)", openspec_ide::root_files::POLICY_FILE);
     }
     Ok(match &run.mode {
-        RunMode::Check => run.items().all(|(_, item)| item.valid),
+        // A `store:` pointer that does not resolve stops the CLI's `validate --all` (exit 1).
+        RunMode::Check => {
+            run.items().all(|(_, item)| item.valid)
+                && !run.roots.iter().any(|root| {
+                    root.report.diagnostics.iter().any(|d| openspec_ide::rules::store::is_resolution_failure(d.code))
+                })
+        }
         RunMode::Migration => run.roots.iter().all(|root| root.report.diagnostics.is_empty()),
         RunMode::ArchiveReady(answer) => answer.ready,
     })
@@ -141,28 +151,36 @@ pub fn check_path(path: &Path, config: CheckConfig) -> anyhow::Result<CheckRun> 
     let discovery = discover::discover(path)?;
     // Without a current directory, paths simply stay relative to the root.
     let cwd = std::env::current_dir().and_then(|cwd| cwd.canonicalize()).ok();
-    let roots = discovery
-        .roots
-        .iter()
-        .map(|root_dir| {
-            let snapshot = vfs_load::load_root(root_dir);
-            let report = openspec_ide::check_root(&snapshot, &config);
-            let dir_from_cwd =
-                cwd.as_deref().filter(|cwd| root_dir.starts_with(cwd)).map(|cwd| relative_dir(cwd, root_dir));
-            CheckedRoot {
+    let stores = StoreLookup::default();
+    let mut roots = Vec::new();
+    for root_dir in &discovery.roots {
+        let snapshot = vfs_load::load_root(root_dir);
+        // A config-only root with a `store:` pointer stands for the store it names, as in the CLI;
+        // its own findings (the pointer's, inert declarations) stay with it.
+        let store_root = stores.pointed_root(&snapshot);
+        let findings = stores.findings(&snapshot, root_dir);
+        if store_root.is_none() || !findings.is_empty() {
+            let mut report =
+                if store_root.is_some() { openspec_ide::RootReport::default() } else { openspec_ide::check_root(&snapshot, &config) };
+            report.diagnostics.extend(findings);
+            let dir_from_cwd = cwd.as_deref().filter(|cwd| root_dir.starts_with(cwd)).map(|cwd| relative_dir(cwd, root_dir));
+            roots.push(CheckedRoot {
                 relative_dir: relative_dir(&discovery.base, root_dir),
                 dir_from_cwd,
                 snapshot,
                 report,
                 line_indexes: output::LineIndexCache::default(),
-            }
-        })
-        .collect();
+            });
+        }
+        if let Some(store_root) = store_root {
+            roots.push(store_registry::checked_store_root(&store_root, &stores, config, cwd.as_deref()));
+        }
+    }
     Ok(CheckRun { roots, config, mode: RunMode::Check })
 }
 
 /// `root_dir` relative to `base`, `/`-separated; empty when they are the same folder.
-fn relative_dir(base: &Path, root_dir: &Path) -> String {
+pub(crate) fn relative_dir(base: &Path, root_dir: &Path) -> String {
     let relative: PathBuf = root_dir.strip_prefix(base).map(Path::to_path_buf).unwrap_or_default();
     let parts: Vec<String> =
         relative.components().map(|component| component.as_os_str().to_string_lossy().into_owned()).collect();

@@ -90,6 +90,10 @@ pub struct CheckArgs {
     /// `openspec archive` would not refuse it): exits 0 when ready, 1 when not.
     #[arg(long, value_name = "CHANGE")]
     pub archive_ready: Option<String>,
+    /// Check the registered store ID (from the machine's store registry) instead of PATH, like
+    /// the CLI's `--store`.
+    #[arg(long, value_name = "ID", conflicts_with = "path")]
+    pub store: Option<String>,
     /// A repository root, an `openspec/` folder or any folder inside one; or a folder above
     /// several OpenSpec roots (each is checked on its own). Defaults to the current directory.
     pub path: Option<PathBuf>,

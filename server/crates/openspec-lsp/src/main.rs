@@ -7,6 +7,7 @@ mod discover;
 mod lsp;
 mod output;
 mod preview_command;
+mod store_registry;
 mod vfs_load;
 
 use std::io::IsTerminal;

@@ -14,6 +14,7 @@ mod metadata;
 mod proposal;
 mod schema;
 pub(crate) mod spec;
+pub mod store;
 mod tasks;
 
 use std::cell::RefCell;

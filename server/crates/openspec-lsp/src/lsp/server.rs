@@ -177,6 +177,8 @@ impl Backend {
             for folder in folders.iter().chain(extra.iter()) {
                 dirs.extend(discover::workspace_roots(folder));
             }
+            let store_roots = crate::store_registry::pointed_store_roots(&dirs);
+            dirs.extend(store_roots);
             dirs.sort();
             dirs.dedup();
             dirs.into_iter().map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket)).collect::<Vec<_>>()
@@ -580,9 +582,13 @@ impl LanguageServer for Backend {
             let beside = openspec_ide::root_files::files()
                 .map(|file| format!("**/{file}"))
                 .chain(openspec_ide::root_files::folders().map(|folder| format!("**/{folder}/*")));
+            // The store registry, outside the workspace: a store registered or moved re-resolves
+            // the `store:` pointers.
+            let registry = crate::store_registry::DataEnv::from_process().registry_path();
             let watchers = ["**/openspec/**".to_owned(), "**/openspec".to_owned()]
                 .into_iter()
                 .chain(beside)
+                .chain(registry.map(|path| path.display().to_string()))
                 .map(|glob| ls_types::FileSystemWatcher {
                     glob_pattern: ls_types::GlobPattern::String(glob),
                     kind: None,

@@ -1,0 +1,235 @@
+// Drives the VS Code workbench that code-server serves (run.sh starts it) with Debian's
+// Chromium through playwright-core, as a user would: keyboard, quick open, command palette.
+// Each check waits at most a few seconds and takes a screenshot when it fails.
+//
+//   node e2e.mjs --url URL --workspace DIR --screenshots DIR --modules NODE_MODULES --expected JSON
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: options } = parseArgs({
+    options: {
+        url: { type: 'string' },
+        workspace: { type: 'string' },
+        screenshots: { type: 'string' },
+        modules: { type: 'string' },
+        expected: { type: 'string' },
+    },
+});
+const { chromium } = createRequire(join(options.modules, 'noop.js'))('playwright-core');
+const expected = JSON.parse(options.expected).summary;
+
+const DELTA = 'openspec/changes/rework-notifications/specs/notifications/spec.md';
+const MAIN = 'openspec/specs/notifications/spec.md';
+const results = [];
+
+const profile = mkdtempSync(join(tmpdir(), 'openspec-e2e-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+    ],
+});
+const page = context.pages()[0] ?? (await context.newPage());
+page.setDefaultTimeout(20_000);
+
+/** Runs one named check; a failure is recorded with a screenshot, and the run goes on. */
+async function check(name, body) {
+    const started = Date.now();
+    try {
+        await body();
+        results.push({ name, ok: true });
+        console.log(`ok   ${name} (${Date.now() - started} ms)`);
+    } catch (error) {
+        const shot = join(options.screenshots, `${results.length + 1}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+        await page.screenshot({ path: shot }).catch(() => undefined);
+        results.push({ name, ok: false });
+        console.log(`FAIL ${name}: ${error instanceof Error ? error.message : String(error)}\n     screenshot: ${shot}`);
+        await page.keyboard.press('Escape').catch(() => undefined);
+    }
+}
+
+/** Polls `probe` until it returns a value other than undefined, for at most `ms`. */
+async function until(what, probe, ms = 20_000) {
+    const deadline = Date.now() + ms;
+    let last;
+    for (;;) {
+        last = await probe();
+        if (last !== undefined && last !== false) {
+            return last;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+        }
+        await page.waitForTimeout(250);
+    }
+}
+
+/** The error and warning counts of the status bar's problems item. */
+async function problemCounts() {
+    const label = (await page.locator('[id="status.problems"]').first().getAttribute('aria-label')) ?? '';
+    const errors = /Errors?: (\d+)/i.exec(label);
+    const warnings = /Warnings?: (\d+)/i.exec(label);
+    if (errors === null || warnings === null) {
+        return undefined;
+    }
+    return { errors: Number(errors[1]), warnings: Number(warnings[1]), label };
+}
+
+/** Opens `file` at line:column through quick open, and waits for its editor tab. */
+async function open(file, line, column) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`${file}:${line}:${column}`);
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Enter');
+    await until(`the tab of ${file}`, async () => ((await activeTabPath())?.endsWith(file) ? true : undefined));
+    await page.waitForTimeout(300);
+}
+
+/** The workspace-relative path of the active editor, from its breadcrumbs. */
+async function activeTabPath() {
+    const crumbs = await page.locator('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item').allTextContents();
+    const parts = crumbs.map((text) => text.trim()).filter((text) => text.length > 0);
+    return parts.length > 0 ? parts.join('/') : undefined;
+}
+
+/** The text of the active editor's visible lines (short files fit). */
+async function editorLines() {
+    const lines = await page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').evaluateAll((nodes) =>
+        nodes
+            .map((node) => ({ top: parseFloat(node.style.top || '0'), text: (node.textContent ?? '').replace(/\u00a0/g, ' ') }))
+            .sort((a, b) => a.top - b.top)
+            .map((line) => line.text),
+    );
+    return lines;
+}
+
+async function runCommand(title) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Enter');
+}
+
+try {
+    const workbench = `${options.url}/?folder=${encodeURIComponent(options.workspace)}`;
+    await page.goto(workbench, { waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    console.log(`workbench open: ${workbench}`);
+
+    await check('diagnostics appear once: the status bar counts equal check', async () => {
+        // The server checks the whole workspace when it starts, with no file open.
+        await until(`the status bar to show ${expected.errors} error(s), ${expected.warnings} warning(s)`, async () => {
+            const counts = await problemCounts();
+            return counts && counts.errors === expected.errors && counts.warnings === expected.warnings ? counts : undefined;
+        }, 60_000);
+        // Opening a file (pull diagnostics on top of the pushed ones) must not count twice.
+        await open(DELTA, 2, 20);
+        await page.waitForTimeout(3000);
+        const counts = await problemCounts();
+        assert.deepEqual([counts?.errors, counts?.warnings], [expected.errors, expected.warnings], `after opening the delta: ${counts?.label}`);
+    });
+
+    await check('hover on a delta requirement shows the requirement', async () => {
+        await open(DELTA, 2, 20);
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        const hover = page.locator('.monaco-hover:visible .hover-contents, .monaco-hover:visible .rendered-markdown').first();
+        await hover.waitFor({ state: 'visible', timeout: 10_000 });
+        const text = await hover.textContent();
+        assert.match(text ?? '', /Shipping email|SHALL|scenario/i, `hover text: ${text}`);
+        await page.keyboard.press('Escape');
+    });
+
+    await check('go to definition jumps to the main spec (one target, no peek)', async () => {
+        await open(DELTA, 2, 20);
+        await page.keyboard.press('F12');
+        await until('the main spec to become the active editor', async () => ((await activeTabPath())?.endsWith(MAIN) ? true : undefined), 10_000);
+        assert.equal(await page.locator('.peekview-widget:visible').count(), 0, 'a peek view opened (more than one definition)');
+        const lines = await editorLines();
+        assert.ok(lines.some((line) => line.startsWith('### Requirement: Shipping email')), lines.join('\n'));
+    });
+
+    await check('a quick fix applies and its finding disappears', async () => {
+        await open(DELTA, 2, 5);
+        const before = await problemCounts();
+        assert.ok(before && before.errors >= 1, `no error to fix: ${before?.label}`);
+        await page.keyboard.press('Control+.');
+        const menu = page.locator('.action-widget:visible .action-list-item, .context-view .action-widget .monaco-list-row');
+        await menu.first().waitFor({ state: 'visible', timeout: 10_000 });
+        const titles = await menu.allTextContents();
+        console.log(`     quick fixes offered: ${titles.join(' | ')}`);
+        await page.keyboard.press('Enter');
+        await until('the error count to drop', async () => {
+            const counts = await problemCounts();
+            return counts && counts.errors === before.errors - 1 ? true : undefined;
+        }, 15_000);
+        const lines = await editorLines();
+        assert.ok(lines.some((line) => line.includes('No email address')), `the omitted scenario was not copied:\n${lines.join('\n')}`);
+    });
+
+    await check('completion inserts the whole multi-word requirement name', async () => {
+        // A new REMOVED requirement at the end of the delta: type part of a two-word name.
+        await open(DELTA, 1, 1);
+        await page.keyboard.press('Control+End');
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('### Requirement: Shipping e', { delay: 30 });
+        await page.keyboard.press('Control+Space');
+        const suggest = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+        await suggest.first().waitFor({ state: 'visible', timeout: 10_000 });
+        const offered = await suggest.allTextContents();
+        console.log(`     completions offered: ${offered.slice(0, 5).join(' | ')}`);
+        await page.keyboard.press('Enter');
+        await page.waitForTimeout(500);
+        const lines = await editorLines();
+        const last = lines.filter((line) => line.startsWith('### Requirement:')).at(-1);
+        assert.equal(last?.trimEnd(), '### Requirement: Shipping email', lines.join('\n'));
+        // Leave the file as it was on disk for the next check.
+        await runCommand('File: Revert File');
+        await page.waitForTimeout(500);
+    });
+
+    await check('the archive preview opens', async () => {
+        await open(DELTA, 1, 1);
+        await runCommand('OpenSpec: Preview Archive of a Change');
+        // The quick picks offer the change and capability of the delta in the editor first.
+        for (let pick = 0; pick < 2; pick++) {
+            const input = page.locator('.quick-input-widget:visible input');
+            if ((await input.count()) === 0) {
+                break;
+            }
+            await page.waitForTimeout(700);
+            await page.keyboard.press('Enter');
+        }
+        await until('an openspec-preview editor', async () => {
+            const tabs = await page.locator('.tab').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label') ?? node.textContent ?? ''));
+            return tabs.some((label) => /preview|spec\.md/i.test(label)) && (await page.locator('.editor-group-container').count()) >= 2 ? true : undefined;
+        }, 15_000);
+        const lines = await editorLines();
+        assert.ok(lines.some((line) => line.startsWith('### Requirement: Notification settings')), `the merged spec lacks the ADDED requirement:\n${lines.join('\n')}`);
+        assert.ok(!lines.some((line) => line.startsWith('### Requirement: Unsubscribe')), 'the REMOVED requirement is still there');
+    });
+} finally {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+}
+
+const failed = results.filter((result) => !result.ok);
+console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length === 0 ? 0 : 1);

@@ -71,9 +71,10 @@ mkdir -p "$screenshots"
 log "failure screenshots go to $screenshots"
 server_pid=""
 cleanup() {
+    local status=$?
     if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    # Keep the screenshots when there are any; the rest goes.
-    if [[ -z "$(ls -A "$screenshots" 2>/dev/null)" ]]; then rm -rf "$work"; else log "kept $work (screenshots, code-server.log)"; fi
+    # Keep the folder (screenshots, code-server.log) when the test failed.
+    if [[ "$status" == 0 ]]; then rm -rf "$work"; else log "kept $work (screenshots, code-server.log)"; fi
 }
 trap cleanup EXIT
 
@@ -95,6 +96,9 @@ cat >"$data/User/settings.json" <<'JSON'
   "chat.disableAIFeatures": true,
   "editor.quickSuggestions": { "other": false, "comments": false, "strings": false },
   "editor.hover.delay": 100,
+  "window.title": "${activeEditorMedium}",
+  "editor.wordWrap": "off",
+  "[markdown]": { "editor.wordWrap": "off" },
   "files.autoSave": "off"
 }
 JSON
@@ -112,7 +116,7 @@ if PATH="$clean_path" command -v openspec-lsp >/dev/null; then
     log "openspec-lsp is on the test's PATH ($(PATH="$clean_path" command -v openspec-lsp)); the bundled server would not be tested" >&2
     exit 1
 fi
-code_server=("$node_dir/bin/node" "$cs_dir/node_modules/code-server/out/node/entry.js")
+code_server=("$node_dir/bin/node" "$cs_dir/node_modules/code-server/out/node/entry.js" --config "$work/config.yaml")
 
 log "installing $(basename "$vsix")"
 PATH="$clean_path" timeout 120 "${code_server[@]}" --user-data-dir "$data" --extensions-dir "$extensions" \

@@ -212,18 +212,22 @@ try {
         await page.keyboard.press('Enter');
         await page.keyboard.press('Enter');
         await page.keyboard.type('### Requirement: Shipping e', { delay: 30 });
-        // Accept only once the list has settled (a busy machine answers late and re-filters).
-        const suggest = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
-        await until('the completion list', async () => {
-            if ((await suggest.count()) === 0) {
-                await page.keyboard.press('Control+Space');
-                await page.waitForTimeout(1500);
+        // Accept once the list offers the name (a busy machine answers late and re-filters; the
+        // space typed before "e" is a trigger character and may have opened an older list).
+        const wanted = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row.focused', { hasText: 'Shipping email' });
+        await until('"Shipping email" selected in the completion list', async () => {
+            if ((await wanted.count()) > 0) {
+                return true;
             }
-            return (await suggest.count()) > 0 && (await page.locator('.suggest-widget.visible .message:visible').count()) === 0 ? true : undefined;
-        }, 20_000);
-        const offered = await suggest.allTextContents();
-        console.log(`     completions offered: ${offered.slice(0, 5).join(' | ')}`);
-        await page.keyboard.press('Enter');
+            await page.keyboard.press('Escape');
+            await page.keyboard.press('Control+Space');
+            await page.waitForTimeout(2000);
+            return (await wanted.count()) > 0 ? true : undefined;
+        }, 30_000);
+        console.log(`     completion selected: ${await wanted.first().textContent()}`);
+        // Tab accepts the selected item (and only indents, rather than splitting the line, if the
+        // list closed meanwhile).
+        await page.keyboard.press('Tab');
         await page.waitForTimeout(500);
         const lines = await editorLines();
         const last = lines.filter((line) => line.startsWith('### Requirement:')).at(-1);

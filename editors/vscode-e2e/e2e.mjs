@@ -212,22 +212,22 @@ try {
         await page.keyboard.press('Enter');
         await page.keyboard.press('Enter');
         await page.keyboard.type('### Requirement: Shipping e', { delay: 30 });
-        // Accept once the list offers the name (a busy machine answers late and re-filters; the
-        // space typed before "e" is a trigger character and may have opened an older list).
+        // Tab accepts "Shipping email" the moment the list selects it (on a busy machine the list
+        // re-filters and can close again as other answers arrive; the space before "e" is a
+        // trigger character); if the list closed first, Tab only indents and the check fails.
         const wanted = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row.focused', { hasText: 'Shipping email' });
         await until('"Shipping email" selected in the completion list', async () => {
-            if ((await wanted.count()) > 0) {
-                return true;
+            for (let poll = 0; poll < 20; poll++) {
+                if ((await wanted.count()) > 0) {
+                    await page.keyboard.press('Tab');
+                    return true;
+                }
+                await page.waitForTimeout(100);
             }
             await page.keyboard.press('Escape');
             await page.keyboard.press('Control+Space');
-            await page.waitForTimeout(2000);
-            return (await wanted.count()) > 0 ? true : undefined;
+            return undefined;
         }, 30_000);
-        console.log(`     completion selected: ${await wanted.first().textContent()}`);
-        // Tab accepts the selected item (and only indents, rather than splitting the line, if the
-        // list closed meanwhile).
-        await page.keyboard.press('Tab');
         await page.waitForTimeout(500);
         const lines = await editorLines();
         const last = lines.filter((line) => line.startsWith('### Requirement:')).at(-1);

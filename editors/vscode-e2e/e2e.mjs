@@ -31,7 +31,7 @@ const results = [];
 
 const profile = mkdtempSync(join(tmpdir(), 'openspec-e2e-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.OPENSPEC_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1400, height: 900 },
     args: [

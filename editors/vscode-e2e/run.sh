@@ -34,8 +34,10 @@ if [[ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]]; then
 fi
 
 # --- Debian packages ----------------------------------------------------------------------
+# OPENSPEC_CHROMIUM names another Chromium-based browser (e.g. /usr/bin/google-chrome).
+export OPENSPEC_CHROMIUM="${OPENSPEC_CHROMIUM:-/usr/bin/chromium}"
 missing=()
-[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+[[ -x "$OPENSPEC_CHROMIUM" ]] || missing+=(chromium)
 [[ -e /usr/include/krb5.h || -e /usr/include/krb5/krb5.h ]] || missing+=(libkrb5-dev)
 if ((${#missing[@]} > 0)); then
     if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then

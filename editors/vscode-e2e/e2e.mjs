@@ -100,7 +100,7 @@ async function open(file, line, column) {
     await input.waitFor({ state: 'visible' });
     await input.fill(`${file}:${line}:${column}`);
     // Wait for the file search to list it (slow on a busy machine), then take it.
-    const folder = file.split('/').slice(-2, -1)[0];
+    const folder = file.split('/').slice(0, -1).join('/');
     await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: folder }).first().waitFor({ state: 'visible' });
     await page.keyboard.press('Enter');
     await until(`the tab of ${file}`, async () => ((await activeTabPath())?.endsWith(file) ? true : undefined));

@@ -84,13 +84,16 @@ async function until(what, probe, ms = 20_000) {
 
 /** The error and warning counts of the status bar's problems item. */
 async function problemCounts() {
-    const label = (await page.locator('[id="status.problems"]').first().getAttribute('aria-label')) ?? '';
-    const errors = /Errors?: (\d+)/i.exec(label);
-    const warnings = /Warnings?: (\d+)/i.exec(label);
-    if (errors === null || warnings === null) {
+    // The item reads "<errors> <warnings>" next to its icons (its aria-label words vary with
+    // the counts: "No Errors", "Errors: 1"...).
+    const item = page.locator('[id="status.problems"]').first();
+    const text = ((await item.textContent().catch(() => '')) ?? '').trim();
+    const numbers = text.match(/\d+/g);
+    if (numbers === null || numbers.length < 2) {
         return undefined;
     }
-    return { errors: Number(errors[1]), warnings: Number(warnings[1]), label };
+    const label = `${(await item.getAttribute('aria-label').catch(() => '')) ?? ''} (${text})`;
+    return { errors: Number(numbers[0]), warnings: Number(numbers[1]), label };
 }
 
 /** Opens `file` at line:column through quick open, and waits for its editor tab. */

@@ -17,12 +17,20 @@ import {
 } from 'vscode-languageclient/node';
 
 import { PREVIEW_SCHEME, PreviewContentProvider, type PreviewTarget, pickTarget, previewArchiveDiff, previewText } from './preview';
-import { findServer, type ServerLookup } from './serverPath';
+import { bundledServerPath, findServer, type ServerLookup } from './serverPath';
 
 /** VS Code commands this extension registers itself; the server's same-named commands are called by them. */
 const CLIENT_COMMANDS = new Set(['openspec.restartServer', 'openspec.checkWorkspace', 'openspec.previewArchive', 'openspec.showOutput']);
 
-const FALLBACK_INSTALL_URL = 'https://example.invalid/openspec-lsp#install';
+/** The command the missing-server message offers; the npm package needs no Rust toolchain. */
+export const INSTALL_COMMAND = 'npm install --global openspec-lsp';
+
+/** Where `openspec.server.path` goes in a remote window, where User settings do not apply to it. */
+const REMOTE_SETTING_NOTE =
+    'In a remote window (code-server, Remote-SSH, WSL, Codespaces) set it in the Remote or Workspace settings: User settings do not reach the remote machine.';
+
+/** How each lookup source reads in the output channel. */
+const SOURCE_NAMES = { setting: 'openspec.server.path', bundled: 'the server bundled with this extension', PATH: 'PATH' } as const;
 
 /** Documents the server cares about (the same globs the server watches). */
 export const DOCUMENT_SELECTOR: { scheme: string; language?: string; pattern: string }[] = [
@@ -145,7 +153,7 @@ class Extension implements OpenSpecApi {
             this.reportMissingServer(lookup);
             return;
         }
-        this.output.appendLine(`Starting ${lookup.path} (found via ${lookup.source === 'setting' ? 'openspec.server.path' : 'PATH'}).`);
+        this.output.appendLine(`Starting ${lookup.path} (found via ${SOURCE_NAMES[lookup.source]}).`);
         const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
         // The extension spawns the server itself (rather than handing vscode-languageclient a
         // command) so that it holds the process: the client's own clean-up after `exit` runs a
@@ -245,14 +253,20 @@ class Extension implements OpenSpecApi {
 
     private lookupServer(): ServerLookup {
         const configured = vscode.workspace.getConfiguration('openspec').get<string | null>('server.path');
-        return findServer(configured, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+        return findServer(
+            configured,
+            vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+            process.env,
+            bundledServerPath(this.context.extensionUri.fsPath),
+        );
     }
 
     private reportMissingServer(lookup: Exclude<ServerLookup, { kind: 'found' }>): void {
         const message =
             lookup.kind === 'badSetting'
-                ? `OpenSpec: "openspec.server.path" is set to ${lookup.configured}, but ${lookup.resolved} is not an executable file.`
-                : 'OpenSpec: the language server `openspec-lsp` was not found on PATH. Install it (cargo install), or set "openspec.server.path" to the binary.';
+                ? `OpenSpec: "openspec.server.path" is set to ${lookup.configured}, but ${lookup.resolved} is not an executable file. ${REMOTE_SETTING_NOTE}`
+                : 'OpenSpec: the language server `openspec-lsp` was not found: "openspec.server.path" is not set, this build of the extension carries no server, and there is none on PATH. ' +
+                  `Install it with \`${INSTALL_COMMAND}\` and run "OpenSpec: Restart Server", or set "openspec.server.path" to the binary. ${REMOTE_SETTING_NOTE}`;
         this.output.appendLine(message);
         if (this.missingBinaryShown) {
             return;
@@ -260,16 +274,24 @@ class Extension implements OpenSpecApi {
         this.missingBinaryShown = true;
         void vscode.window.showErrorMessage(message, 'Install Instructions', 'Open Settings').then((choice) => {
             if (choice === 'Install Instructions') {
-                void vscode.env.openExternal(vscode.Uri.parse(this.installUrl()));
+                void this.openInstallInstructions();
             } else if (choice === 'Open Settings') {
                 void vscode.commands.executeCommand('workbench.action.openSettings', 'openspec.server.path');
             }
         });
     }
 
-    private installUrl(): string {
-        const repository = (this.context.extension?.packageJSON as { repository?: { url?: string } } | undefined)?.repository?.url;
-        return repository ? `${repository.replace(/\.git$/, '')}#install` : FALLBACK_INSTALL_URL;
+    /**
+     * Opens the README that ships inside the extension (its first section is "Install"), rendered
+     * by VS Code's Markdown preview, so the instructions are there offline and match this version.
+     */
+    private async openInstallInstructions(): Promise<void> {
+        const readme = vscode.Uri.joinPath(this.context.extensionUri, 'README.md');
+        try {
+            await vscode.commands.executeCommand('markdown.showPreview', readme);
+        } catch {
+            await vscode.window.showTextDocument(readme);
+        }
     }
 
     private async checkWorkspace(): Promise<void> {

@@ -75,16 +75,12 @@ fn assert_server_agrees(dir: &Path, spec_bytes: &[u8], output: &CheckOutput, ope
     }
     let expected = check_findings(output, SPEC_PATH);
     let pulled = if expected.is_empty() {
-        // "No findings" must be said, not inferred from silence: an open document gets an
-        // explicit empty publication of its version; for a file only on disk (which the server
-        // publishes only once it has findings) the pull answer is the explicit statement.
-        if open {
-            client.diagnostics_for(&uri(&spec), |params| params["version"] == json!(1))["diagnostics"].clone()
-        } else {
-            let report = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&spec)}}));
-            assert_eq!(report["result"]["kind"], json!("full"), "{report}");
-            report["result"]["items"].clone()
-        }
+        // "No findings" must be said, not inferred from silence. The server pushes a file only
+        // when its findings differ from what the client was last sent (nothing, for a file
+        // without findings, open or not), so the pull answer is the explicit statement.
+        let report = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&spec)}}));
+        assert_eq!(report["result"]["kind"], json!("full"), "{report}");
+        report["result"]["items"].clone()
     } else {
         let version = if open { json!(1) } else { Value::Null };
         client.diagnostics_for(&uri(&spec), |params| params["version"] == version && params["diagnostics"] != json!([]))

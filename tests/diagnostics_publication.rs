@@ -24,11 +24,7 @@ const DELTA_PATH: &str = "openspec/changes/add-mfa/specs/auth/spec.md";
 /// A workspace with a base spec, a change and its delta; `delta` is the delta's text.
 fn workspace(delta: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in [
-        (BASE_PATH, BASE),
-        ("openspec/changes/add-mfa/proposal.md", PROPOSAL),
-        (DELTA_PATH, delta),
-    ] {
+    for (path, text) in [(BASE_PATH, BASE), ("openspec/changes/add-mfa/proposal.md", PROPOSAL), (DELTA_PATH, delta)] {
         let path = dir.path().join(path);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(&path, text).expect("write");
@@ -46,10 +42,7 @@ fn start(folder: &Path, capabilities: &Value) -> (LspClient, Value) {
         "initialize",
         json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri(folder), "name": "ws"}]}),
     );
-    assert!(
-        response.get("result").is_some(),
-        "initialize failed: {response}"
-    );
+    assert!(response.get("result").is_some(), "initialize failed: {response}");
     client.notify("initialized", json!({}));
     (client, response["result"].clone())
 }
@@ -71,41 +64,22 @@ fn replace_all(client: &mut LspClient, path: &Path, version: i64, text: &str) {
 /// The publications received until the server has been quiet for a while, by URI.
 fn publications(client: &mut LspClient) -> Vec<(String, Value)> {
     client
-        .collect(
-            "textDocument/publishDiagnostics",
-            Duration::from_millis(1500),
-        )
+        .collect("textDocument/publishDiagnostics", Duration::from_millis(1500))
         .into_iter()
-        .map(|message| {
-            (
-                message["params"]["uri"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-                message["params"].clone(),
-            )
-        })
+        .map(|message| (message["params"]["uri"].as_str().unwrap_or_default().to_owned(), message["params"].clone()))
         .collect()
 }
 
 fn codes(params: &Value) -> Vec<String> {
     params["diagnostics"]
         .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
+        .map(|list| list.iter().map(|d| d["code"].as_str().unwrap_or_default().to_owned()).collect())
         .unwrap_or_default()
 }
 
 /// The delta without its second scenario: `delta/scenario-loss`, related to the base spec.
 fn lossy_delta() -> String {
-    DELTA
-        .split("\n#### Scenario: Bad password")
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    DELTA.split("\n#### Scenario: Bad password").next().unwrap_or_default().to_owned()
 }
 
 #[test]
@@ -114,39 +88,18 @@ fn a_minimal_client_gets_each_file_once_related_places_in_the_message_and_nothin
     let delta = dir.path().join(DELTA_PATH);
     let (mut client, _) = start(dir.path(), &json!({}));
     let first = publications(&mut client);
-    let for_delta: Vec<&Value> = first
-        .iter()
-        .filter(|(target, _)| *target == uri(&delta))
-        .map(|(_, p)| p)
-        .collect();
-    assert_eq!(
-        for_delta.len(),
-        1,
-        "the delta is published once: {first:#?}"
-    );
+    let for_delta: Vec<&Value> = first.iter().filter(|(target, _)| *target == uri(&delta)).map(|(_, p)| p).collect();
+    assert_eq!(for_delta.len(), 1, "the delta is published once: {first:#?}");
     let loss = &for_delta[0]["diagnostics"][0];
     assert_eq!(loss["code"], json!("delta/scenario-loss"), "{loss}");
-    assert!(
-        loss.get("relatedInformation").is_none_or(Value::is_null),
-        "not declared, not sent: {loss}"
-    );
+    assert!(loss.get("relatedInformation").is_none_or(Value::is_null), "not declared, not sent: {loss}");
     let message = loss["message"].as_str().unwrap_or_default();
-    assert!(
-        message.contains(&format!("\n{BASE_PATH}:7: ")),
-        "the related place is folded into the message: {message}"
-    );
+    assert!(message.contains(&format!("\n{BASE_PATH}:7: ")), "the related place is folded into the message: {message}");
     // Opening the delta unchanged, then an unrelated file, publishes nothing new.
     open(&mut client, &delta, &lossy_delta());
-    open(
-        &mut client,
-        &dir.path().join("openspec/changes/add-mfa/proposal.md"),
-        PROPOSAL,
-    );
+    open(&mut client, &dir.path().join("openspec/changes/add-mfa/proposal.md"), PROPOSAL);
     let again = publications(&mut client);
-    assert!(
-        again.is_empty(),
-        "nothing changed, nothing is published: {again:#?}"
-    );
+    assert!(again.is_empty(), "nothing changed, nothing is published: {again:#?}");
     client.finish();
 }
 
@@ -158,18 +111,8 @@ fn a_client_declaring_related_information_gets_it() {
         start(dir.path(), &json!({"textDocument": {"publishDiagnostics": {"relatedInformation": true}}}));
     let params = client.diagnostics_for(&uri(&delta), |p| !codes(p).is_empty());
     let related = &params["diagnostics"][0]["relatedInformation"][0];
-    assert_eq!(
-        related["location"]["uri"],
-        json!(uri(&dir.path().join(BASE_PATH))),
-        "{params}"
-    );
-    assert!(
-        !params["diagnostics"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains('\n'),
-        "{params}"
-    );
+    assert_eq!(related["location"]["uri"], json!(uri(&dir.path().join(BASE_PATH))), "{params}");
+    assert!(!params["diagnostics"][0]["message"].as_str().unwrap_or_default().contains('\n'), "{params}");
     client.finish();
 }
 
@@ -186,67 +129,36 @@ fn a_pulling_client_sees_each_finding_once_and_is_asked_to_pull_again_after_a_ch
         &json!({"textDocument": {"diagnostic": {}},
                 "workspace": {"diagnostics": {"refreshSupport": true}, "codeLens": {"refreshSupport": true}}}),
     );
-    assert!(
-        result["capabilities"]["diagnosticProvider"].is_object(),
-        "{result}"
-    );
+    assert!(result["capabilities"]["diagnosticProvider"].is_object(), "{result}");
     let pushed = client.diagnostics_for(&uri(&delta), |p| !codes(p).is_empty());
     assert_eq!(codes(&pushed), vec!["delta/scenario-loss"]);
     open(&mut client, &delta, &lossy_delta());
     client.diagnostics_for(&uri(&delta), |p| codes(p).is_empty());
-    let pulled = client.request(
-        "textDocument/diagnostic",
-        json!({"textDocument": {"uri": uri(&delta)}}),
-    );
-    assert_eq!(
-        pulled["result"]["items"][0]["code"],
-        json!("delta/scenario-loss"),
-        "{pulled}"
-    );
+    let pulled = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&delta)}}));
+    assert_eq!(pulled["result"]["items"][0]["code"], json!("delta/scenario-loss"), "{pulled}");
     // An unsaved rename in the base spec changes the open delta's findings.
     open(&mut client, &base, BASE);
     client.server_requests.clear();
-    replace_all(
-        &mut client,
-        &base,
-        2,
-        &BASE.replace("Requirement: Login", "Requirement: Sign in"),
-    );
+    replace_all(&mut client, &base, 2, &BASE.replace("Requirement: Login", "Requirement: Sign in"));
     let quiet = publications(&mut client);
+    assert!(quiet.iter().all(|(target, _)| *target != uri(&delta)), "no push for a pulled document: {quiet:#?}");
     assert!(
-        quiet.iter().all(|(target, _)| *target != uri(&delta)),
-        "no push for a pulled document: {quiet:#?}"
-    );
-    assert!(
-        client
-            .server_requests
-            .iter()
-            .any(|request| request["method"] == "workspace/diagnostic/refresh"),
+        client.server_requests.iter().any(|request| request["method"] == "workspace/diagnostic/refresh"),
         "{:?}",
         client.server_requests
     );
     assert!(
-        client
-            .server_requests
-            .iter()
-            .any(|request| request["method"] == "workspace/codeLens/refresh"),
+        client.server_requests.iter().any(|request| request["method"] == "workspace/codeLens/refresh"),
         "{:?}",
         client.server_requests
     );
-    let pulled = client.request(
-        "textDocument/diagnostic",
-        json!({"textDocument": {"uri": uri(&delta)}}),
-    );
+    let pulled = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&delta)}}));
     assert!(
-        !codes(&json!({"diagnostics": pulled["result"]["items"]}))
-            .contains(&"delta/scenario-loss".to_owned()),
+        !codes(&json!({"diagnostics": pulled["result"]["items"]})).contains(&"delta/scenario-loss".to_owned()),
         "{pulled}"
     );
     // Closed, the delta is pushed again (the client dropped what it pulled).
-    client.notify(
-        "textDocument/didClose",
-        json!({"textDocument": {"uri": uri(&delta)}}),
-    );
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri(&delta)}}));
     let pushed = client.diagnostics_for(&uri(&delta), |p| !codes(p).is_empty());
     assert!(pushed["version"].is_null(), "{pushed}");
     client.drain_notifications();
@@ -263,18 +175,10 @@ fn a_client_that_pulls_without_refresh_support_gets_changes_elsewhere_pushed() {
     let base = dir.path().join(BASE_PATH);
     let (mut client, result) =
         start(dir.path(), &json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}));
-    assert!(
-        result["capabilities"]["diagnosticProvider"].is_null(),
-        "push only: {result}"
-    );
+    assert!(result["capabilities"]["diagnosticProvider"].is_null(), "push only: {result}");
     open(&mut client, &delta, DELTA);
     open(&mut client, &base, BASE);
-    replace_all(
-        &mut client,
-        &base,
-        2,
-        &BASE.replace("Requirement: Login", "Requirement: Sign in"),
-    );
+    replace_all(&mut client, &base, 2, &BASE.replace("Requirement: Login", "Requirement: Sign in"));
     let broken = client.diagnostics_for(&uri(&delta), |p| !codes(p).is_empty());
     assert_eq!(broken["version"], json!(1), "{broken}");
     replace_all(&mut client, &base, 3, BASE);
@@ -292,11 +196,7 @@ fn a_root_adopted_for_an_open_file_survives_reloads_and_folder_changes() {
     open(&mut client, &outside, BASE);
     client.drain_notifications();
     // A structural change in the workspace reloads its roots; a folder is added.
-    std::fs::write(
-        workspace_dir.path().join("openspec/config.yaml"),
-        "schema: spec-driven\n",
-    )
-    .expect("write config");
+    std::fs::write(workspace_dir.path().join("openspec/config.yaml"), "schema: spec-driven\n").expect("write config");
     client.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": uri(&workspace_dir.path().join("openspec/config.yaml")), "type": 1}]}),
@@ -306,12 +206,7 @@ fn a_root_adopted_for_an_open_file_survives_reloads_and_folder_changes() {
         "workspace/didChangeWorkspaceFolders",
         json!({"event": {"added": [{"uri": uri(another.path()), "name": "another"}], "removed": []}}),
     );
-    replace_all(
-        &mut client,
-        &outside,
-        2,
-        &BASE.replace("## Purpose", "## Porpoise"),
-    );
+    replace_all(&mut client, &outside, 2, &BASE.replace("## Purpose", "## Porpoise"));
     let params = client.diagnostics_for(&uri(&outside), |p| !codes(p).is_empty());
     assert_eq!(codes(&params)[0], "spec/missing-purpose");
     let hover = client.request(
@@ -340,20 +235,12 @@ fn an_edit_holding_a_lone_surrogate_escape_is_applied_with_a_replacement_charact
     assert_eq!(codes(&params), vec!["spec/missing-purpose"]);
     let log = client.wait_for(|message| {
         message["method"] == json!("window/logMessage")
-            && message["params"]["message"]
-                .as_str()
-                .is_some_and(|text| text.contains("surrogate"))
+            && message["params"]["message"].as_str().is_some_and(|text| text.contains("surrogate"))
     });
     assert_eq!(log["params"]["type"], json!(3), "{log}");
-    let symbols = client.request(
-        "textDocument/documentSymbol",
-        json!({"textDocument": {"uri": uri(&base)}}),
-    );
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri(&base)}}));
     let names = symbols.to_string();
-    assert!(
-        names.contains("Porpoise \u{FFFD} and \u{FFFD} alone, 😀 paired"),
-        "{names}"
-    );
+    assert!(names.contains("Porpoise \u{FFFD} and \u{FFFD} alone, 😀 paired"), "{names}");
     client.drain_notifications();
     client.finish();
 }

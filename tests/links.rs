@@ -38,7 +38,10 @@ fn workspace() -> (tempfile::TempDir, std::path::PathBuf) {
     let outside_spec = format!(
         "## Purpose\n{FILE_SECRET} purpose text that is long enough to pass.\n\n## Requirements\n### Requirement: Login\nThe system SHALL {OUTSIDE_BODY}.\n\n#### Scenario: s\n- **WHEN** x\n- **THEN** y\n\n### Requirement: {OUTSIDE_NAME}\nThe system SHALL leak.\n\n#### Scenario: s\n- **WHEN** x\n- **THEN** y\n"
     );
-    write_files(&outside, &[("secret.md", outside_spec.as_bytes()), ("CODEOWNERS", format!("* @{FILE_SECRET}\n").as_bytes())]);
+    write_files(
+        &outside,
+        &[("secret.md", outside_spec.as_bytes()), ("CODEOWNERS", format!("* @{FILE_SECRET}\n").as_bytes())],
+    );
     write_files(
         &repo,
         &[
@@ -83,7 +86,8 @@ fn run_check(repo: &Path, args: &[&str]) -> String {
 #[test]
 fn no_report_format_shows_what_a_link_outside_the_repository_points_to() {
     let (_temp, repo) = workspace();
-    let mut secrets = vec![ENV_SECRET.to_owned(), FILE_SECRET.to_owned(), OUTSIDE_NAME.to_owned(), OUTSIDE_BODY.to_owned()];
+    let mut secrets =
+        vec![ENV_SECRET.to_owned(), FILE_SECRET.to_owned(), OUTSIDE_NAME.to_owned(), OUTSIDE_BODY.to_owned()];
     secrets.extend(passwd_markers());
     for format in ["human", "json", "sarif", "github", "gitlab"] {
         let report = run_check(&repo, &["--format", format]);
@@ -114,7 +118,8 @@ fn no_report_format_shows_what_a_link_outside_the_repository_points_to() {
     );
     // Each linked spec is an item that fails with the CLI's wording, not a silently empty one.
     for id in ["env", "passwd", "login"] {
-        let item = json["items"].as_array().into_iter().flatten().find(|item| item["id"] == id && item["kind"] == "spec");
+        let item =
+            json["items"].as_array().into_iter().flatten().find(|item| item["id"] == id && item["kind"] == "spec");
         assert_eq!(item.map(|item| &item["valid"]), Some(&json!(false)), "spec/{id}: {json}");
     }
 }

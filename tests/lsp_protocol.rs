@@ -79,13 +79,23 @@ fn incremental_edits_with_non_ascii_text_drive_push_diagnostics_in_utf16() {
     open(&mut client, &spec, SPEC);
     // Delete "SHALL " on line 5 ("The system SHALL let people sign in."): the requirement loses
     // its keyword, which the CLI reports as a warning on the body line.
-    change(&mut client, &spec, 2, json!([{"range": {"start": {"line": 5, "character": 11}, "end": {"line": 5, "character": 17}}, "text": ""}]));
+    change(
+        &mut client,
+        &spec,
+        2,
+        json!([{"range": {"start": {"line": 5, "character": 11}, "end": {"line": 5, "character": 17}}, "text": ""}]),
+    );
     let params = client.diagnostics_for(&uri(&spec), |p| p["version"] == json!(2));
     assert_eq!(codes(&params), vec![("spec/requirement-missing-shall-must".to_owned(), 5, 0, 5, 30)]);
     // Indent the CJK/emoji requirement header by one space: CommonMark still renders it as a
     // heading but OpenSpec no longer sees it. The range ends after the emoji, counted in
     // UTF-16 units (the emoji is two).
-    change(&mut client, &spec, 3, json!([{"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": " "}]));
+    change(
+        &mut client,
+        &spec,
+        3,
+        json!([{"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": " "}]),
+    );
     let params = client.diagnostics_for(&uri(&spec), |p| p["version"] == json!(3));
     // Without its header the scenario now hangs directly under `## Requirements`, where the
     // CLI reads it as a requirement of its own.
@@ -135,17 +145,11 @@ fn utf8_is_negotiated_when_offered_and_columns_count_bytes() {
 #[test]
 fn a_file_changed_on_disk_is_reread() {
     let (dir, spec) = workspace();
-    let mut client = start(
-        dir.path(),
-        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
-    );
+    let mut client = start(dir.path(), json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}));
     // The watcher registration arrives as a server request; the client answers it.
     client.drain_notifications();
     std::fs::write(&spec, SPEC.replace("## Purpose", "## Porpoise")).expect("rewrite spec");
-    client.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": uri(&spec), "type": 2}]}),
-    );
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&spec), "type": 2}]}));
     let params = client.diagnostics_for(&uri(&spec), |p| !codes(p).is_empty());
     assert_eq!(codes(&params)[0].0, "spec/missing-purpose");
     std::fs::write(&spec, SPEC).expect("restore spec");
@@ -304,7 +308,12 @@ fn every_feature_answers_on_the_example_workspace() {
     assert!(markdown.contains("Shipping email"), "{hover}");
 
     // Completion after `### Requirement: ` in the MODIFIED section offers the base names.
-    change(&mut client, &delta, 2, json!([{"range": {"start": {"line": 0, "character": 24}, "end": {"line": 0, "character": 24}}, "text": "\n### Requirement: "}]));
+    change(
+        &mut client,
+        &delta,
+        2,
+        json!([{"range": {"start": {"line": 0, "character": 24}, "end": {"line": 0, "character": 24}}, "text": "\n### Requirement: "}]),
+    );
     let completion = client.request(
         "textDocument/completion",
         json!({"textDocument": text_document, "position": {"line": 1, "character": 17}}),
@@ -337,7 +346,10 @@ fn every_feature_answers_on_the_example_workspace() {
         );
     }
     let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri(&proposal)}}));
-    let titles: Vec<&str> = lenses["result"].as_array().map(|l| l.iter().filter_map(|lens| lens["command"]["title"].as_str()).collect()).unwrap_or_default();
+    let titles: Vec<&str> = lenses["result"]
+        .as_array()
+        .map(|l| l.iter().filter_map(|lens| lens["command"]["title"].as_str()).collect())
+        .unwrap_or_default();
     assert!(titles.iter().any(|title| title.contains("tasks")), "{lenses}");
     // The `auth` capability bullet of the other change's proposal links to the main spec.
     let linking = root.join("openspec/changes/add-two-factor-auth/proposal.md");
@@ -361,7 +373,10 @@ fn every_feature_answers_on_the_example_workspace() {
 
     // Workspace symbols find requirements by fuzzy name.
     let found = client.request("workspace/symbol", json!({"query": "shipemail"}));
-    assert!(found["result"].as_array().is_some_and(|s| s.iter().any(|sym| sym["name"] == json!("Shipping email"))), "{found}");
+    assert!(
+        found["result"].as_array().is_some_and(|s| s.iter().any(|sym| sym["name"] == json!("Shipping email"))),
+        "{found}"
+    );
 
     // A quick fix for the requirement without SHALL/MUST in the ADDED section.
     let added_line = line_of(&delta, "### Requirement: Notification settings");
@@ -420,9 +435,11 @@ fn a_file_opened_outside_the_workspace_folders_brings_its_root() {
 fn legacy_files_beside_openspec_get_findings_quick_fixes_and_owners_show_on_hover() {
     let (dir, spec) = workspace();
     let claude = dir.path().join("CLAUDE.md");
-    std::fs::write(&claude, "# Mine\n\n<!-- OPENSPEC:START -->\nold\n<!-- OPENSPEC:END -->\n\nKeep.\n").expect("write CLAUDE.md");
+    std::fs::write(&claude, "# Mine\n\n<!-- OPENSPEC:START -->\nold\n<!-- OPENSPEC:END -->\n\nKeep.\n")
+        .expect("write CLAUDE.md");
     std::fs::create_dir_all(dir.path().join(".github")).expect("mkdir .github");
-    std::fs::write(dir.path().join(".github/CODEOWNERS"), "/openspec/specs/auth/ @org/security\n").expect("write CODEOWNERS");
+    std::fs::write(dir.path().join(".github/CODEOWNERS"), "/openspec/specs/auth/ @org/security\n")
+        .expect("write CODEOWNERS");
     let mut client = start(dir.path(), json!({}));
     // The marker block is reported on the user's own file, outside `openspec/`.
     let params = client.diagnostics_for(&uri(&claude), |p| !codes(p).is_empty());
@@ -434,7 +451,9 @@ fn legacy_files_beside_openspec_get_findings_quick_fixes_and_owners_show_on_hove
     );
     let fix = actions["result"]
         .as_array()
-        .and_then(|list| list.iter().find(|action| action["title"].as_str().is_some_and(|t| t.contains("marker block"))))
+        .and_then(|list| {
+            list.iter().find(|action| action["title"].as_str().is_some_and(|t| t.contains("marker block")))
+        })
         .unwrap_or_else(|| panic!("no marker-block fix: {actions}"));
     assert_eq!(fix["isPreferred"], json!(true));
     // Lines 2 to 5 (the block and one of the two blank lines around it) go; the rest stays.

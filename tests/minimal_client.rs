@@ -67,18 +67,9 @@ fn workspace() -> Workspace {
     let base = write("openspec/specs/auth/spec.md", BASE);
     let proposal = write("openspec/changes/c/proposal.md", PROPOSAL);
     let delta = write("openspec/changes/c/specs/auth/spec.md", DELTA);
-    write(
-        "openspec/changes/c/tasks.md",
-        "## 1. Codes\n- [ ] 1.1 Add codes\n",
-    );
+    write("openspec/changes/c/tasks.md", "## 1. Codes\n- [ ] 1.1 Add codes\n");
     write("openspec/changes/c/design.md", "# Design\n");
-    Workspace {
-        _dir: dir,
-        root,
-        base,
-        proposal,
-        delta,
-    }
+    Workspace { _dir: dir, root, base, proposal, delta }
 }
 
 fn uri(path: &Path) -> String {
@@ -91,10 +82,7 @@ fn start(workspace: &Workspace, capabilities: &Value) -> LspClient {
         "initialize",
         json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri(&workspace.root), "name": "ws"}]}),
     );
-    assert!(
-        response.get("result").is_some(),
-        "initialize failed: {response}"
-    );
+    assert!(response.get("result").is_some(), "initialize failed: {response}");
     client.notify("initialized", json!({}));
     for path in [&workspace.delta, &workspace.proposal] {
         let text = std::fs::read_to_string(path).expect("read");
@@ -108,11 +96,7 @@ fn start(workspace: &Workspace, capabilities: &Value) -> LspClient {
 
 fn items(completion: &Value) -> Vec<Value> {
     let result = &completion["result"];
-    result
-        .as_array()
-        .or_else(|| result["items"].as_array())
-        .cloned()
-        .unwrap_or_default()
+    result.as_array().or_else(|| result["items"].as_array()).cloned().unwrap_or_default()
 }
 
 fn complete(client: &mut LspClient, path: &Path, line: u64, character: u64) -> Vec<Value> {
@@ -125,17 +109,11 @@ fn complete(client: &mut LspClient, path: &Path, line: u64, character: u64) -> V
 }
 
 fn labels(items: &[Value]) -> Vec<&str> {
-    items
-        .iter()
-        .filter_map(|item| item["label"].as_str())
-        .collect()
+    items.iter().filter_map(|item| item["label"].as_str()).collect()
 }
 
 fn proposal_actions(client: &mut LspClient, workspace: &Workspace) -> Vec<Value> {
-    let line = PROPOSAL
-        .lines()
-        .position(|line| line.contains("two-factor"))
-        .expect("bullet") as u64;
+    let line = PROPOSAL.lines().position(|line| line.contains("two-factor")).expect("bullet") as u64;
     let diagnostic = json!({"range": {"start": {"line": line, "character": 2}, "end": {"line": line, "character": 14}},
                             "message": "no delta", "code": "proposal/capability-without-delta", "source": "openspec-lsp"});
     let actions = client.request(
@@ -169,52 +147,26 @@ fn a_minimal_client_gets_plain_text_no_file_creation_and_locations() {
     // start with what is typed, as plain text replacing the typed space too.
     let removed_line = 9;
     let found = complete(&mut client, &workspace.delta, removed_line, 25);
-    assert_eq!(
-        labels(&found),
-        ["Session expiry", "Session limits"],
-        "{found:#?}"
-    );
+    assert_eq!(labels(&found), ["Session expiry", "Session limits"], "{found:#?}");
     for item in &found {
         assert_ne!(item["insertTextFormat"], json!(2), "{item}");
-        assert_eq!(
-            item["textEdit"]["range"]["start"],
-            json!({"line": removed_line, "character": 17}),
-            "{item}"
-        );
-        assert_eq!(
-            item["textEdit"]["range"]["end"],
-            json!({"line": removed_line, "character": 25}),
-            "{item}"
-        );
+        assert_eq!(item["textEdit"]["range"]["start"], json!({"line": removed_line, "character": 17}), "{item}");
+        assert_eq!(item["textEdit"]["range"]["end"], json!({"line": removed_line, "character": 25}), "{item}");
     }
     assert_eq!(found[1]["textEdit"]["newText"], json!("Session limits"));
 
     // Templates come without snippet syntax.
     let mut client_templates = complete(&mut client, &workspace.delta, 3, 0);
     client_templates.retain(|item| item["label"] == json!("#### Scenario:"));
-    let template = client_templates
-        .first()
-        .expect("a scenario template on the blank line");
+    let template = client_templates.first().expect("a scenario template on the blank line");
     let new_text = template["textEdit"]["newText"].as_str().unwrap_or_default();
-    assert!(
-        !new_text.contains("${") && !new_text.contains("$0"),
-        "{template}"
-    );
-    assert!(
-        new_text.starts_with("#### Scenario: Name\n- **WHEN** condition"),
-        "{template}"
-    );
+    assert!(!new_text.contains("${") && !new_text.contains("$0"), "{template}");
+    assert!(new_text.starts_with("#### Scenario: Name\n- **WHEN** condition"), "{template}");
 
     // No action that creates a file: this client cannot.
     let actions = proposal_actions(&mut client, &workspace);
-    let titles: Vec<&str> = actions
-        .iter()
-        .filter_map(|action| action["title"].as_str())
-        .collect();
-    assert!(
-        titles.iter().all(|title| !title.starts_with("Create")),
-        "{titles:?}"
-    );
+    let titles: Vec<&str> = actions.iter().filter_map(|action| action["title"].as_str()).collect();
+    assert!(titles.iter().all(|title| !title.starts_with("Create")), "{titles:?}");
 
     // Definitions are plain locations.
     let result = definition(&mut client, &workspace);
@@ -237,31 +189,19 @@ fn a_full_client_gets_snippets_links_and_the_created_file_shown() {
     );
     let found = complete(&mut client, &workspace.delta, 1, 17);
     let names = labels(&found);
-    assert!(
-        names.contains(&"Session limits") && names.contains(&"登录 流程"),
-        "{names:?}"
-    );
-    assert!(
-        names.contains(&"登录 流程 (copy current requirement)"),
-        "{names:?}"
-    );
+    assert!(names.contains(&"Session limits") && names.contains(&"登录 流程"), "{names:?}");
+    assert!(names.contains(&"登录 流程 (copy current requirement)"), "{names:?}");
     for item in &found {
         assert_eq!(item["insertTextFormat"], json!(2), "{item}");
     }
-    let limits = found
-        .iter()
-        .find(|item| item["label"] == json!("Session limits"))
-        .expect("Session limits");
+    let limits = found.iter().find(|item| item["label"] == json!("Session limits")).expect("Session limits");
     assert_eq!(limits["textEdit"]["newText"], json!("Session limits"));
     let copy = found
         .iter()
         .find(|item| item["label"] == json!("Session limits (copy current requirement)"))
         .expect("the copy of Session limits");
     let copied = copy["textEdit"]["newText"].as_str().unwrap_or_default();
-    assert!(
-        copied.starts_with("Session limits\nThe system SHALL cap sessions at \\$5 per {user\\}."),
-        "{copy}"
-    );
+    assert!(copied.starts_with("Session limits\nThe system SHALL cap sessions at \\$5 per {user\\}."), "{copy}");
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri(&workspace.delta), "version": 3}, "contentChanges": [{"text": DELTA}]}),
@@ -276,63 +216,29 @@ fn a_full_client_gets_snippets_links_and_the_created_file_shown() {
         json!({"start": {"line": 1, "character": 17}, "end": {"line": 1, "character": 22}}),
         "{result}"
     );
-    assert_eq!(
-        link["targetSelectionRange"]["start"],
-        json!({"line": 6, "character": 17}),
-        "{result}"
-    );
-    assert_eq!(
-        link["targetRange"]["start"],
-        json!({"line": 6, "character": 0}),
-        "{result}"
-    );
+    assert_eq!(link["targetSelectionRange"]["start"], json!({"line": 6, "character": 17}), "{result}");
+    assert_eq!(link["targetRange"]["start"], json!({"line": 6, "character": 0}), "{result}");
     // Go to Declaration answers the same (VS Code's Markdown extension does not answer it).
-    assert_eq!(
-        navigate(&mut client, &workspace, "textDocument/declaration"),
-        result
-    );
+    assert_eq!(navigate(&mut client, &workspace, "textDocument/declaration"), result);
 
     // Creating the missing delta spec: the edit creates it, and the command has it shown.
     let actions = proposal_actions(&mut client, &workspace);
-    let created = workspace
-        .root
-        .join("openspec/changes/c/specs/two-factor/spec.md");
+    let created = workspace.root.join("openspec/changes/c/specs/two-factor/spec.md");
     let create = actions
         .iter()
-        .find(|action| {
-            action["title"]
-                .as_str()
-                .is_some_and(|title| title.ends_with("two-factor/spec.md"))
-        })
+        .find(|action| action["title"].as_str().is_some_and(|title| title.ends_with("two-factor/spec.md")))
         .expect("the Create action");
-    let operations = create["edit"]["documentChanges"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    assert!(
-        operations
-            .iter()
-            .any(|op| op["kind"] == json!("create") && op["uri"] == json!(uri(&created))),
-        "{create}"
-    );
+    let operations = create["edit"]["documentChanges"].as_array().cloned().unwrap_or_default();
+    assert!(operations.iter().any(|op| op["kind"] == json!("create") && op["uri"] == json!(uri(&created))), "{create}");
     let command = &create["command"];
-    assert_eq!(
-        command["command"],
-        json!("openspec.showDocument"),
-        "{create}"
-    );
+    assert_eq!(command["command"], json!("openspec.showDocument"), "{create}");
     std::fs::create_dir_all(created.parent().expect("parent")).expect("mkdir");
     std::fs::write(&created, "## ADDED Requirements\n").expect("the client creates the file");
-    let executed = client.request(
-        "workspace/executeCommand",
-        json!({"command": command["command"], "arguments": command["arguments"]}),
-    );
+    let executed = client
+        .request("workspace/executeCommand", json!({"command": command["command"], "arguments": command["arguments"]}));
     assert!(executed.get("error").is_none(), "{executed}");
-    let shown: Vec<&Value> = client
-        .server_requests
-        .iter()
-        .filter(|request| request["method"] == json!("window/showDocument"))
-        .collect();
+    let shown: Vec<&Value> =
+        client.server_requests.iter().filter(|request| request["method"] == json!("window/showDocument")).collect();
     assert_eq!(shown.len(), 1, "{:#?}", client.server_requests);
     assert_eq!(shown[0]["params"]["uri"], json!(uri(&created)));
     assert_eq!(shown[0]["params"]["takeFocus"], json!(true));

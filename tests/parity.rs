@@ -261,7 +261,11 @@ fn run_reference(cli: &Path, dir: &Path, mode: Mode) -> Result<Verdicts, String>
             .iter()
             .map(|entry| Issue {
                 level: "ERROR".to_owned(),
-                message: format!("{}: {}", entry["code"].as_str().unwrap_or("?"), entry["message"].as_str().unwrap_or("?")),
+                message: format!(
+                    "{}: {}",
+                    entry["code"].as_str().unwrap_or("?"),
+                    entry["message"].as_str().unwrap_or("?")
+                ),
                 line: None,
                 path: String::new(),
             })

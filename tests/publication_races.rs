@@ -44,7 +44,10 @@ fn files() -> Vec<(&'static str, Vec<String>)> {
     vec![
         ("openspec/specs/auth/spec.md", spec_variants(BASE)),
         ("openspec/specs/billing/spec.md", spec_variants(&BASE.replace("auth", "billing"))),
-        ("openspec/changes/add-mfa/proposal.md", vec![PROPOSAL.to_owned(), PROPOSAL.replace("## Why", "## Because"), String::new()]),
+        (
+            "openspec/changes/add-mfa/proposal.md",
+            vec![PROPOSAL.to_owned(), PROPOSAL.replace("## Why", "## Because"), String::new()],
+        ),
         ("openspec/changes/add-mfa/specs/auth/spec.md", delta_variants(DELTA)),
         ("openspec/changes/add-mfa/specs/billing/spec.md", delta_variants(DELTA)),
     ]
@@ -86,11 +89,7 @@ fn from_publication(params: &Value) -> Findings {
 
 /// What `check` reports, by root-relative path, in the same shape (default settings).
 fn from_check(binary: &Path, root: &Path) -> BTreeMap<String, Findings> {
-    let output = Command::new(binary)
-        .args(["check", "--format", "json"])
-        .arg(root)
-        .output()
-        .expect("run check");
+    let output = Command::new(binary).args(["check", "--format", "json"]).arg(root).output().expect("run check");
     let report: Value = serde_json::from_slice(&output.stdout).expect("check --format json");
     let mut by_path: BTreeMap<String, Findings> = BTreeMap::new();
     for d in report["diagnostics"].as_array().into_iter().flatten() {
@@ -101,10 +100,11 @@ fn from_check(binary: &Path, root: &Path) -> BTreeMap<String, Findings> {
             _ => 4,
         };
         let line = d["line"].as_u64().map_or(0, |line| line.saturating_sub(1));
-        by_path
-            .entry(d["path"].as_str().unwrap_or_default().to_owned())
-            .or_default()
-            .push((d["code"].as_str().unwrap_or_default().to_owned(), line, severity));
+        by_path.entry(d["path"].as_str().unwrap_or_default().to_owned()).or_default().push((
+            d["code"].as_str().unwrap_or_default().to_owned(),
+            line,
+            severity,
+        ));
     }
     for found in by_path.values_mut() {
         found.sort();
@@ -118,7 +118,9 @@ fn interleaved_edits_disk_changes_and_settings_changes_end_with_what_check_repor
         std::env::var("OPENSPEC_RACE_SECONDS").ok().and_then(|value| value.parse().ok()).unwrap_or(10),
     );
     let seed = std::env::var("OPENSPEC_RACE_SEED").ok().and_then(|value| value.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |elapsed| u64::from(elapsed.subsec_nanos()) ^ elapsed.as_secs())
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |elapsed| u64::from(elapsed.subsec_nanos()) ^ elapsed.as_secs())
     });
     println!("publication races: OPENSPEC_RACE_SEED={seed}, {budget:?}");
     let mut rng = Rng(seed);
@@ -168,7 +170,10 @@ fn interleaved_edits_disk_changes_and_settings_changes_end_with_what_check_repor
                 }
                 2 | 3 => {
                     std::fs::write(&path, &text).expect("write");
-                    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&path), "type": 2}]}));
+                    client.notify(
+                        "workspace/didChangeWatchedFiles",
+                        json!({"changes": [{"uri": uri(&path), "type": 2}]}),
+                    );
                 }
                 4 => {
                     if open.remove(&idx).is_some() {

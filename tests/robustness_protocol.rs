@@ -108,7 +108,11 @@ fn assert_published_matches_check(client: &mut LspClient, spec: &Path, version: 
     if server_findings(&shown, expected_text) != expected {
         let params = client.diagnostics_for(&uri(spec), |params| params["version"] == json!(version));
         remember_publication(&params);
-        assert_eq!(server_findings(&params["diagnostics"], expected_text), expected, "server and check disagree on {expected_text:?}");
+        assert_eq!(
+            server_findings(&params["diagnostics"], expected_text),
+            expected,
+            "server and check disagree on {expected_text:?}"
+        );
     }
 }
 
@@ -428,7 +432,8 @@ fn proposed_edits_stay_inside_the_root_and_the_server_never_writes() {
     std::fs::write(&proposal, hostile).expect("write proposal");
     let before = tree_fingerprint(dir.path());
     // A client that creates files, so the actions creating delta specs are offered.
-    let capabilities = json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}});
+    let capabilities =
+        json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}});
     let mut client = start(dir.path(), &capabilities);
     open(&mut client, &proposal, hostile, 1);
     open(&mut client, &spec, SPEC, 1);

@@ -506,8 +506,7 @@ fn run(
         simulation.rebuilt = rebuilt;
         simulation.no_requirement_blocks = kept == 0;
         if base.is_some() {
-            simulation.unaccounted_content =
-                unaccounted::content_the_merge_cannot_name(section, base_view.text);
+            simulation.unaccounted_content = unaccounted::content_the_merge_cannot_name(section, base_view.text);
         }
     }
     simulation
@@ -1055,7 +1054,8 @@ impl Apply<'_, '_> {
                 None => new_header,
             };
             self.map.delete(&from);
-            let merged = MergeBlock { name: Cow::Owned(to.clone()), raw: Raw::Text(raw.into()), base_range: block.base_range };
+            let merged =
+                MergeBlock { name: Cow::Owned(to.clone()), raw: Raw::Text(raw.into()), base_range: block.base_range };
             self.map.set(Cow::Owned(to.clone()), merged);
             if let Some(slot) = self.ordered_keys.iter_mut().find(|key| **key == from) {
                 *slot = Cow::Owned(to);
@@ -1162,8 +1162,11 @@ impl Apply<'_, '_> {
             if normalized_raw(&current_raw) != normalized_raw(&raw) {
                 self.simulation.counts.modified += 1;
             }
-            let merged =
-                MergeBlock { name: Cow::Owned(block.name.to_owned()), raw: Raw::Text(raw.into()), base_range: current.base_range };
+            let merged = MergeBlock {
+                name: Cow::Owned(block.name.to_owned()),
+                raw: Raw::Text(raw.into()),
+                base_range: current.base_range,
+            };
             self.map.set(Cow::Owned(key.to_owned()), merged);
         }
     }
@@ -1202,7 +1205,8 @@ impl Apply<'_, '_> {
                 );
                 continue;
             }
-            let merged = MergeBlock { name: Cow::Owned(block.name.to_owned()), raw: Raw::Text(raw.into()), base_range: None };
+            let merged =
+                MergeBlock { name: Cow::Owned(block.name.to_owned()), raw: Raw::Text(raw.into()), base_range: None };
             self.map.set(Cow::Owned(key.to_owned()), merged);
             self.simulation.counts.added += 1;
         }
@@ -1293,11 +1297,7 @@ pub fn match_line_ending(content: &str, original: &str) -> String {
     let crlf = original.matches("\r\n").count();
     let lf = original.matches('\n').count() - crlf;
     let normalized = content.replace("\r\n", "\n");
-    if (crlf == 0 && lf == 0) || lf > crlf {
-        normalized
-    } else {
-        normalized.replace('\n', "\r\n")
-    }
+    if (crlf == 0 && lf == 0) || lf > crlf { normalized } else { normalized.replace('\n', "\r\n") }
 }
 
 /// `firstForeignTail`: the first unfenced `#`-`###` heading after a block's own header, and the
@@ -1389,11 +1389,14 @@ mod tests {
     /// A main spec of `n` requirements and a delta adding each again in upper case: every ADDED
     /// entry is a near-miss lookup (`fold_match`), the shape that made the dry run quadratic.
     fn near_miss_case(n: usize) -> (String, String) {
-        let mut base = String::from("## Purpose\nNear misses, at scale, for the linear-time guard.\n\n## Requirements\n");
+        let mut base =
+            String::from("## Purpose\nNear misses, at scale, for the linear-time guard.\n\n## Requirements\n");
         let mut delta = String::from("## ADDED Requirements\n");
         for i in 0..n {
-            let _ = write!(base, "### Requirement: Rule number {i}\nThe system SHALL {i}.\n\n#### Scenario: s\n- x\n\n");
-            let _ = write!(delta, "### Requirement: RULE NUMBER {i}\nThe system SHALL {i}.\n\n#### Scenario: s\n- x\n\n");
+            let _ =
+                write!(base, "### Requirement: Rule number {i}\nThe system SHALL {i}.\n\n#### Scenario: s\n- x\n\n");
+            let _ =
+                write!(delta, "### Requirement: RULE NUMBER {i}\nThe system SHALL {i}.\n\n#### Scenario: s\n- x\n\n");
         }
         (base, delta)
     }
@@ -1425,7 +1428,11 @@ mod tests {
         let small = time_near_misses(800);
         let large = time_near_misses(3200);
         eprintln!("near-miss dry runs: 800 entries {small:.3} s, 3200 entries {large:.3} s");
-        assert!(large < small * 8.0 + 0.05, "4x the entries took {:.1}x the time ({small:.3} s -> {large:.3} s)", large / small);
+        assert!(
+            large < small * 8.0 + 0.05,
+            "4x the entries took {:.1}x the time ({small:.3} s -> {large:.3} s)",
+            large / small
+        );
     }
 
     const BASE: &str = "# auth Specification\n\n## Purpose\nAuthentication for the whole product, kept short here.\n\n## Requirements\n### Requirement: Login\nThe system SHALL log in.\n\n#### Scenario: ok\n- **WHEN** x\n- **THEN** y\n\n#### Scenario: bad\n- **WHEN** z\n- **THEN** w\n\n### Requirement: Logout\nThe system SHALL log out.\n\n#### Scenario: out\n- **WHEN** a\n- **THEN** b\n";

@@ -35,10 +35,7 @@ pub fn read_metadata<'a>(root: &'a RootSnapshot, change_dir: &str) -> MetadataRe
     match root.get(&path) {
         None | Some(Entry::DanglingSymlink) => MetadataRead::Absent,
         Some(_) => match schema::read_text(root, &path) {
-            Ok(text) => MetadataRead::Parsed {
-                text,
-                yaml: yaml::parse(text),
-            },
+            Ok(text) => MetadataRead::Parsed { text, yaml: yaml::parse(text) },
             Err(message) => MetadataRead::Unreadable(message),
         },
     }
@@ -47,25 +44,16 @@ pub fn read_metadata<'a>(root: &'a RootSnapshot, change_dir: &str) -> MetadataRe
 /// `^[a-z0-9]+(?:-[a-z0-9]+)*$`.
 fn is_kebab_id(text: &str) -> bool {
     !text.is_empty()
-        && text.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+        && text
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// `^\d{4}-\d{2}-\d{2}$`.
 fn is_iso_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 10
-        && bytes.iter().enumerate().all(|(idx, b)| {
-            if idx == 4 || idx == 7 {
-                *b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        })
+        && bytes.iter().enumerate().all(|(idx, b)| if idx == 4 || idx == 7 { *b == b'-' } else { b.is_ascii_digit() })
 }
 
 /// Every Zod issue of `ChangeMetadataSchema` for `root`, in Zod's order (`schema`, `created`,
@@ -73,11 +61,7 @@ fn is_iso_date(text: &str) -> bool {
 pub fn metadata_issues(text: &str, root: &Node) -> Vec<ZodIssue> {
     let mut issues = Vec::new();
     let mut push = |path: &str, message: String, range: TextRange| {
-        issues.push(ZodIssue {
-            path: path.to_owned(),
-            message,
-            range,
-        });
+        issues.push(ZodIssue { path: path.to_owned(), message, range });
     };
     if root.as_mapping().is_none() {
         push("", zod_expected("object", Some(root)), root.range);
@@ -85,10 +69,7 @@ pub fn metadata_issues(text: &str, root: &Node) -> Vec<ZodIssue> {
     }
     let field = |key: &str| root.get(key).map(|entry| &entry.value);
     let type_issue = |expected: &str, node: Option<&Node>, parent: &Node| {
-        (
-            zod_expected(expected, node),
-            node.map_or_else(|| missing_key_range(text, parent), |node| node.range),
-        )
+        (zod_expected(expected, node), node.map_or_else(|| missing_key_range(text, parent), |node| node.range))
     };
 
     match field("schema").map(|node| (node, node.as_str())) {
@@ -102,45 +83,27 @@ pub fn metadata_issues(text: &str, root: &Node) -> Vec<ZodIssue> {
     if let Some(created) = field("created") {
         match created.as_str() {
             Some(date) if is_iso_date(date) => {}
-            Some(_) => push(
-                "created",
-                "created must be YYYY-MM-DD format".to_owned(),
-                created.range,
-            ),
-            None => push(
-                "created",
-                zod_expected("string", Some(created)),
-                created.range,
-            ),
+            Some(_) => push("created", "created must be YYYY-MM-DD format".to_owned(), created.range),
+            None => push("created", zod_expected("string", Some(created)), created.range),
         }
     }
     if let Some(goal) = field("goal") {
         match goal.as_str() {
-            Some("") => push(
-                "goal",
-                "Too small: expected string to have >=1 characters".to_owned(),
-                goal.range,
-            ),
+            Some("") => push("goal", "Too small: expected string to have >=1 characters".to_owned(), goal.range),
             Some(_) => {}
             None => push("goal", zod_expected("string", Some(goal)), goal.range),
         }
     }
     if let Some(areas) = field("affected_areas") {
         match areas.as_sequence() {
-            None => push(
-                "affected_areas",
-                zod_expected("array", Some(areas)),
-                areas.range,
-            ),
+            None => push("affected_areas", zod_expected("array", Some(areas)), areas.range),
             Some(items) => {
                 for (idx, item) in items.iter().enumerate() {
                     let path = format!("affected_areas.{idx}");
                     match item.as_str() {
-                        Some("") => push(
-                            &path,
-                            "Too small: expected string to have >=1 characters".to_owned(),
-                            item.range,
-                        ),
+                        Some("") => {
+                            push(&path, "Too small: expected string to have >=1 characters".to_owned(), item.range)
+                        }
                         Some(_) => {}
                         None => push(&path, zod_expected("string", Some(item)), item.range),
                     }
@@ -150,11 +113,7 @@ pub fn metadata_issues(text: &str, root: &Node) -> Vec<ZodIssue> {
     }
     if let Some(initiative) = field("initiative") {
         match initiative.as_mapping() {
-            None => push(
-                "initiative",
-                zod_expected("object", Some(initiative)),
-                initiative.range,
-            ),
+            None => push("initiative", zod_expected("object", Some(initiative)), initiative.range),
             Some(entries) => {
                 for (key, label) in [("store", "Store id"), ("id", "Initiative id")] {
                     let path = format!("initiative.{key}");
@@ -182,16 +141,10 @@ pub fn metadata_issues(text: &str, root: &Node) -> Vec<ZodIssue> {
                     })
                     .collect();
                 if let Some((_, first_range)) = unknown.first() {
-                    let quoted: Vec<String> = unknown
-                        .iter()
-                        .map(|(name, _)| format!("\"{}\"", json_escape(name)))
-                        .collect();
+                    let quoted: Vec<String> =
+                        unknown.iter().map(|(name, _)| format!("\"{}\"", json_escape(name))).collect();
                     let noun = if unknown.len() == 1 { "key" } else { "keys" };
-                    push(
-                        "initiative",
-                        format!("Unrecognized {noun}: {}", quoted.join(", ")),
-                        *first_range,
-                    );
+                    push("initiative", format!("Unrecognized {noun}: {}", quoted.join(", ")), *first_range);
                 }
             }
         }
@@ -240,10 +193,7 @@ pub fn metadata_state(root: &RootSnapshot, change_dir: &str) -> MetadataState {
         MetadataRead::Unreadable(_) | MetadataRead::Parsed { yaml: Err(_), .. } => {
             return MetadataState::Invalid;
         }
-        MetadataRead::Parsed {
-            text,
-            yaml: Ok(node),
-        } => (text, node),
+        MetadataRead::Parsed { text, yaml: Ok(node) } => (text, node),
     };
     if !metadata_issues(text, &node).is_empty() {
         return MetadataState::Invalid;
@@ -251,13 +201,8 @@ pub fn metadata_state(root: &RootSnapshot, change_dir: &str) -> MetadataState {
     let Some(schema) = node.get("schema").and_then(|entry| entry.value.as_str()) else {
         return MetadataState::Invalid;
     };
-    if schema::list_schemas(root)
-        .iter()
-        .any(|listed| listed == schema)
-    {
-        MetadataState::Valid {
-            schema: schema.to_owned(),
-        }
+    if schema::list_schemas(root).iter().any(|listed| listed == schema) {
+        MetadataState::Valid { schema: schema.to_owned() }
     } else {
         MetadataState::Invalid
     }
@@ -278,16 +223,7 @@ pub enum SkipSpecsMarker {
 pub const SKIP_SPECS: &str = "skip_specs";
 
 fn unhonourable(key: TextRange, reason: &str) -> SkipSpecsMarker {
-    let reason = reason
-        .chars()
-        .map(|ch| {
-            if (ch as u32) < 0x20 || ch == '\u{7F}' {
-                '?'
-            } else {
-                ch
-            }
-        })
-        .collect();
+    let reason = reason.chars().map(|ch| if (ch as u32) < 0x20 || ch == '\u{7F}' { '?' } else { ch }).collect();
     SkipSpecsMarker::Unhonourable { key, reason }
 }
 
@@ -309,10 +245,7 @@ fn boolean_marker(root: &RootSnapshot, change_dir: &str, marker: &str) -> SkipSp
     let (text, node) = match read_metadata(root, change_dir) {
         MetadataRead::Absent => return SkipSpecsMarker::Absent,
         MetadataRead::Unreadable(message) => {
-            return unhonourable(
-                TextRange::empty(0),
-                &format!("the metadata file cannot be read ({message})"),
-            );
+            return unhonourable(TextRange::empty(0), &format!("the metadata file cannot be read ({message})"));
         }
         MetadataRead::Parsed { text, yaml: Err(_) } => {
             return match mentioned_key(text, marker) {
@@ -320,10 +253,7 @@ fn boolean_marker(root: &RootSnapshot, change_dir: &str, marker: &str) -> SkipSp
                 None => SkipSpecsMarker::Absent,
             };
         }
-        MetadataRead::Parsed {
-            text,
-            yaml: Ok(node),
-        } => (text, node),
+        MetadataRead::Parsed { text, yaml: Ok(node) } => (text, node),
     };
     let Some(entry) = node.get(marker) else {
         return SkipSpecsMarker::Absent;
@@ -335,32 +265,19 @@ fn boolean_marker(root: &RootSnapshot, change_dir: &str, marker: &str) -> SkipSp
         if entry.value.as_bool() == Some(false) {
             return SkipSpecsMarker::Absent;
         }
-        let reason = if first.path.is_empty() {
-            first.message.clone()
-        } else {
-            format!("{}: {}", first.path, first.message)
-        };
+        let reason =
+            if first.path.is_empty() { first.message.clone() } else { format!("{}: {}", first.path, first.message) };
         return unhonourable(key, &reason);
     }
     if entry.value.as_bool() != Some(true) {
         return SkipSpecsMarker::Absent;
     }
-    let schema_name = node
-        .get("schema")
-        .and_then(|entry| entry.value.as_str())
-        .unwrap_or_default();
-    if !schema::list_schemas(root)
-        .iter()
-        .any(|listed| listed == schema_name)
-    {
+    let schema_name = node.get("schema").and_then(|entry| entry.value.as_str()).unwrap_or_default();
+    if !schema::list_schemas(root).iter().any(|listed| listed == schema_name) {
         return unhonourable(key, &format!("schema: unknown schema '{schema_name}'"));
     }
     match schema::resolve_schema(root, schema_name) {
-        Err(message)
-        | Ok(ResolvedSchema {
-            loaded: Err(message),
-            ..
-        }) => unhonourable(key, &message),
+        Err(message) | Ok(ResolvedSchema { loaded: Err(message), .. }) => unhonourable(key, &message),
         Ok(_) => SkipSpecsMarker::Honoured { key },
     }
 }
@@ -376,10 +293,7 @@ fn mentioned_key(text: &str, key: &str) -> Option<TextRange> {
     for start in line_starts {
         let rest = &text[start..];
         let after_space = rest.trim_start_matches(is_js_space);
-        let quote = after_space
-            .chars()
-            .next()
-            .filter(|ch| *ch == '\'' || *ch == '"');
+        let quote = after_space.chars().next().filter(|ch| *ch == '\'' || *ch == '"');
         let after_quote = quote.map_or(after_space, |quote| &after_space[quote.len_utf8()..]);
         let Some(after_key) = after_quote.strip_prefix(key) else {
             continue;
@@ -412,10 +326,7 @@ mod tests {
                 "openspec/schemas/local/schema.yaml",
                 "name: local\nversion: 1\nartifacts:\n  - id: a\n    generates: a.md\n    description: d\n    template: a.md\n",
             ),
-            (
-                "openspec/schemas/bad/schema.yaml",
-                "name: bad\nversion: 0\nartifacts: []\n",
-            ),
+            ("openspec/schemas/bad/schema.yaml", "name: bad\nversion: 0\nartifacts: []\n"),
         ]);
         let marker = skip_specs_marker(&root, "openspec/changes/c");
         let shown = match &marker {
@@ -432,50 +343,32 @@ mod tests {
 
     #[test]
     fn marker_cases_of_validation_skip_specs_test() {
-        check_marker(
-            "schema: spec-driven\nskip_specs: true\n",
-            &expect![[r#"honoured "skip_specs""#]],
-        );
-        check_marker(
-            "schema: spec-driven\nskip_specs: false\ngoal: 3\n",
-            &expect!["absent"],
-        );
+        check_marker("schema: spec-driven\nskip_specs: true\n", &expect![[r#"honoured "skip_specs""#]]);
+        check_marker("schema: spec-driven\nskip_specs: false\ngoal: 3\n", &expect!["absent"]);
         check_marker(
             "schema: spec-driven\nskip_specs: \"yes\"\n",
-            &expect![[
-                r#"unhonourable "skip_specs": skip_specs: Invalid input: expected boolean, received string"#
-            ]],
+            &expect![[r#"unhonourable "skip_specs": skip_specs: Invalid input: expected boolean, received string"#]],
         );
         check_marker(
             "schema: spec-driven\nskip_specs: yes\n",
-            &expect![[
-                r#"unhonourable "skip_specs": skip_specs: Invalid input: expected boolean, received string"#
-            ]],
+            &expect![[r#"unhonourable "skip_specs": skip_specs: Invalid input: expected boolean, received string"#]],
         );
         check_marker(
             "skip_specs: true\n",
-            &expect![[
-                r#"unhonourable "skip_specs": schema: Invalid input: expected string, received undefined"#
-            ]],
+            &expect![[r#"unhonourable "skip_specs": schema: Invalid input: expected string, received undefined"#]],
         );
         check_marker(
             "schema: spec-driven.yaml\nskip_specs: true\n",
             &expect![[r#"unhonourable "skip_specs": schema: unknown schema 'spec-driven.yaml'"#]],
         );
-        check_marker(
-            "schema: local\nskip_specs: true\n",
-            &expect![[r#"honoured "skip_specs""#]],
-        );
+        check_marker("schema: local\nskip_specs: true\n", &expect![[r#"honoured "skip_specs""#]]);
         check_marker(
             "schema: bad\nskip_specs: true\n",
             &expect![[
                 r#"unhonourable "skip_specs": Invalid schema at 'openspec/schemas/bad/schema.yaml': Invalid schema: version: Version must be a positive integer, artifacts: At least one artifact required"#
             ]],
         );
-        check_marker(
-            "schema: spec-driven\n# skip_specs: true\nbroken: [\n",
-            &expect!["absent"],
-        );
+        check_marker("schema: spec-driven\n# skip_specs: true\nbroken: [\n", &expect!["absent"]);
         check_marker(
             "schema: spec-driven\n  'skip_specs' : true\nbroken: [\n",
             &expect![[r#"unhonourable "skip_specs": the file is not valid YAML"#]],
@@ -494,19 +387,10 @@ mod tests {
     #[test]
     fn zod_issues_in_order() {
         let text = "schema: 1\ncreated: \"2025\"\ngoal: \"\"\naffected_areas: [a, \"\", 2]\ninitiative: {store: A, x: 1, y: 2}\nskip_specs: ~\nretire_capabilities: .inf\n";
-        let Ok(node) = yaml::parse(text) else {
-            panic!("valid YAML")
-        };
+        let Ok(node) = yaml::parse(text) else { panic!("valid YAML") };
         let rendered: Vec<String> = metadata_issues(text, &node)
             .iter()
-            .map(|issue| {
-                format!(
-                    "{} {:?}: {}",
-                    issue.path,
-                    &text[issue.range.start..issue.range.end],
-                    issue.message
-                )
-            })
+            .map(|issue| format!("{} {:?}: {}", issue.path, &text[issue.range.start..issue.range.end], issue.message))
             .collect();
         expect![[r#"
             schema "1": Invalid input: expected string, received number

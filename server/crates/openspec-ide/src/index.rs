@@ -253,10 +253,14 @@ impl WorkspaceIndex {
         // Reading the files is the cost; it runs on two threads, the bookkeeping on one.
         let spec_files: Vec<_> =
             layout::main_specs(root).into_iter().filter(|spec_file| root.text(&spec_file.path).is_some()).collect();
-        let specs = crate::parallel::map_with(&spec_files, || (), |(), spec_file| {
-            let text = root.text(&spec_file.path).unwrap_or_default();
-            read_main_spec(spec_file.id.clone(), spec_file.path.clone(), text)
-        });
+        let specs = crate::parallel::map_with(
+            &spec_files,
+            || (),
+            |(), spec_file| {
+                let text = root.text(&spec_file.path).unwrap_or_default();
+                read_main_spec(spec_file.id.clone(), spec_file.path.clone(), text)
+            },
+        );
         for spec in specs {
             let spec_idx = index.specs.len();
             roles.insert(spec.path.clone(), FileRole::MainSpec { spec: spec_idx });
@@ -267,9 +271,11 @@ impl WorkspaceIndex {
         let archived =
             layout::archived_changes(root).into_iter().map(|id| (layout::archived_change_dir(&id), id, true));
         let change_dirs: Vec<(String, String, bool)> = active.chain(archived).collect();
-        let changes = crate::parallel::map_with(&change_dirs, || (), |(), (dir, id, is_archived)| {
-            read_change(root, id.clone(), dir.clone(), *is_archived)
-        });
+        let changes = crate::parallel::map_with(
+            &change_dirs,
+            || (),
+            |(), (dir, id, is_archived)| read_change(root, id.clone(), dir.clone(), *is_archived),
+        );
         for change in changes {
             let change_idx = index.changes.len();
             for (delta_idx, delta) in change.deltas.iter().enumerate() {

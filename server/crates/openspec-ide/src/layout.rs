@@ -152,7 +152,10 @@ mod tests {
         assert_eq!(active_changes(&root), vec!["alpha", "zeta"]);
         assert_eq!(archived_changes(&root), vec!["2025-01-01-old"]);
         let deltas = delta_specs(&root, &change_dir("alpha"));
-        assert_eq!(deltas, vec![SpecFile { id: "auth".into(), path: "openspec/changes/alpha/specs/auth/spec.md".into() }]);
+        assert_eq!(
+            deltas,
+            vec![SpecFile { id: "auth".into(), path: "openspec/changes/alpha/specs/auth/spec.md".into() }]
+        );
     }
 
     #[test]
@@ -166,7 +169,8 @@ mod tests {
         ] {
             assert!(is_read_by_openspec(path), "{path}");
         }
-        for path in ["openspec/specs/a/diagram.png", "openspec/changes/x/demo.mp4", "openspec/.gitkeep", "openspec/md"] {
+        for path in ["openspec/specs/a/diagram.png", "openspec/changes/x/demo.mp4", "openspec/.gitkeep", "openspec/md"]
+        {
             assert!(!is_read_by_openspec(path), "{path}");
         }
     }

@@ -14,8 +14,8 @@ pub mod incremental;
 pub mod index;
 pub mod layout;
 pub mod legacy;
-mod parallel;
 pub mod migration;
+mod parallel;
 pub mod policy;
 pub mod readiness;
 pub mod root_files;
@@ -26,8 +26,8 @@ pub mod vfs;
 
 pub use analysis::{Analysis, FilePosition, FileRange, NavigationTarget, SourceChange, TextEdit};
 pub use check::{CheckConfig, ItemVerdict, RootReport, check_root};
-pub use incremental::{Changed, CheckUpdate, IncrementalCheck, text_changes};
 pub use diagnostic::{Diagnostic, ItemId, ItemKind, Origin, Related, Severity};
+pub use incremental::{Changed, CheckUpdate, IncrementalCheck, text_changes};
 pub use vfs::{Entries, Entry, FileContent, IoProblem, RootSnapshot};
 
 #[cfg(test)]

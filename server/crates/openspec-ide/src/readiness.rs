@@ -120,7 +120,14 @@ pub fn archive_readiness(
                         format!("Rebuilt spec for '{}' failed validation: {}", spec.capability, refusal.message),
                     ),
                 };
-                refusals.push(Diagnostic::lsp(Some(&item), code, Severity::Error, &refusal.path, refusal.range, message));
+                refusals.push(Diagnostic::lsp(
+                    Some(&item),
+                    code,
+                    Severity::Error,
+                    &refusal.path,
+                    refusal.range,
+                    message,
+                ));
             }
         }
     }

@@ -29,10 +29,7 @@ pub struct SpannedStr {
 
 impl SpannedStr {
     fn builtin(text: &str) -> Self {
-        Self {
-            text: text.to_owned(),
-            range: TextRange::empty(0),
-        }
+        Self { text: text.to_owned(), range: TextRange::empty(0) }
     }
 }
 
@@ -61,19 +58,14 @@ pub struct WorkflowSchema {
 
 impl WorkflowSchema {
     pub fn artifact(&self, id: &str) -> Option<&Artifact> {
-        self.artifacts
-            .iter()
-            .find(|artifact| artifact.id.text == id)
+        self.artifacts.iter().find(|artifact| artifact.id.text == id)
     }
 
     /// `findTrackedTasksArtifact`: the artifact whose `generates` equals `apply.tracks`, or the
     /// one with id `tasks` when nothing is tracked explicitly.
     pub fn tracked_tasks_artifact(&self) -> Option<&Artifact> {
         match self.apply.as_ref().and_then(|apply| apply.tracks.as_ref()) {
-            Some(tracks) => self
-                .artifacts
-                .iter()
-                .find(|artifact| artifact.generates.text == tracks.text),
+            Some(tracks) => self.artifacts.iter().find(|artifact| artifact.generates.text == tracks.text),
             None => self.artifact("tasks"),
         }
     }
@@ -81,33 +73,18 @@ impl WorkflowSchema {
 
 /// The package's `schemas/spec-driven/schema.yaml` (1.13.2), reduced to what checks read.
 pub fn builtin_spec_driven() -> WorkflowSchema {
-    let artifact =
-        |id: &str, generates: &str, template: &str, description: &str, requires: &[&str]| {
-            Artifact {
-                id: SpannedStr::builtin(id),
-                generates: SpannedStr::builtin(generates),
-                description: description.to_owned(),
-                template: SpannedStr::builtin(template),
-                requires: requires.iter().map(|id| SpannedStr::builtin(id)).collect(),
-            }
-        };
+    let artifact = |id: &str, generates: &str, template: &str, description: &str, requires: &[&str]| Artifact {
+        id: SpannedStr::builtin(id),
+        generates: SpannedStr::builtin(generates),
+        description: description.to_owned(),
+        template: SpannedStr::builtin(template),
+        requires: requires.iter().map(|id| SpannedStr::builtin(id)).collect(),
+    };
     WorkflowSchema {
         name: SPEC_DRIVEN.to_owned(),
         artifacts: vec![
-            artifact(
-                "proposal",
-                "proposal.md",
-                "proposal.md",
-                "Initial proposal document outlining the change",
-                &[],
-            ),
-            artifact(
-                "specs",
-                "specs/**/*.md",
-                "spec.md",
-                "Detailed specifications for the change",
-                &["proposal"],
-            ),
+            artifact("proposal", "proposal.md", "proposal.md", "Initial proposal document outlining the change", &[]),
+            artifact("specs", "specs/**/*.md", "spec.md", "Detailed specifications for the change", &["proposal"]),
             artifact(
                 "design",
                 "design.md",
@@ -140,18 +117,13 @@ pub struct ZodIssue {
 
 /// Zod's wording for a value of the wrong type; `None` stands for JS `undefined`.
 pub(crate) fn zod_expected(expected: &str, node: Option<&Node>) -> String {
-    format!(
-        "Invalid input: expected {expected}, received {}",
-        node.map_or("undefined", Node::js_type_name)
-    )
+    format!("Invalid input: expected {expected}, received {}", node.map_or("undefined", Node::js_type_name))
 }
 
 /// Where to put an issue about a key that is missing from `parent`: the parent's first line.
 pub(crate) fn missing_key_range(text: &str, parent: &Node) -> TextRange {
     let start = parent.range.start.min(text.len());
-    let line_end = text[start..]
-        .find(['\n', '\r'])
-        .map_or(text.len(), |at| start + at);
+    let line_end = text[start..].find(['\n', '\r']).map_or(text.len(), |at| start + at);
     TextRange::new(start, line_end.min(parent.range.end.max(start)))
 }
 
@@ -196,19 +168,11 @@ impl SchemaFile {
         let shape: Vec<&str> = self
             .problems
             .iter()
-            .filter(|problem| {
-                matches!(
-                    problem.kind,
-                    SchemaProblemKind::Shape | SchemaProblemKind::PathEscape
-                )
-            })
+            .filter(|problem| matches!(problem.kind, SchemaProblemKind::Shape | SchemaProblemKind::PathEscape))
             .map(|problem| problem.message.as_str())
             .collect();
         if !shape.is_empty() {
-            return Some(LoadError::Invalid(format!(
-                "Invalid schema: {}",
-                shape.join(", ")
-            )));
+            return Some(LoadError::Invalid(format!("Invalid schema: {}", shape.join(", "))));
         }
         let stages = [
             SchemaProblemKind::DuplicateId,
@@ -226,18 +190,10 @@ impl SchemaFile {
     pub fn apply_tracks_warning(&self) -> Option<(String, TextRange)> {
         let schema = self.schema.as_ref()?;
         let tracks = schema.apply.as_ref()?.tracks.as_ref()?;
-        if schema
-            .artifacts
-            .iter()
-            .any(|artifact| artifact.generates.text == tracks.text)
-        {
+        if schema.artifacts.iter().any(|artifact| artifact.generates.text == tracks.text) {
             return None;
         }
-        let generated: Vec<&str> = schema
-            .artifacts
-            .iter()
-            .map(|artifact| artifact.generates.text.as_str())
-            .collect();
+        let generated: Vec<&str> = schema.artifacts.iter().map(|artifact| artifact.generates.text.as_str()).collect();
         let message = format!(
             "apply.tracks '{}' does not exactly match any artifact's generates value (generates: {}), so OpenSpec cannot tell which artifact's progress it tracks. Apply still reads that file as written, but list and status count tasks.md instead. Make apply.tracks exactly equal one of those generates values, or confirm that file is maintained outside the artifact graph.",
             tracks.text,
@@ -260,34 +216,18 @@ pub fn parse_schema_file(text: &str) -> SchemaFile {
     let root = match yaml::parse(text) {
         Ok(root) => root,
         Err(error) => {
-            let problem = SchemaProblem {
-                kind: SchemaProblemKind::Yaml,
-                message: error.message,
-                range: error.range,
-            };
-            return SchemaFile {
-                schema: None,
-                problems: vec![problem],
-            };
+            let problem = SchemaProblem { kind: SchemaProblemKind::Yaml, message: error.message, range: error.range };
+            return SchemaFile { schema: None, problems: vec![problem] };
         }
     };
-    let mut shape = ShapeCheck {
-        text,
-        problems: Vec::new(),
-    };
+    let mut shape = ShapeCheck { text, problems: Vec::new() };
     let schema = shape.schema(&root);
     let mut problems = shape.problems;
     let Some(schema) = schema.filter(|_| problems.is_empty()) else {
-        return SchemaFile {
-            schema: None,
-            problems,
-        };
+        return SchemaFile { schema: None, problems };
     };
     graph_problems(&schema, &mut problems);
-    SchemaFile {
-        schema: Some(schema),
-        problems,
-    }
+    SchemaFile { schema: Some(schema), problems }
 }
 
 /// Zod's `SchemaYamlSchema`, issue by issue in Zod's order (keys in declaration order).
@@ -298,21 +238,12 @@ struct ShapeCheck<'t> {
 
 impl ShapeCheck<'_> {
     fn issue(&mut self, kind: SchemaProblemKind, path: &str, message: &str, range: TextRange) {
-        self.problems.push(SchemaProblem {
-            kind,
-            message: format!("{path}: {message}"),
-            range,
-        });
+        self.problems.push(SchemaProblem { kind, message: format!("{path}: {message}"), range });
     }
 
     fn type_issue(&mut self, path: &str, expected: &str, node: Option<&Node>, parent: &Node) {
         let range = node.map_or_else(|| missing_key_range(self.text, parent), |node| node.range);
-        self.issue(
-            SchemaProblemKind::Shape,
-            path,
-            &zod_expected(expected, node),
-            range,
-        );
+        self.issue(SchemaProblemKind::Shape, path, &zod_expected(expected, node), range);
     }
 
     fn schema(&mut self, root: &Node) -> Option<WorkflowSchema> {
@@ -331,11 +262,7 @@ impl ShapeCheck<'_> {
             None => None,
             Some(node) => self.apply(node),
         };
-        Some(WorkflowSchema {
-            name: name?.text,
-            artifacts: artifacts?,
-            apply,
-        })
+        Some(WorkflowSchema { name: name?.text, artifacts: artifacts?, apply })
     }
 
     fn non_empty_string(
@@ -354,19 +281,13 @@ impl ShapeCheck<'_> {
             self.issue(SchemaProblemKind::Shape, path, empty_message, range);
             return None;
         }
-        Some(SpannedStr {
-            text: text.to_owned(),
-            range,
-        })
+        Some(SpannedStr { text: text.to_owned(), range })
     }
 
     /// `z.number().int().positive()`.
     fn version(&mut self, node: Option<&Node>, parent: &Node) {
         const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-        let number = node
-            .and_then(Node::as_scalar)
-            .and_then(yaml::Scalar::as_f64)
-            .filter(|number| number.is_finite());
+        let number = node.and_then(Node::as_scalar).and_then(yaml::Scalar::as_f64).filter(|number| number.is_finite());
         let (Some(number), Some(node)) = (number, node) else {
             self.type_issue("version", "number", node, parent);
             return;
@@ -394,11 +315,9 @@ impl ShapeCheck<'_> {
         node: Option<&Node>,
         parent: &Node,
     ) -> Option<SpannedStr> {
-        let value =
-            self.non_empty_string(path, node, parent, &format!("{field_name} is required"))?;
+        let value = self.non_empty_string(path, node, parent, &format!("{field_name} is required"))?;
         if escapes(&value.text) {
-            let message =
-                format!("{field_name} must be a relative path inside its allowed directory");
+            let message = format!("{field_name} must be a relative path inside its allowed directory");
             self.issue(SchemaProblemKind::PathEscape, path, &message, value.range);
             return None;
         }
@@ -413,10 +332,7 @@ impl ShapeCheck<'_> {
         let mut values = Vec::new();
         for (idx, item) in items.iter().enumerate() {
             match item.as_str() {
-                Some(text) => values.push(SpannedStr {
-                    text: text.to_owned(),
-                    range: item.range,
-                }),
+                Some(text) => values.push(SpannedStr { text: text.to_owned(), range: item.range }),
                 None => self.type_issue(&format!("{path}.{idx}"), "string", Some(item), node),
             }
         }
@@ -435,12 +351,7 @@ impl ShapeCheck<'_> {
             }
         }
         if items.is_empty() {
-            self.issue(
-                SchemaProblemKind::Shape,
-                "artifacts",
-                "At least one artifact required",
-                node.range,
-            );
+            self.issue(SchemaProblemKind::Shape, "artifacts", "At least one artifact required", node.range);
         }
         if items.len() > MAX_ARTIFACTS {
             let message = format!("A schema may declare at most {MAX_ARTIFACTS} artifacts");
@@ -455,42 +366,15 @@ impl ShapeCheck<'_> {
             return None;
         }
         let field = |key: &str| node.get(key).map(|entry| &entry.value);
-        let id = self.non_empty_string(
-            &format!("{path}.id"),
-            field("id"),
-            node,
-            "Artifact ID is required",
-        );
-        let generates = self.relative_path(
-            &format!("{path}.generates"),
-            "generates field",
-            field("generates"),
-            node,
-        );
-        let description = field("description")
-            .and_then(Node::as_str)
-            .map(str::to_owned);
+        let id = self.non_empty_string(&format!("{path}.id"), field("id"), node, "Artifact ID is required");
+        let generates = self.relative_path(&format!("{path}.generates"), "generates field", field("generates"), node);
+        let description = field("description").and_then(Node::as_str).map(str::to_owned);
         if description.is_none() {
-            self.type_issue(
-                &format!("{path}.description"),
-                "string",
-                field("description"),
-                node,
-            );
+            self.type_issue(&format!("{path}.description"), "string", field("description"), node);
         }
-        let template = self.relative_path(
-            &format!("{path}.template"),
-            "template field",
-            field("template"),
-            node,
-        );
+        let template = self.relative_path(&format!("{path}.template"), "template field", field("template"), node);
         if let Some(instruction) = field("instruction").filter(|node| node.as_str().is_none()) {
-            self.type_issue(
-                &format!("{path}.instruction"),
-                "string",
-                Some(instruction),
-                node,
-            );
+            self.type_issue(&format!("{path}.instruction"), "string", Some(instruction), node);
         }
         let requires = match field("requires") {
             None => Some(Vec::new()),
@@ -544,18 +428,14 @@ impl ShapeCheck<'_> {
             Some(parsed) => Some(parsed?),
             None => None,
         };
-        Some(ApplyPhase {
-            requires: requires?,
-            tracks,
-        })
+        Some(ApplyPhase { requires: requires?, tracks })
     }
 }
 
 /// The path test of `relativePathSchema`.
 pub(crate) fn escapes(path: &str) -> bool {
     let absolute = path.starts_with(['/', '\\'])
-        || path.as_bytes().get(1) == Some(&b':')
-            && path.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+        || path.as_bytes().get(1) == Some(&b':') && path.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
     let parent_segment = path.split(['/', '\\']).any(|segment| segment == "..");
     absolute || parent_segment || path.contains('\0')
 }
@@ -588,11 +468,7 @@ fn graph_problems(schema: &WorkflowSchema, problems: &mut Vec<SchemaProblem>) {
         }
     }
     if let Some(apply) = &schema.apply {
-        let ids: Vec<&str> = schema
-            .artifacts
-            .iter()
-            .map(|artifact| artifact.id.text.as_str())
-            .collect();
+        let ids: Vec<&str> = schema.artifacts.iter().map(|artifact| artifact.id.text.as_str()).collect();
         for required in &apply.requires {
             if !seen.contains(required.text.as_str()) {
                 problems.push(SchemaProblem {
@@ -620,11 +496,8 @@ fn graph_problems(schema: &WorkflowSchema, problems: &mut Vec<SchemaProblem>) {
 /// later duplicate id shadowing an earlier one), without recursion. Returns the cycle as the
 /// CLI spells it (`a → b → a`) and the `requires` entry that closes it.
 fn first_cycle(schema: &WorkflowSchema) -> Option<(Vec<String>, TextRange)> {
-    let by_id: HashMap<&str, &Artifact> = schema
-        .artifacts
-        .iter()
-        .map(|artifact| (artifact.id.text.as_str(), artifact))
-        .collect();
+    let by_id: HashMap<&str, &Artifact> =
+        schema.artifacts.iter().map(|artifact| (artifact.id.text.as_str(), artifact)).collect();
     let mut visited: HashSet<&str> = HashSet::new();
     for start in &schema.artifacts {
         if visited.contains(start.id.text.as_str()) {
@@ -650,8 +523,7 @@ fn first_cycle(schema: &WorkflowSchema) -> Option<(Vec<String>, TextRange)> {
                 visited.insert(dep);
                 path.push((dep, 0));
             } else if let Some(at) = path.iter().position(|(on_path, _)| *on_path == dep) {
-                let mut cycle: Vec<String> =
-                    path[at..].iter().map(|(id, _)| (*id).to_owned()).collect();
+                let mut cycle: Vec<String> = path[at..].iter().map(|(id, _)| (*id).to_owned()).collect();
                 cycle.push(dep.to_owned());
                 return Some((cycle, dependency.range));
             }
@@ -670,8 +542,7 @@ fn is_transient_schema_dir(name: &str) -> bool {
 
 /// `existsSync`: an entry that is there (a dangling link is not).
 fn exists(root: &RootSnapshot, path: &str) -> bool {
-    root.get(path)
-        .is_some_and(|entry| !matches!(entry, Entry::DanglingSymlink))
+    root.get(path).is_some_and(|entry| !matches!(entry, Entry::DanglingSymlink))
 }
 
 pub fn project_schema_dir(name: &str) -> String {
@@ -724,16 +595,13 @@ pub struct ResolvedSchema {
 
 /// `getSchemaDir`: project first, then built-in. `None` for names that cannot be folder names.
 pub fn schema_origin(root: &RootSnapshot, name: &str) -> Option<SchemaOrigin> {
-    let drive_prefix = name.as_bytes().get(1) == Some(&b':')
-        && name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
-    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) || drive_prefix
-    {
+    let drive_prefix =
+        name.as_bytes().get(1) == Some(&b':') && name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) || drive_prefix {
         return None;
     }
     if exists(root, &project_schema_file(name)) {
-        return Some(SchemaOrigin::Project {
-            dir: project_schema_dir(name),
-        });
+        return Some(SchemaOrigin::Project { dir: project_schema_dir(name) });
     }
     (name == SPEC_DRIVEN).then_some(SchemaOrigin::BuiltIn)
 }
@@ -743,25 +611,15 @@ pub fn schema_origin(root: &RootSnapshot, name: &str) -> Option<SchemaOrigin> {
 /// comes back with `loaded: Err(message)`. Messages name root-relative paths where the CLI
 /// prints absolute ones.
 pub fn resolve_schema(root: &RootSnapshot, name: &str) -> Result<ResolvedSchema, String> {
-    let name = name
-        .strip_suffix(".yaml")
-        .or_else(|| name.strip_suffix(".yml"))
-        .unwrap_or(name);
+    let name = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")).unwrap_or(name);
     let Some(origin) = schema_origin(root, name) else {
-        return Err(format!(
-            "Schema '{name}' not found. Available schemas: {}",
-            list_schemas(root).join(", ")
-        ));
+        return Err(format!("Schema '{name}' not found. Available schemas: {}", list_schemas(root).join(", ")));
     };
     let loaded = match &origin {
         SchemaOrigin::BuiltIn => Ok(builtin_spec_driven()),
         SchemaOrigin::Project { dir } => load_project_schema(root, &format!("{dir}/{SCHEMA_FILE}")),
     };
-    Ok(ResolvedSchema {
-        name: name.to_owned(),
-        origin,
-        loaded,
-    })
+    Ok(ResolvedSchema { name: name.to_owned(), origin, loaded })
 }
 
 fn load_project_schema(root: &RootSnapshot, path: &str) -> Result<WorkflowSchema, String> {
@@ -771,12 +629,8 @@ fn load_project_schema(root: &RootSnapshot, path: &str) -> Result<WorkflowSchema
     };
     let file = parse_schema_file(text);
     match file.load_error() {
-        None => file
-            .schema
-            .ok_or_else(|| format!("Invalid schema at '{path}'")),
-        Some(LoadError::Yaml(message)) => {
-            Err(format!("Failed to parse schema at '{path}': {message}"))
-        }
+        None => file.schema.ok_or_else(|| format!("Invalid schema at '{path}'")),
+        Some(LoadError::Yaml(message)) => Err(format!("Failed to parse schema at '{path}': {message}")),
         Some(LoadError::Invalid(message)) => Err(format!("Invalid schema at '{path}': {message}")),
     }
 }
@@ -784,36 +638,22 @@ fn load_project_schema(root: &RootSnapshot, path: &str) -> Result<WorkflowSchema
 /// The text of a file, or the error Node's `readFileSync` would give for it.
 pub(crate) fn read_text<'a>(root: &'a RootSnapshot, path: &str) -> Result<&'a str, String> {
     match root.get(path) {
-        Some(Entry::File {
-            content: crate::vfs::FileContent::Text { text, .. },
-            ..
-        }) => Ok(text),
+        Some(Entry::File { content: crate::vfs::FileContent::Text { text, .. }, .. }) => Ok(text),
         Some(
-            Entry::File {
-                content: crate::vfs::FileContent::Unreadable(problem),
-                ..
-            }
-            | Entry::UnreadableDir(problem),
+            Entry::File { content: crate::vfs::FileContent::Unreadable(problem), .. } | Entry::UnreadableDir(problem),
         ) => Err(problem.message.clone()),
-        Some(Entry::Dir | Entry::SymlinkToDir) => {
-            Err("EISDIR: illegal operation on a directory, read".to_owned())
-        }
+        Some(Entry::Dir | Entry::SymlinkToDir) => Err("EISDIR: illegal operation on a directory, read".to_owned()),
         // Never for the YAML this reads: it is always read (`layout::is_read_by_openspec`).
-        Some(Entry::File {
-            content: crate::vfs::FileContent::NotRead,
-            ..
-        }) => Err(format!("EIO: i/o error, read '{path}'")),
-        Some(Entry::DanglingSymlink) | None => {
-            Err(format!("ENOENT: no such file or directory, open '{path}'"))
+        Some(Entry::File { content: crate::vfs::FileContent::NotRead, .. }) => {
+            Err(format!("EIO: i/o error, read '{path}'"))
         }
+        Some(Entry::DanglingSymlink) | None => Err(format!("ENOENT: no such file or directory, open '{path}'")),
     }
 }
 
 /// `resolveConfigFilePath`: `openspec/config.yaml` when it exists, else `openspec/config.yml`.
 pub fn project_config_path(root: &RootSnapshot) -> Option<&'static str> {
-    ["openspec/config.yaml", "openspec/config.yml"]
-        .into_iter()
-        .find(|path| exists(root, path))
+    ["openspec/config.yaml", "openspec/config.yml"].into_iter().find(|path| exists(root, path))
 }
 
 /// The `schema` of the project config as `readProjectConfig` keeps it: a non-empty string in a
@@ -821,12 +661,7 @@ pub fn project_config_path(root: &RootSnapshot) -> Option<&'static str> {
 pub fn project_config_schema(root: &RootSnapshot) -> Option<String> {
     let text = read_text(root, project_config_path(root)?).ok()?;
     let config = yaml::parse(text).ok()?;
-    config
-        .get("schema")?
-        .value
-        .as_str()
-        .filter(|schema| !schema.is_empty())
-        .map(str::to_owned)
+    config.get("schema")?.value.as_str().filter(|schema| !schema.is_empty()).map(str::to_owned)
 }
 
 /// `resolveSchemaForChange` without `--schema`: valid metadata's `schema`, else the config's,
@@ -846,10 +681,7 @@ pub fn uses_builtin_spec_driven(root: &RootSnapshot, change_dir: &str) -> bool {
     let Some(name) = schema_name_for_change(root, change_dir) else {
         return false;
     };
-    let name = name
-        .strip_suffix(".yaml")
-        .or_else(|| name.strip_suffix(".yml"))
-        .unwrap_or(&name);
+    let name = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")).unwrap_or(&name);
     name == SPEC_DRIVEN && schema_origin(root, name) == Some(SchemaOrigin::BuiltIn)
 }
 
@@ -860,10 +692,7 @@ pub fn tracked_task_files(root: &RootSnapshot, change_dir: &str) -> Vec<String> 
     let Some(name) = schema_name_for_change(root, change_dir) else {
         return Vec::new();
     };
-    let Ok(ResolvedSchema {
-        loaded: Ok(schema), ..
-    }) = resolve_schema(root, &name)
-    else {
+    let Ok(ResolvedSchema { loaded: Ok(schema), .. }) = resolve_schema(root, &name) else {
         return Vec::new();
     };
     let Some(artifact) = schema.tracked_tasks_artifact() else {
@@ -878,9 +707,7 @@ fn is_glob_pattern(pattern: &str) -> bool {
         return true;
     }
     let bytes = pattern.as_bytes();
-    let extglob = bytes
-        .windows(2)
-        .any(|pair| matches!(pair[0], b'!' | b'*' | b'+' | b'?' | b'@') && pair[1] == b'(');
+    let extglob = bytes.windows(2).any(|pair| matches!(pair[0], b'!' | b'*' | b'+' | b'?' | b'@') && pair[1] == b'(');
     let mut openings = Vec::new();
     let mut brace = false;
     for (idx, byte) in bytes.iter().enumerate() {
@@ -900,10 +727,7 @@ fn is_glob_pattern(pattern: &str) -> bool {
 
 /// Drops `.` and empty segments, as `path.join` normalises them.
 fn normalize_relative(path: &str) -> String {
-    path.split('/')
-        .filter(|segment| !segment.is_empty() && *segment != ".")
-        .collect::<Vec<_>>()
-        .join("/")
+    path.split('/').filter(|segment| !segment.is_empty() && *segment != ".").collect::<Vec<_>>().join("/")
 }
 
 /// `resolveArtifactOutputs`: a literal `generates` names one file; a glob matches the files
@@ -919,10 +743,7 @@ pub fn artifact_outputs(root: &RootSnapshot, change_dir: &str, generates: &str) 
         };
     }
     let pattern = normalize_relative(&pattern);
-    let Ok(glob) = globset::GlobBuilder::new(&pattern)
-        .literal_separator(true)
-        .build()
-    else {
+    let Ok(glob) = globset::GlobBuilder::new(&pattern).literal_separator(true).build() else {
         return Vec::new();
     };
     let matcher = glob.compile_matcher();
@@ -966,8 +787,7 @@ mod tests {
         expect.assert_eq(&out);
     }
 
-    const ARTIFACT: &str =
-        "  - id: a\n    generates: a.md\n    description: d\n    template: a.md\n";
+    const ARTIFACT: &str = "  - id: a\n    generates: a.md\n    description: d\n    template: a.md\n";
 
     #[test]
     fn shape_issues_follow_zod() {
@@ -1015,9 +835,7 @@ mod tests {
         "#]],
         );
         check_load(
-            &format!(
-                "name: n\nversion: 1\nartifacts:\n{ARTIFACT}{ARTIFACT}apply:\n  requires: [a]\n  tracks: t.md\n"
-            ),
+            &format!("name: n\nversion: 1\nartifacts:\n{ARTIFACT}{ARTIFACT}apply:\n  requires: [a]\n  tracks: t.md\n"),
             &expect![[r#"
             DuplicateId "a": Duplicate artifact ID: a
             load: Some(Invalid("Duplicate artifact ID: a"))
@@ -1028,12 +846,7 @@ mod tests {
     #[test]
     fn builtin_schema_tracks_tasks_md() {
         let schema = builtin_spec_driven();
-        assert_eq!(
-            schema
-                .tracked_tasks_artifact()
-                .map(|artifact| artifact.id.text.as_str()),
-            Some("tasks")
-        );
+        assert_eq!(schema.tracked_tasks_artifact().map(|artifact| artifact.id.text.as_str()), Some("tasks"));
     }
 
     #[test]
@@ -1055,15 +868,9 @@ mod tests {
         assert_eq!(list_schemas(&root), vec!["broken", "custom", "spec-driven"]);
         assert_eq!(
             tracked_task_files(&root, "openspec/changes/a"),
-            vec![
-                "openspec/changes/a/work/deep/two.md",
-                "openspec/changes/a/work/one.md"
-            ]
+            vec!["openspec/changes/a/work/deep/two.md", "openspec/changes/a/work/one.md"]
         );
-        assert_eq!(
-            tracked_task_files(&root, "openspec/changes/b"),
-            vec!["openspec/changes/b/tasks.md"]
-        );
+        assert_eq!(tracked_task_files(&root, "openspec/changes/b"), vec!["openspec/changes/b/tasks.md"]);
         assert!(tracked_task_files(&root, "openspec/changes/c").is_empty());
         assert!(uses_builtin_spec_driven(&root, "openspec/changes/b"));
         assert!(!uses_builtin_spec_driven(&root, "openspec/changes/a"));

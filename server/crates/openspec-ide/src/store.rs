@@ -13,18 +13,14 @@ pub const KEBAB_ID_DESCRIPTION: &str =
     "must be kebab-case with lowercase letters, numbers, and single hyphen separators";
 
 /// The CLI's `KEBAB_ID_FIX`.
-pub const KEBAB_ID_FIX: &str =
-    "Use kebab-case with lowercase letters, numbers, and single hyphen separators.";
+pub const KEBAB_ID_FIX: &str = "Use kebab-case with lowercase letters, numbers, and single hyphen separators.";
 
 /// `isKebabId`: `^[a-z0-9]+(?:-[a-z0-9]+)*$`.
 pub fn is_kebab_id(value: &str) -> bool {
     !value.is_empty()
-        && value.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+        && value
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// `validateStoreId`'s message for an invalid id, `None` for a valid one.
@@ -132,21 +128,14 @@ pub struct StoreMetadata {
 type Issue = (String, String);
 
 fn join_issues(issues: &[Issue]) -> String {
-    issues
-        .iter()
-        .map(|(location, message)| format!("{location}: {message}"))
-        .collect::<Vec<_>>()
-        .join("; ")
+    issues.iter().map(|(location, message)| format!("{location}: {message}")).collect::<Vec<_>>().join("; ")
 }
 
 /// Zod's `invalid_type` wording.
 fn expected(kind: &str, node: Option<&Node>) -> String {
     match node {
         None => format!("Invalid input: expected {kind}, received undefined"),
-        Some(node) => format!(
-            "Invalid input: expected {kind}, received {}",
-            node.js_type_name()
-        ),
+        Some(node) => format!("Invalid input: expected {kind}, received {}", node.js_type_name()),
     }
 }
 
@@ -162,27 +151,16 @@ fn unknown_keys(node: &Node, known: &[&str], location: &str, issues: &mut Vec<Is
         .collect();
     if !unknown.is_empty() {
         let noun = if unknown.len() == 1 { "key" } else { "keys" };
-        issues.push((
-            location.to_owned(),
-            format!("Unrecognized {noun}: {}", unknown.join(", ")),
-        ));
+        issues.push((location.to_owned(), format!("Unrecognized {noun}: {}", unknown.join(", "))));
     }
 }
 
 /// An optional non-empty string field; records an issue when present and wrong.
-fn optional_string(
-    node: &Node,
-    key: &str,
-    location: &str,
-    issues: &mut Vec<Issue>,
-) -> Option<String> {
+fn optional_string(node: &Node, key: &str, location: &str, issues: &mut Vec<Issue>) -> Option<String> {
     let value = &node.get(key)?.value;
     match value.as_str() {
         Some("") => {
-            issues.push((
-                location.to_owned(),
-                "Too small: expected string to have >=1 characters".to_owned(),
-            ));
+            issues.push((location.to_owned(), "Too small: expected string to have >=1 characters".to_owned()));
             None
         }
         Some(text) => Some(text.to_owned()),
@@ -195,11 +173,7 @@ fn optional_string(
 
 fn version_issue(node: &Node, issues: &mut Vec<Issue>) {
     let version = node.get("version").map(|entry| &entry.value);
-    if version
-        .and_then(|value| value.as_scalar())
-        .and_then(openspec_syntax::yaml::Scalar::as_f64)
-        != Some(1.0)
-    {
+    if version.and_then(|value| value.as_scalar()).and_then(openspec_syntax::yaml::Scalar::as_f64) != Some(1.0) {
         issues.push(("version".to_owned(), "Invalid input: expected 1".to_owned()));
     }
 }
@@ -264,48 +238,18 @@ pub fn parse_registry(text: &str) -> Result<Vec<RegistryEntry>, String> {
                     continue;
                 }
                 if backend.get("type").and_then(|entry| entry.value.as_str()) != Some("git") {
-                    issues.push((
-                        format!("{backend_location}.type"),
-                        "Invalid input: expected \"git\"".to_owned(),
-                    ));
+                    issues.push((format!("{backend_location}.type"), "Invalid input: expected \"git\"".to_owned()));
                 }
-                let local_path = optional_string(
-                    backend,
-                    "local_path",
-                    &format!("{backend_location}.local_path"),
-                    &mut issues,
-                );
+                let local_path =
+                    optional_string(backend, "local_path", &format!("{backend_location}.local_path"), &mut issues);
                 if backend.get("local_path").is_none() {
-                    issues.push((
-                        format!("{backend_location}.local_path"),
-                        expected("string", None),
-                    ));
+                    issues.push((format!("{backend_location}.local_path"), expected("string", None)));
                 }
-                let remote = optional_string(
-                    backend,
-                    "remote",
-                    &format!("{backend_location}.remote"),
-                    &mut issues,
-                );
-                let branch = optional_string(
-                    backend,
-                    "branch",
-                    &format!("{backend_location}.branch"),
-                    &mut issues,
-                );
-                unknown_keys(
-                    backend,
-                    &["type", "local_path", "remote", "branch"],
-                    &backend_location,
-                    &mut issues,
-                );
+                let remote = optional_string(backend, "remote", &format!("{backend_location}.remote"), &mut issues);
+                let branch = optional_string(backend, "branch", &format!("{backend_location}.branch"), &mut issues);
+                unknown_keys(backend, &["type", "local_path", "remote", "branch"], &backend_location, &mut issues);
                 if let Some(local_path) = local_path {
-                    entries.push(RegistryEntry {
-                        id,
-                        local_path,
-                        remote,
-                        branch,
-                    });
+                    entries.push(RegistryEntry { id, local_path, remote, branch });
                 }
             }
         }
@@ -316,10 +260,7 @@ pub fn parse_registry(text: &str) -> Result<Vec<RegistryEntry>, String> {
         return Err(invalid(join_issues(&issues)));
     }
     if let Some(bad) = entries.iter().find(|entry| !is_kebab_id(&entry.id)) {
-        return Err(format!(
-            "Invalid store id: '{}': {KEBAB_ID_DESCRIPTION}",
-            bad.id
-        ));
+        return Err(format!("Invalid store id: '{}': {KEBAB_ID_DESCRIPTION}", bad.id));
     }
     // `localeCompare` on kebab ids orders like byte order except that `-` sorts before letters
     // and digits in both, so a byte sort agrees.
@@ -338,22 +279,11 @@ pub struct ResolutionFailure {
 }
 
 /// `resolveStoreRoot`: the registered, healthy store `id` names, or why not.
-pub fn resolve<'a>(
-    registry: &'a Registry,
-    id: &str,
-) -> Result<&'a RegisteredStore, ResolutionFailure> {
+pub fn resolve<'a>(registry: &'a Registry, id: &str) -> Result<&'a RegisteredStore, ResolutionFailure> {
     let doctor_fix = format!("Run openspec store doctor {id} to inspect it.");
-    let failure = |cli_code, message: String, fix: String| ResolutionFailure {
-        cli_code,
-        message,
-        fix,
-    };
+    let failure = |cli_code, message: String, fix: String| ResolutionFailure { cli_code, message, fix };
     if let Some(problem) = store_id_problem(id) {
-        return Err(failure(
-            "invalid_store_id",
-            problem,
-            KEBAB_ID_FIX.to_owned(),
-        ));
+        return Err(failure("invalid_store_id", problem, KEBAB_ID_FIX.to_owned()));
     }
     let stores = match registry {
         Registry::Unreadable { message } => {
@@ -377,20 +307,15 @@ pub fn resolve<'a>(
         let ids: Vec<&str> = stores.iter().map(|store| store.entry.id.as_str()).collect();
         return Err(failure(
             "unknown_store",
-            format!(
-                "Unknown store '{id}'. Registered stores: {}.",
-                ids.join(", ")
-            ),
+            format!("Unknown store '{id}'. Registered stores: {}.", ids.join(", ")),
             "Pass a registered store id, or run openspec store list.".to_owned(),
         ));
     };
     match &store.health {
         StoreHealth::Ok { .. } => Ok(store),
-        StoreHealth::MetadataError { message } => Err(failure(
-            "invalid_store_metadata",
-            message.clone(),
-            "Repair .openspec-store/store.yaml.".to_owned(),
-        )),
+        StoreHealth::MetadataError { message } => {
+            Err(failure("invalid_store_metadata", message.clone(), "Repair .openspec-store/store.yaml.".to_owned()))
+        }
         StoreHealth::MetadataMissing { metadata_path } => Err(failure(
             "store_identity_mismatch",
             format!("Store '{id}' is missing identity metadata at {metadata_path}. {doctor_fix}"),
@@ -398,9 +323,7 @@ pub fn resolve<'a>(
         )),
         StoreHealth::MetadataIdMismatch { actual_id } => Err(failure(
             "store_identity_mismatch",
-            format!(
-                "Store '{id}' metadata id '{actual_id}' does not match its registered id. {doctor_fix}"
-            ),
+            format!("Store '{id}' metadata id '{actual_id}' does not match its registered id. {doctor_fix}"),
             doctor_fix,
         )),
         StoreHealth::UnhealthyRoot { problems } => Err(failure(

@@ -29,7 +29,10 @@ pub const OUTSIDE_ALLOWED_DIR: &str = "EOUTSIDEALLOWED";
 pub enum FileContent {
     /// Decoded text. `lossy` is set when the bytes were not valid UTF-8 and were decoded with
     /// U+FFFD replacements (what Node does too, so checks still agree with the CLI).
-    Text { text: Arc<str>, lossy: bool },
+    Text {
+        text: Arc<str>,
+        lossy: bool,
+    },
     Unreadable(IoProblem),
     /// A file no rule or feature reads (an image, a PDF, a video; see
     /// `layout::is_read_by_openspec`): only its existence counts, so the loader stats it and
@@ -41,7 +44,10 @@ pub enum FileContent {
 pub enum Entry {
     Dir,
     /// A regular file, or a symlink that resolves to one (`symlink` set).
-    File { content: FileContent, symlink: bool },
+    File {
+        content: FileContent,
+        symlink: bool,
+    },
     /// A symlink to a directory: seen, never descended into (the CLI does not follow them).
     SymlinkToDir,
     /// A symlink whose target does not exist.
@@ -128,13 +134,12 @@ impl RootSnapshot {
     pub fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = (&'a str, &'a Entry)> + 'a {
         let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
         let prefix_len = prefix.len();
-        self.entries
-            .range(prefix.clone()..)
-            .take_while(move |(path, _)| path.starts_with(&prefix))
-            .filter_map(move |(path, entry)| {
+        self.entries.range(prefix.clone()..).take_while(move |(path, _)| path.starts_with(&prefix)).filter_map(
+            move |(path, entry)| {
                 let name = &path[prefix_len..];
                 (!name.is_empty() && !name.contains('/')).then_some((name, entry))
-            })
+            },
+        )
     }
 
     /// Every entry strictly below `dir`, in path order, as `(path, entry)`.
@@ -174,10 +179,8 @@ impl RootSnapshot {
             self.entries.entry(path[..end].to_owned()).or_insert(Entry::Dir);
             end += 1;
         }
-        self.entries.insert(
-            path.to_owned(),
-            Entry::File { content: FileContent::Text { text, lossy: false }, symlink: false },
-        );
+        self.entries
+            .insert(path.to_owned(), Entry::File { content: FileContent::Text { text, lossy: false }, symlink: false });
     }
 }
 
@@ -195,7 +198,10 @@ mod tests {
         let names: Vec<_> = root.children("openspec/specs").map(|(n, _)| n).collect();
         assert_eq!(names, vec!["a"]);
         let below: Vec<_> = root.descendants("openspec/specs").map(|(p, _)| p).collect();
-        assert_eq!(below, vec!["openspec/specs/a", "openspec/specs/a/b", "openspec/specs/a/b/spec.md", "openspec/specs/a/spec.md"]);
+        assert_eq!(
+            below,
+            vec!["openspec/specs/a", "openspec/specs/a/b", "openspec/specs/a/b/spec.md", "openspec/specs/a/spec.md"]
+        );
     }
 
     #[test]

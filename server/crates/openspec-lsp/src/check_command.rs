@@ -125,13 +125,8 @@ fn to_archive_readiness(run: &mut CheckRun, change: &str) -> anyhow::Result<()> 
     if let Some(root) = run.roots.first_mut() {
         let item = openspec_ide::ItemId::change(change);
         root.report.items.retain(|verdict| verdict.item == item);
-        let shown: Vec<openspec_ide::Diagnostic> = readiness
-            .validation_errors
-            .iter()
-            .chain(&readiness.refusals)
-            .chain(&readiness.cautions)
-            .cloned()
-            .collect();
+        let shown: Vec<openspec_ide::Diagnostic> =
+            readiness.validation_errors.iter().chain(&readiness.refusals).chain(&readiness.cautions).cloned().collect();
         root.report.diagnostics = shown;
     }
     run.mode = RunMode::ArchiveReady(ReadinessAnswer {
@@ -160,10 +155,14 @@ pub fn check_path(path: &Path, config: CheckConfig) -> anyhow::Result<CheckRun> 
         let store_root = stores.pointed_root(&snapshot);
         let findings = stores.findings(&snapshot, root_dir);
         if store_root.is_none() || !findings.is_empty() {
-            let mut report =
-                if store_root.is_some() { openspec_ide::RootReport::default() } else { openspec_ide::check_root(&snapshot, &config) };
+            let mut report = if store_root.is_some() {
+                openspec_ide::RootReport::default()
+            } else {
+                openspec_ide::check_root(&snapshot, &config)
+            };
             report.diagnostics.extend(findings);
-            let dir_from_cwd = cwd.as_deref().filter(|cwd| root_dir.starts_with(cwd)).map(|cwd| relative_dir(cwd, root_dir));
+            let dir_from_cwd =
+                cwd.as_deref().filter(|cwd| root_dir.starts_with(cwd)).map(|cwd| relative_dir(cwd, root_dir));
             roots.push(CheckedRoot {
                 relative_dir: relative_dir(&discovery.base, root_dir),
                 dir_from_cwd,

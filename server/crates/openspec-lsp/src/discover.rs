@@ -152,7 +152,12 @@ mod tests {
     fn an_editor_folder_covers_its_enclosing_root_and_every_nested_one() {
         let temp = tempfile::tempdir().expect("temp dir");
         let top = temp.path();
-        for dir in ["openspec/specs", "packages/api/openspec/changes", "packages/web/docs/openspec/specs", ".hidden/openspec/specs"] {
+        for dir in [
+            "openspec/specs",
+            "packages/api/openspec/changes",
+            "packages/web/docs/openspec/specs",
+            ".hidden/openspec/specs",
+        ] {
             fs::create_dir_all(top.join(dir)).expect("create dir");
         }
         let found: Vec<String> = super::workspace_roots(&top.join("packages"))

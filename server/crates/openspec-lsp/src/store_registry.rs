@@ -292,7 +292,8 @@ mod tests {
         let mut stores = String::new();
         for id in ["good", "bare", "twin", "empty"] {
             let local_path = top.join(id);
-            let _ = write!(stores, "  {id}:\n    backend:\n      type: git\n      local_path: {}\n", local_path.display());
+            let _ =
+                write!(stores, "  {id}:\n    backend:\n      type: git\n      local_path: {}\n", local_path.display());
         }
         write("data/openspec/stores/registry.yaml", &format!("version: 1\nstores:\n{stores}"));
         let registry = read_registry(Some(&top.join("data/openspec/stores/registry.yaml")));

@@ -155,9 +155,7 @@ fn record_spec_links_outside_capability(reach: &Reach<'_>, snapshot: &mut RootSn
             continue;
         }
         let message = format!("Path is outside the allowed directory: {}", path.display());
-        snapshot
-            .spec_links_outside_capability
-            .insert(key, IoProblem { code: OUTSIDE_ALLOWED_DIR.to_owned(), message });
+        snapshot.spec_links_outside_capability.insert(key, IoProblem { code: OUTSIDE_ALLOWED_DIR.to_owned(), message });
     }
 }
 
@@ -232,9 +230,8 @@ fn walk_dir(
 /// `.github` folder linked elsewhere leaves the root as much as a linked CODEOWNERS does.
 fn load_root_files(reach: &Reach<'_>, snapshot: &mut RootSnapshot) {
     let root_dir = reach.root_dir;
-    let mut found: Vec<(String, PathBuf)> = openspec_ide::root_files::files()
-        .map(|rel| (rel.to_owned(), root_dir.join(rel)))
-        .collect();
+    let mut found: Vec<(String, PathBuf)> =
+        openspec_ide::root_files::files().map(|rel| (rel.to_owned(), root_dir.join(rel))).collect();
     for folder in openspec_ide::root_files::folders() {
         let Ok(listing) = fs::read_dir(root_dir.join(folder)) else { continue };
         for entry in listing.flatten() {
@@ -252,7 +249,8 @@ fn load_root_files(reach: &Reach<'_>, snapshot: &mut RootSnapshot) {
             continue;
         }
         let through_link = is_link || reach.inside(&path).is_none();
-        let loaded = Entry::File { content: reach.file_content(&path, &rel, through_link, true), symlink: through_link };
+        let loaded =
+            Entry::File { content: reach.file_content(&path, &rel, through_link, true), symlink: through_link };
         let mut end = 0;
         while let Some(slash) = rel[end..].find('/') {
             end += slash;

@@ -464,7 +464,8 @@ fn archive_readiness_answers_with_the_exit_code() {
         exit: 1
         --- stdout
         ✗ change/add-2fa: not ready to archive: 1 open task
-    "#]].assert_eq(&run(&dir, &["check", "--archive-ready", "add-2fa"]));
+    "#]]
+    .assert_eq(&run(&dir, &["check", "--archive-ready", "add-2fa"]));
     expect![[r#"
         exit: 1
         --- stdout
@@ -497,12 +498,14 @@ fn archive_readiness_answers_with_the_exit_code() {
             "archive_warnings": 0
           }
         }
-    "#]].assert_eq(&run(&dir, &["check", "--archive-ready", "add-2fa", "--format", "json"]));
+    "#]]
+    .assert_eq(&run(&dir, &["check", "--archive-ready", "add-2fa", "--format", "json"]));
     expect![[r#"
         exit: 2
         --- stderr
         openspec-lsp: error: no active change named `nope` (archived changes and specs have no archive readiness)
-    "#]].assert_eq(&run(&dir, &["check", "--archive-ready", "nope"]));
+    "#]]
+    .assert_eq(&run(&dir, &["check", "--archive-ready", "nope"]));
 }
 
 #[test]
@@ -526,7 +529,8 @@ fn repository_policy_sets_levels_in_every_format() {
         exit: 0
         --- stdout
         []
-    "#]].assert_eq(&run(&dir, &["check", "--strict", "--all-rules", "--format", "gitlab"]));
+    "#]]
+    .assert_eq(&run(&dir, &["check", "--strict", "--all-rules", "--format", "gitlab"]));
     fs::write(dir.join("openspec-lsp.toml"), "[severity]\n\"markdown/indented-heading\" = \"loud\"\n").expect("policy");
     expect![[r#"
         exit: 2

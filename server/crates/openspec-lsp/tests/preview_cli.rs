@@ -112,8 +112,7 @@ fn check(fixture: &str, args: &[&str], expected: &Expect) {
     // expect-test cannot hold a line of only spaces (a diff's context line for a blank line).
     let text = |bytes: &[u8]| {
         let text = String::from_utf8_lossy(bytes).replace(&tmp, "<tmp>");
-        let lines: Vec<&str> =
-            text.split('\n').map(|line| if line == " " { "<space>" } else { line }).collect();
+        let lines: Vec<&str> = text.split('\n').map(|line| if line == " " { "<space>" } else { line }).collect();
         lines.join("\n")
     };
     let exit = output.status.code().map_or("signal".to_owned(), |code| code.to_string());
@@ -271,7 +270,10 @@ fn text_of_one_capability_and_of_all() {
 #[test]
 fn json_with_a_refusal_exits_1() {
     // Without the retirement marker the validating archive refuses the empty export spec.
-    check(WORKSPACE, &["preview", "c", "export", "--format", "json"], &expect![[r##"
+    check(
+        WORKSPACE,
+        &["preview", "c", "export", "--format", "json"],
+        &expect![[r##"
         exit: 1
         --- stdout
         {
@@ -299,12 +301,16 @@ fn json_with_a_refusal_exits_1() {
           "validate": true,
           "wouldRefuse": true
         }
-    "##]]);
+    "##]],
+    );
 }
 
 #[test]
 fn refusals_are_printed_with_locations_and_no_validate_goes_through() {
-    check(WORKSPACE, &["preview", "c", "--format", "diff"], &expect![[r#"
+    check(
+        WORKSPACE,
+        &["preview", "c", "--format", "diff"],
+        &expect![[r#"
         exit: 1
         --- stdout
         --- a/openspec/specs/auth/spec.md
@@ -358,8 +364,12 @@ fn refusals_are_printed_with_locations_and_no_validate_goes_through() {
         --- stderr
         openspec/specs/export/spec.md:6:1: archive would refuse: Spec must have at least one requirement
         → This change removes the last requirement 'export' has. To retire the capability and delete its spec, add `retire_capabilities: true` to the change's .openspec.yaml (alongside its `schema:`, which that file requires), then rerun.
-    "#]]);
-    check(WORKSPACE, &["preview", "c", "export", "--no-validate", "--format", "diff"], &expect![[r#"
+    "#]],
+    );
+    check(
+        WORKSPACE,
+        &["preview", "c", "export", "--no-validate", "--format", "diff"],
+        &expect![[r#"
         exit: 0
         --- stdout
         --- a/openspec/specs/export/spec.md
@@ -374,27 +384,40 @@ fn refusals_are_printed_with_locations_and_no_validate_goes_through() {
         -#### Scenario: Export
         -- **WHEN** a user asks for an export
         -- **THEN** they get a CSV file
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    check(WORKSPACE, &["preview", "nope"], &expect![[r#"
+    check(
+        WORKSPACE,
+        &["preview", "nope"],
+        &expect![[r#"
         exit: 2
         --- stderr
         openspec-lsp: error: no active change named `nope`
-    "#]]);
-    check(WORKSPACE, &["preview", "c", "ghost"], &expect![[r#"
+    "#]],
+    );
+    check(
+        WORKSPACE,
+        &["preview", "c", "ghost"],
+        &expect![[r#"
         exit: 2
         --- stderr
         openspec-lsp: error: Change `c` has no delta spec for `ghost`
-    "#]]);
-    check(WORKSPACE, &["preview", "c", "--format", "html"], &expect![[r#"
+    "#]],
+    );
+    check(
+        WORKSPACE,
+        &["preview", "c", "--format", "html"],
+        &expect![[r#"
         exit: 2
         --- stderr
         error: invalid value 'html' for '--format <FORMAT>'
           [possible values: text, diff, json]
 
         For more information, try '--help'.
-    "#]]);
+    "#]],
+    );
 }

@@ -71,9 +71,6 @@ mod tests {
     #[test]
     fn fences_follow_the_cli() {
         let lines = ["a", "    ```rust", "```` no", "``` still inside", "````", "b", "~~~", "x"];
-        assert_eq!(
-            code_fence_mask(lines),
-            vec![false, true, true, true, true, false, true, true]
-        );
+        assert_eq!(code_fence_mask(lines), vec![false, true, true, true, true, false, true, true]);
     }
 }

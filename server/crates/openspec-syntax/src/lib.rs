@@ -5,12 +5,12 @@ pub mod fence;
 pub mod js;
 pub mod legacy;
 pub mod lines;
+pub mod markdown;
 pub mod proposal;
 pub mod requirement_blocks;
 pub mod requirement_text;
 pub mod spec;
 pub mod tasks;
-pub mod markdown;
 pub mod text;
 pub mod yaml;
 

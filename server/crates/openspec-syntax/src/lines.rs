@@ -111,7 +111,8 @@ mod tests {
         let texts: Vec<_> = kept.iter().map(|l| l.text).collect();
         assert_eq!(texts, vec!["\u{FEFF}a\r", "b\rc", ""]);
         assert_eq!(normalize(text, Bom::Strip), "a\nb\nc\n");
-        let mixed: Vec<_> = split_lines("\r\r\n\n\rx\r", Bom::Keep, LineBreaks::Any).iter().map(|l| (l.text, l.start)).collect();
+        let mixed: Vec<_> =
+            split_lines("\r\r\n\n\rx\r", Bom::Keep, LineBreaks::Any).iter().map(|l| (l.text, l.start)).collect();
         assert_eq!(mixed, vec![("", 0), ("", 1), ("", 3), ("", 4), ("x", 5), ("", 7)]);
     }
 }

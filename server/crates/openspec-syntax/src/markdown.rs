@@ -112,7 +112,8 @@ mod tests {
 
     #[test]
     fn outline_sees_commonmark_structure() {
-        let text = "# Title\n\n  ### Indented\n\n```md\n## Inside\n```\n\n<!--\n## ADDED Requirements\n-->\n\n- [ ] task\n";
+        let text =
+            "# Title\n\n  ### Indented\n\n```md\n## Inside\n```\n\n<!--\n## ADDED Requirements\n-->\n\n- [ ] task\n";
         let tree = parse(text, None).expect("parse");
         let kinds: Vec<_> = outline(&tree, text)
             .into_iter()

@@ -155,6 +155,7 @@ mod tests {
             New auth/two-factor [auth/two-factor]
             New spaced [spaced]
             Modified auth [auth]
-        "#]].assert_eq(&out);
+        "#]]
+        .assert_eq(&out);
     }
 }

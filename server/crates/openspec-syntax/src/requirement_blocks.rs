@@ -184,7 +184,8 @@ pub fn extract_requirements_section(text: &str) -> RequirementsSection<'_> {
     let lines = split_lines(text, Bom::Strip, LineBreaks::Any);
     let mask = code_fence_mask(lines.iter().map(|line| line.text));
     let fenced = |idx: usize| mask.get(idx).copied().unwrap_or(false);
-    let Some(header_idx) = (0..lines.len()).find(|&idx| !fenced(idx) && header_match(&REQUIREMENTS_HEADER, lines[idx].text))
+    let Some(header_idx) =
+        (0..lines.len()).find(|&idx| !fenced(idx) && header_match(&REQUIREMENTS_HEADER, lines[idx].text))
     else {
         return RequirementsSection {
             header: None,

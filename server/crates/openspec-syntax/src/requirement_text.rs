@@ -226,8 +226,7 @@ pub fn normalize_requirement_name(name: &str) -> &str {
     let is_blank = |ch: char| ch == ' ' || ch == '\t';
     let without_trailing_blanks = name.trim_end_matches(is_blank);
     let without_hashes = without_trailing_blanks.trim_end_matches('#');
-    let closed = without_hashes.len() < without_trailing_blanks.len()
-        && without_hashes.ends_with(is_blank);
+    let closed = without_hashes.len() < without_trailing_blanks.len() && without_hashes.ends_with(is_blank);
     let kept = if closed { without_hashes.trim_end_matches(is_blank) } else { name };
     js_trim(kept)
 }

@@ -74,21 +74,13 @@ pub fn parse_tasks(text: &str) -> TasksDoc<'_> {
     let mut headings = Vec::new();
     for (line_idx, line) in lines.iter().enumerate() {
         if is_level_two_heading(line.text) {
-            headings.push(GroupHeading {
-                line_idx,
-                line: *line,
-                number: numbered_group(line.text),
-            });
+            headings.push(GroupHeading { line_idx, line: *line, number: numbered_group(line.text) });
         }
         if let Some(task) = parse_task_line(line_idx, *line) {
             tasks.push(task);
         }
     }
-    TasksDoc {
-        lines,
-        tasks,
-        headings,
-    }
+    TasksDoc { lines, tasks, headings }
 }
 
 /// Up to three leading spaces, then `##` (returns what follows), as `CommonMark` and the CLI allow.
@@ -159,18 +151,9 @@ fn parse_task_line(line_idx: usize, line: Line<'_>) -> Option<TaskLine<'_>> {
     let box_offset = line.text.len() - box_start.len();
     let checkbox = TextRange::new(line.start + box_offset, line.start + box_offset + close + 2);
     let description_start = after_box.trim_start_matches(is_js_space);
-    let line_end = description_start
-        .find(['\r', '\n', '\u{2028}', '\u{2029}'])
-        .unwrap_or(description_start.len());
+    let line_end = description_start.find(['\r', '\n', '\u{2028}', '\u{2029}']).unwrap_or(description_start.len());
     let description = js_trim(&description_start[..line_end]);
-    Some(TaskLine {
-        line_idx,
-        line,
-        checkbox,
-        done,
-        description,
-        id: task_id(description),
-    })
+    Some(TaskLine { line_idx, line, checkbox, done, description, id: task_id(description) })
 }
 
 /// `^(\d+(?:\.\d+)+(?:[A-Za-z]+)?)(?=\s|$)`: the first whitespace-delimited word when it is
@@ -178,16 +161,12 @@ fn parse_task_line(line_idx: usize, line: Line<'_>) -> Option<TaskLine<'_>> {
 fn task_id(description: &str) -> Option<&str> {
     let end = description.find(is_js_space).unwrap_or(description.len());
     let word = &description[..end];
-    let letters = word
-        .bytes()
-        .rev()
-        .take_while(u8::is_ascii_alphabetic)
-        .count();
+    let letters = word.bytes().rev().take_while(u8::is_ascii_alphabetic).count();
     let numeric = &word[..word.len() - letters];
     let mut groups = numeric.split('.');
     let n_groups = numeric.split('.').count();
-    let well_formed = n_groups >= 2
-        && groups.all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit()));
+    let well_formed =
+        n_groups >= 2 && groups.all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit()));
     well_formed.then_some(word)
 }
 
@@ -213,11 +192,7 @@ pub fn first_list_item_line(doc: &TasksDoc<'_>) -> Option<usize> {
         if let Some((marker, len, info)) = fence_delimiter(text) {
             match &open_fence {
                 None => open_fence = Some(OpenFence { marker, len }),
-                Some(open)
-                    if marker == open.marker && len >= open.len && js_trim(info).is_empty() =>
-                {
-                    open_fence = None
-                }
+                Some(open) if marker == open.marker && len >= open.len && js_trim(info).is_empty() => open_fence = None,
                 Some(_) => {}
             }
             continue;
@@ -247,11 +222,7 @@ fn front_matter_end(lines: &[Line<'_>]) -> usize {
     if !is_delimiter(first.text.strip_prefix('\u{FEFF}').unwrap_or(first.text)) {
         return 0;
     }
-    lines
-        .iter()
-        .skip(1)
-        .position(|line| is_delimiter(line.text))
-        .map_or(0, |at| at + 2)
+    lines.iter().skip(1).position(|line| is_delimiter(line.text)).map_or(0, |at| at + 2)
 }
 
 /// Up to three spaces, then a run of three or more backticks or tildes: the marker byte, the run
@@ -271,9 +242,7 @@ fn fence_delimiter(text: &str) -> Option<(u8, usize, &str)> {
         return None;
     }
     let info = &rest[len..];
-    let info_end = info
-        .find(['\r', '\u{2028}', '\u{2029}'])
-        .unwrap_or(info.len());
+    let info_end = info.find(['\r', '\u{2028}', '\u{2029}']).unwrap_or(info.len());
     Some((marker, len, &info[..info_end]))
 }
 
@@ -311,12 +280,7 @@ mod tests {
         let doc = parse_tasks(text);
         let mut out = String::new();
         for heading in &doc.headings {
-            let _ = writeln!(
-                out,
-                "heading L{} number={:?}",
-                heading.line_idx + 1,
-                heading.number
-            );
+            let _ = writeln!(out, "heading L{} number={:?}", heading.line_idx + 1, heading.number);
         }
         for task in &doc.tasks {
             let checkbox = &text[task.checkbox.start..task.checkbox.end];
@@ -333,11 +297,7 @@ mod tests {
                 assert_eq!(Some(&text[range.start..range.end]), task.id);
             }
         }
-        let _ = writeln!(
-            out,
-            "first list item: {:?}",
-            first_list_item_line(&doc).map(|idx| idx + 1)
-        );
+        let _ = writeln!(out, "first list item: {:?}", first_list_item_line(&doc).map(|idx| idx + 1));
         expect.assert_eq(&out);
     }
 

@@ -178,7 +178,10 @@ mod tests {
         assert_eq!(index.offset(text, LineCol { line: 0, col: 2 }, ColumnUnit::Utf16), 1);
         let x = text.find('x').unwrap();
         assert_eq!(index.line_col(text, x, ColumnUnit::Utf8), LineCol { line: 2, col: 0 });
-        assert_eq!(index.offset(text, LineCol { line: 1, col: 99 }, ColumnUnit::Utf16), text.find('\r').map(|_| "a😀b\r\n日本".len()).unwrap());
+        assert_eq!(
+            index.offset(text, LineCol { line: 1, col: 99 }, ColumnUnit::Utf16),
+            text.find('\r').map(|_| "a😀b\r\n日本".len()).unwrap()
+        );
         assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16), text.len());
     }
 }

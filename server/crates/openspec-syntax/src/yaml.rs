@@ -94,9 +94,7 @@ impl Node {
 
     /// The value of a scalar that resolves to a string (quoted, block, or a plain non-keyword).
     pub fn as_str(&self) -> Option<&str> {
-        self.as_scalar()
-            .filter(|scalar| scalar.kind == ScalarKind::String)
-            .map(|scalar| scalar.value.as_str())
+        self.as_scalar().filter(|scalar| scalar.kind == ScalarKind::String).map(|scalar| scalar.value.as_str())
     }
 
     pub fn as_bool(&self) -> Option<bool> {
@@ -107,8 +105,7 @@ impl Node {
     }
 
     pub fn is_null(&self) -> bool {
-        self.as_scalar()
-            .is_some_and(|scalar| scalar.kind == ScalarKind::Null)
+        self.as_scalar().is_some_and(|scalar| scalar.kind == ScalarKind::Null)
     }
 
     pub fn as_sequence(&self) -> Option<&[Node]> {
@@ -127,9 +124,7 @@ impl Node {
 
     /// The entry whose key names JavaScript property `key` (so `"1"` finds `1:` and `'1':`).
     pub fn get(&self, key: &str) -> Option<&MapEntry> {
-        self.as_mapping()?
-            .iter()
-            .find(|entry| entry.key.js_property_key().as_deref() == Some(key))
+        self.as_mapping()?.iter().find(|entry| entry.key.js_property_key().as_deref() == Some(key))
     }
 
     /// The property name JavaScript gives this node when it is a mapping key; `None` for
@@ -140,9 +135,9 @@ impl Node {
             ScalarKind::Null => "null".to_owned(),
             ScalarKind::Bool(value) => value.to_string(),
             ScalarKind::String => scalar.value.clone(),
-            ScalarKind::Int | ScalarKind::Float => scalar
-                .as_f64()
-                .map_or_else(|| scalar.value.clone(), js_number_to_string),
+            ScalarKind::Int | ScalarKind::Float => {
+                scalar.as_f64().map_or_else(|| scalar.value.clone(), js_number_to_string)
+            }
         })
     }
 
@@ -173,21 +168,13 @@ impl Node {
 }
 
 /// JavaScript's `String(number)` for the values YAML can spell.
-#[allow(
-    clippy::float_cmp,
-    reason = "an exact integrality test, as JavaScript makes it"
-)]
+#[allow(clippy::float_cmp, reason = "an exact integrality test, as JavaScript makes it")]
 fn js_number_to_string(number: f64) -> String {
     if number.is_nan() {
         return "NaN".to_owned();
     }
     if number.is_infinite() {
-        return if number > 0.0 {
-            "Infinity"
-        } else {
-            "-Infinity"
-        }
-        .to_owned();
+        return if number > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
     }
     if number == number.trunc() && number.abs() < 1e21 {
         // Integral values print without a fraction; `-0` prints as `0`.
@@ -205,13 +192,9 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
         let current = patched.as_deref().unwrap_or(text);
         // The parser is third-party code fed with user text. It is not expected to panic, but a
         // panic there must not take the language server down with it.
-        let result =
-            std::panic::catch_unwind(|| Builder::new(current).run()).unwrap_or_else(|_| {
-                Err(YamlError {
-                    message: "the YAML parser failed on this document".to_owned(),
-                    range: TextRange::empty(0),
-                })
-            });
+        let result = std::panic::catch_unwind(|| Builder::new(current).run()).unwrap_or_else(|_| {
+            Err(YamlError { message: "the YAML parser failed on this document".to_owned(), range: TextRange::empty(0) })
+        });
         let Err(error) = &result else { return result };
         if n_patches == MAX_TAB_PATCHES {
             return result;
@@ -240,10 +223,7 @@ fn tabs_after_colon_as_spaces(text: &str, error: &YamlError) -> Option<String> {
         return None;
     }
     let mut patched = text.to_owned();
-    patched.replace_range(
-        separator.len()..before.len(),
-        &" ".repeat(before.len() - separator.len()),
-    );
+    patched.replace_range(separator.len()..before.len(), &" ".repeat(before.len() - separator.len()));
     Some(patched)
 }
 
@@ -258,11 +238,7 @@ const CHECKPOINT_EVERY: usize = 64;
 
 impl<'a> CharOffsets<'a> {
     fn new(text: &'a str) -> Self {
-        let checkpoints = text
-            .char_indices()
-            .step_by(CHECKPOINT_EVERY)
-            .map(|(byte, _)| byte)
-            .collect();
+        let checkpoints = text.char_indices().step_by(CHECKPOINT_EVERY).map(|(byte, _)| byte).collect();
         Self { text, checkpoints }
     }
 
@@ -271,10 +247,7 @@ impl<'a> CharOffsets<'a> {
             return self.text.len();
         };
         let rest = char_index % CHECKPOINT_EVERY;
-        self.text[base..]
-            .char_indices()
-            .nth(rest)
-            .map_or(self.text.len(), |(byte, _)| base + byte)
+        self.text[base..].char_indices().nth(rest).map_or(self.text.len(), |(byte, _)| base + byte)
     }
 
     fn range(&self, span: Span) -> TextRange {
@@ -285,19 +258,8 @@ impl<'a> CharOffsets<'a> {
 }
 
 enum Frame {
-    Sequence {
-        start: usize,
-        flow: bool,
-        anchor: usize,
-        items: Vec<Node>,
-    },
-    Mapping {
-        start: usize,
-        flow: bool,
-        anchor: usize,
-        entries: Vec<MapEntry>,
-        key: Option<Node>,
-    },
+    Sequence { start: usize, flow: bool, anchor: usize, items: Vec<Node> },
+    Mapping { start: usize, flow: bool, anchor: usize, entries: Vec<MapEntry>, key: Option<Node> },
 }
 
 struct Builder<'a> {
@@ -325,10 +287,7 @@ impl<'a> Builder<'a> {
 
     fn scan_error(&self, error: &ScanError) -> YamlError {
         let at = self.offsets.byte(error.marker().index());
-        let end = self.text[at..]
-            .chars()
-            .next()
-            .map_or(at, |ch| at + ch.len_utf8());
+        let end = self.text[at..].chars().next().map_or(at, |ch| at + ch.len_utf8());
         error_at(TextRange::new(at, end), error.info())
     }
 
@@ -343,35 +302,20 @@ impl<'a> Builder<'a> {
                 Event::DocumentStart(_) => {
                     self.documents += 1;
                     if self.documents > 1 {
-                        return Err(error_at(
-                            range,
-                            "Source contains multiple documents; only one is allowed here",
-                        ));
+                        return Err(error_at(range, "Source contains multiple documents; only one is allowed here"));
                     }
                 }
                 Event::Scalar(value, style, anchor, tag) => {
                     let scalar = resolve_scalar(value.into_owned(), style, tag.as_deref());
-                    self.finish(
-                        Node {
-                            range,
-                            kind: NodeKind::Scalar(scalar),
-                        },
-                        anchor,
-                    )?;
+                    self.finish(Node { range, kind: NodeKind::Scalar(scalar) }, anchor)?;
                 }
                 Event::Alias(anchor) => {
                     let Some(target) = self.anchors.get(&anchor) else {
-                        return Err(error_at(
-                            range,
-                            "Unresolved alias (the anchor must be set before the alias)",
-                        ));
+                        return Err(error_at(range, "Unresolved alias (the anchor must be set before the alias)"));
                     };
                     self.alias_nodes += node_count(target);
                     if self.alias_nodes > MAX_ALIAS_NODES {
-                        return Err(error_at(
-                            range,
-                            "Excessive alias count indicates a resource exhaustion attack",
-                        ));
+                        return Err(error_at(range, "Excessive alias count indicates a resource exhaustion attack"));
                     }
                     let mut copy = target.clone();
                     copy.range = range;
@@ -380,12 +324,7 @@ impl<'a> Builder<'a> {
                 Event::SequenceStart(anchor, _) => {
                     self.enter(range)?;
                     let flow = self.opens_flow(range);
-                    self.stack.push(Frame::Sequence {
-                        start: range.start,
-                        flow,
-                        anchor,
-                        items: Vec::new(),
-                    });
+                    self.stack.push(Frame::Sequence { start: range.start, flow, anchor, items: Vec::new() });
                 }
                 Event::MappingStart(anchor, _) => {
                     self.enter(range)?;
@@ -410,20 +349,13 @@ impl<'a> Builder<'a> {
         }
         Ok(self.root.unwrap_or(Node {
             range: TextRange::empty(0),
-            kind: NodeKind::Scalar(Scalar {
-                value: String::new(),
-                style: ScalarStyle::Plain,
-                kind: ScalarKind::Null,
-            }),
+            kind: NodeKind::Scalar(Scalar { value: String::new(), style: ScalarStyle::Plain, kind: ScalarKind::Null }),
         }))
     }
 
     fn enter(&self, range: TextRange) -> Result<(), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(error_at(
-                range,
-                format!("Collections are nested more than {MAX_DEPTH} levels deep"),
-            ));
+            return Err(error_at(range, format!("Collections are nested more than {MAX_DEPTH} levels deep")));
         }
         Ok(())
     }
@@ -431,64 +363,30 @@ impl<'a> Builder<'a> {
     /// The start event of a flow collection spans its opening bracket (after any anchor or
     /// tag); a block collection's is empty.
     fn opens_flow(&self, start_range: TextRange) -> bool {
-        self.text[start_range.start..start_range.end]
-            .trim_end()
-            .ends_with(['[', '{'])
+        self.text[start_range.start..start_range.end].trim_end().ends_with(['[', '{'])
     }
 
     /// Turns a finished frame into its node. A flow collection ends at its closing bracket; a
     /// block one at its last child (the end event sits after trailing blank lines and comments).
     fn close(frame: Frame, end_range: TextRange) -> (Node, usize) {
         let end_of = |flow: bool, start: usize, last: usize| {
-            if flow {
-                end_range.end.max(start)
-            } else {
-                last.max(start)
-            }
+            if flow { end_range.end.max(start) } else { last.max(start) }
         };
         match frame {
-            Frame::Sequence {
-                start,
-                flow,
-                anchor,
-                items,
-            } => {
+            Frame::Sequence { start, flow, anchor, items } => {
                 let last = items.last().map_or(start, |item| item.range.end);
                 let end = end_of(flow, start, last);
-                (
-                    Node {
-                        range: TextRange::new(start, end),
-                        kind: NodeKind::Sequence(items),
-                    },
-                    anchor,
-                )
+                (Node { range: TextRange::new(start, end), kind: NodeKind::Sequence(items) }, anchor)
             }
-            Frame::Mapping {
-                start,
-                flow,
-                anchor,
-                mut entries,
-                key,
-            } => {
+            Frame::Mapping { start, flow, anchor, mut entries, key } => {
                 // A key without a value cannot survive the parser; keep it as a null anyway.
                 if let Some(key) = key {
-                    let value = Node {
-                        range: TextRange::empty(key.range.end),
-                        kind: null_kind(),
-                    };
+                    let value = Node { range: TextRange::empty(key.range.end), kind: null_kind() };
                     entries.push(MapEntry { key, value });
                 }
-                let last = entries.last().map_or(start, |entry| {
-                    entry.value.range.end.max(entry.key.range.end)
-                });
+                let last = entries.last().map_or(start, |entry| entry.value.range.end.max(entry.key.range.end));
                 let end = end_of(flow, start, last);
-                (
-                    Node {
-                        range: TextRange::new(start, end),
-                        kind: NodeKind::Mapping(entries),
-                    },
-                    anchor,
-                )
+                (Node { range: TextRange::new(start, end), kind: NodeKind::Mapping(entries) }, anchor)
             }
         }
     }
@@ -523,18 +421,11 @@ impl<'a> Builder<'a> {
 }
 
 fn error_at(range: TextRange, message: impl Into<String>) -> YamlError {
-    YamlError {
-        message: message.into(),
-        range,
-    }
+    YamlError { message: message.into(), range }
 }
 
 fn null_kind() -> NodeKind {
-    NodeKind::Scalar(Scalar {
-        value: String::new(),
-        style: ScalarStyle::Plain,
-        kind: ScalarKind::Null,
-    })
+    NodeKind::Scalar(Scalar { value: String::new(), style: ScalarStyle::Plain, kind: ScalarKind::Null })
 }
 
 fn node_count(node: &Node) -> usize {
@@ -655,9 +546,7 @@ fn parse_core_float(text: &str) -> Option<f64> {
     let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
     let mantissa_ok = match fraction {
         // `.5`, `1.`, `1.5`; a bare `.` is not a number.
-        Some(fraction) => {
-            all_digits(whole) && all_digits(fraction) && !(whole.is_empty() && fraction.is_empty())
-        }
+        Some(fraction) => all_digits(whole) && all_digits(fraction) && !(whole.is_empty() && fraction.is_empty()),
         // Without a dot, only the exponent form is a float (`1e3`); `12` alone is an int.
         None => !whole.is_empty() && all_digits(whole) && exponent.is_some(),
     };
@@ -668,9 +557,7 @@ fn parse_core_float(text: &str) -> Option<f64> {
     if !(mantissa_ok && exponent_ok) {
         return None;
     }
-    text.parse::<f64>()
-        .ok()
-        .or_else(|| format!("{text}0").parse().ok())
+    text.parse::<f64>().ok().or_else(|| format!("{text}0").parse().ok())
 }
 
 #[cfg(test)]
@@ -704,11 +591,7 @@ mod tests {
         let source = &text[node.range.start..node.range.end];
         match &node.kind {
             NodeKind::Scalar(scalar) => {
-                let _ = writeln!(
-                    out,
-                    "{pad}{:?} {:?} {:?} @{:?}",
-                    scalar.kind, scalar.style, scalar.value, source
-                );
+                let _ = writeln!(out, "{pad}{:?} {:?} {:?} @{:?}", scalar.kind, scalar.style, scalar.value, source);
             }
             NodeKind::Sequence(items) => {
                 let _ = writeln!(out, "{pad}seq @{source:?}");
@@ -909,18 +792,10 @@ mod tests {
 
     #[test]
     fn js_views_of_values() {
-        let Ok(node) = parse("1.0: a\n0x10: b\nn: .nan\nl: [1]\n") else {
-            panic!("parses")
-        };
+        let Ok(node) = parse("1.0: a\n0x10: b\nn: .nan\nl: [1]\n") else { panic!("parses") };
         assert!(node.get("1").is_some());
         assert!(node.get("16").is_some());
-        assert_eq!(
-            node.get("n").map(|entry| entry.value.js_type_name()),
-            Some("NaN")
-        );
-        assert_eq!(
-            node.get("l").map(|entry| entry.value.js_type_name()),
-            Some("array")
-        );
+        assert_eq!(node.get("n").map(|entry| entry.value.js_type_name()), Some("NaN"));
+        assert_eq!(node.get("l").map(|entry| entry.value.js_type_name()), Some("array"));
     }
 }

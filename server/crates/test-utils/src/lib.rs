@@ -58,7 +58,9 @@ impl Fixture {
             match marks.as_slice() {
                 [] => {}
                 [at] => cursor = Some(FixtureCursor { path: file.path.clone(), range: TextRange::empty(*at) }),
-                [start, end] => cursor = Some(FixtureCursor { path: file.path.clone(), range: TextRange::new(*start, *end) }),
+                [start, end] => {
+                    cursor = Some(FixtureCursor { path: file.path.clone(), range: TextRange::new(*start, *end) })
+                }
                 _ => panic!("at most two `$0` markers per fixture"),
             }
         }
@@ -157,10 +159,8 @@ mod tests {
         assert_eq!(fixture.files.len(), 2);
         assert_eq!(fixture.text("a.md"), "hello world\n");
         assert_eq!(fixture.offset(), ("a.md".to_owned(), 6));
-        let rendered = render_annotated(
-            "one\r\ntwo\n",
-            &[Annotation { range: TextRange::new(5, 8), label: "here".into() }],
-        );
+        let rendered =
+            render_annotated("one\r\ntwo\n", &[Annotation { range: TextRange::new(5, 8), label: "here".into() }]);
         assert_eq!(rendered, "one␍\ntwo\n^^^ here\n");
     }
 }

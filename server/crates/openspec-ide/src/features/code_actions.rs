@@ -12,8 +12,8 @@ use openspec_syntax::fence::code_fence_mask;
 use openspec_syntax::js::{is_js_space, js_trim, js_trim_end};
 use openspec_syntax::lines::{Bom, Line, LineBreaks, split_lines};
 use openspec_syntax::requirement_blocks::{
-    DeltaKind, DeltaSpec, RequirementBlock, diff_scenario_names, extract_requirements_section,
-    fold_requirement_name, parse_delta_spec, scenario_names,
+    DeltaKind, DeltaSpec, RequirementBlock, diff_scenario_names, extract_requirements_section, fold_requirement_name,
+    parse_delta_spec, scenario_names,
 };
 use openspec_syntax::requirement_text::{atx_hashes_then_space, scenario_blocks};
 use regex::Regex;
@@ -89,27 +89,18 @@ fn overlaps(a: TextRange, b: TextRange) -> bool {
 
 /// The first of `candidates` among the codes given with the request.
 fn fixing(codes: &[&str], candidates: &[&str]) -> Option<String> {
-    candidates
-        .iter()
-        .find(|code| codes.contains(code))
-        .map(|code| (*code).to_owned())
+    candidates.iter().find(|code| codes.contains(code)).map(|code| (*code).to_owned())
 }
 
 fn file_change(path: &str, mut edits: Vec<TextEdit>) -> SourceChange {
     edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
     let mut by_file = BTreeMap::new();
     by_file.insert(path.to_owned(), edits);
-    SourceChange {
-        edits: by_file,
-        new_files: Vec::new(),
-    }
+    SourceChange { edits: by_file, new_files: Vec::new() }
 }
 
 fn insert(at: usize, new_text: String) -> TextEdit {
-    TextEdit {
-        range: TextRange::empty(at),
-        new_text,
-    }
+    TextEdit { range: TextRange::empty(at), new_text }
 }
 
 /// The code actions for `range` of `range.path`. `diagnostic_codes` are the codes of the
@@ -124,23 +115,12 @@ pub fn code_actions(
     let Some(text) = root.text(&range.path) else {
         return Vec::new();
     };
-    let context = Context {
-        root,
-        index,
-        path: &range.path,
-        text,
-        range: range.range,
-        codes: diagnostic_codes,
-    };
+    let context = Context { root, index, path: &range.path, text, range: range.range, codes: diagnostic_codes };
     let mut actions = Vec::new();
     match index.role(&range.path) {
         Some(FileRole::MainSpec { .. }) => {
             let section = extract_requirements_section(text);
-            for block in section
-                .blocks
-                .iter()
-                .filter(|block| overlaps(block_span(block), range.range))
-            {
+            for block in section.blocks.iter().filter(|block| overlaps(block_span(block), range.range)) {
                 context.requirement_actions(block, RequirementHome::MainSpec, &mut actions);
             }
         }
@@ -194,10 +174,7 @@ impl RequirementHome {
     /// The codes a requirement without a counted scenario gets here.
     const fn no_scenario_codes(self) -> &'static [&'static str] {
         match self {
-            RequirementHome::MainSpec => &[
-                "spec/requirement-no-scenario",
-                "spec/requirement-no-scenario-hint",
-            ],
+            RequirementHome::MainSpec => &["spec/requirement-no-scenario", "spec/requirement-no-scenario-hint"],
             RequirementHome::Delta => &["delta/missing-scenario"],
         }
     }
@@ -220,9 +197,8 @@ static STEP_BULLET: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `^requirement:?$`: a level-3 header that is a requirement header lacking only its name.
-static NAMELESS_REQUIREMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:requirement):?$").expect("nameless header pattern compiles")
-});
+static NAMELESS_REQUIREMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i:requirement):?$").expect("nameless header pattern compiles"));
 
 struct Context<'a> {
     root: &'a RootSnapshot,
@@ -238,40 +214,18 @@ impl Context<'_> {
         line_break(self.text)
     }
 
-    fn action(
-        &self,
-        title: String,
-        kind: CodeActionKind,
-        fixes: Option<String>,
-        edits: Vec<TextEdit>,
-    ) -> CodeAction {
+    fn action(&self, title: String, kind: CodeActionKind, fixes: Option<String>, edits: Vec<TextEdit>) -> CodeAction {
         let is_preferred = fixes.is_some() && kind == CodeActionKind::QuickFix;
-        CodeAction {
-            title,
-            kind,
-            fixes,
-            is_preferred,
-            edit: file_change(self.path, edits),
-        }
+        CodeAction { title, kind, fixes, is_preferred, edit: file_change(self.path, edits) }
     }
 
     /// Fixes for one requirement block: scenario header levels, WHEN/THEN bullets, a missing
     /// scenario, an empty one.
-    fn requirement_actions(
-        &self,
-        block: &RequirementBlock<'_>,
-        home: RequirementHome,
-        out: &mut Vec<CodeAction>,
-    ) {
+    fn requirement_actions(&self, block: &RequirementBlock<'_>, home: RequirementHome, out: &mut Vec<CodeAction>) {
         let nl = self.newline();
         let body = block.body_lines();
         let fenced = code_fence_mask(body.iter().map(|line| line.text));
-        let unfenced = || {
-            body.iter()
-                .zip(fenced.iter())
-                .filter(|(_, is_fenced)| !**is_fenced)
-                .map(|(line, _)| line)
-        };
+        let unfenced = || body.iter().zip(fenced.iter()).filter(|(_, is_fenced)| !**is_fenced).map(|(line, _)| line);
 
         for line in unfenced().filter(|line| overlaps(line.range(), self.range)) {
             let Some(captures) = SCENARIO_LIKE_HEADER.captures(line.text) else {
@@ -287,10 +241,7 @@ impl Context<'_> {
                 format!("Change to a scenario header: `#### Scenario: {name}`"),
                 CodeActionKind::QuickFix,
                 fixing(self.codes, &codes),
-                vec![TextEdit {
-                    range: line.trimmed_range(),
-                    new_text: format!("#### Scenario: {name}"),
-                }],
+                vec![TextEdit { range: line.trimmed_range(), new_text: format!("#### Scenario: {name}") }],
             ));
         }
 
@@ -305,10 +256,7 @@ impl Context<'_> {
                     edits,
                 ));
             }
-            let template = format!(
-                "{nl}{nl}#### Scenario: {}{nl}{WHEN_PLACEHOLDER}{nl}{THEN_PLACEHOLDER}",
-                block.name
-            );
+            let template = format!("{nl}{nl}#### Scenario: {}{nl}{WHEN_PLACEHOLDER}{nl}{THEN_PLACEHOLDER}", block.name);
             out.push(self.action(
                 format!("Add a scenario to \"{}\"", block.name),
                 CodeActionKind::QuickFix,
@@ -318,31 +266,21 @@ impl Context<'_> {
         } else if scenarios.iter().all(|scenario| !scenario.has_body())
             && let Some(empty) = scenarios.first()
         {
-            let name = scenario_names(std::slice::from_ref(&empty.header))
-                .first()
-                .copied()
-                .unwrap_or("");
+            let name = scenario_names(std::slice::from_ref(&empty.header)).first().copied().unwrap_or("");
             let mut codes = home.no_scenario_codes().to_vec();
             codes.push("spec/empty-scenario");
             out.push(self.action(
                 format!("Add WHEN/THEN steps to scenario \"{name}\""),
                 CodeActionKind::QuickFix,
                 fixing(self.codes, &codes),
-                vec![insert(
-                    empty.header.trimmed_range().end,
-                    format!("{nl}{WHEN_PLACEHOLDER}{nl}{THEN_PLACEHOLDER}"),
-                )],
+                vec![insert(empty.header.trimmed_range().end, format!("{nl}{WHEN_PLACEHOLDER}{nl}{THEN_PLACEHOLDER}"))],
             ));
         }
     }
 
     /// Groups the step bullets into scenarios (a new one at each GIVEN/WHEN after a THEN), puts
     /// a `#### Scenario:` header before each group and writes each step as `- **WHEN** ...`.
-    fn steps_to_scenarios(
-        &self,
-        block: &RequirementBlock<'_>,
-        steps: &[Step<'_>],
-    ) -> Option<Vec<TextEdit>> {
+    fn steps_to_scenarios(&self, block: &RequirementBlock<'_>, steps: &[Step<'_>]) -> Option<Vec<TextEdit>> {
         let nl = self.newline();
         let has = |keyword: &str| steps.iter().any(|step| step.keyword == keyword);
         if !(has("WHEN") || has("GIVEN")) || !has("THEN") {
@@ -351,107 +289,66 @@ impl Context<'_> {
         let mut edits = Vec::new();
         let mut group_has_then = false;
         for (step_idx, step) in steps.iter().enumerate() {
-            let starts_group =
-                step_idx == 0 || (group_has_then && matches!(step.keyword, "GIVEN" | "WHEN"));
+            let starts_group = step_idx == 0 || (group_has_then && matches!(step.keyword, "GIVEN" | "WHEN"));
             if starts_group {
                 group_has_then = false;
             }
             group_has_then |= step.keyword == "THEN";
             let bullet = format!("{}- **{}** {}", step.indent, step.keyword, step.rest);
             let new_text = if starts_group {
-                let trigger = steps
-                    .get(step_idx..)
-                    .unwrap_or_default()
-                    .iter()
-                    .find(|s| matches!(s.keyword, "WHEN" | "GIVEN"));
+                let trigger =
+                    steps.get(step_idx..).unwrap_or_default().iter().find(|s| matches!(s.keyword, "WHEN" | "GIVEN"));
                 let name = trigger.map_or(block.name, |step| step.rest.trim_end_matches('.'));
                 let name = if name.is_empty() { block.name } else { name };
                 // A header needs a blank line above it unless one is there already.
-                let gap = if previous_line_is_blank(self.text, step.line.start) {
-                    ""
-                } else {
-                    nl
-                };
+                let gap = if previous_line_is_blank(self.text, step.line.start) { "" } else { nl };
                 format!("{gap}#### Scenario: {name}{nl}{bullet}")
             } else {
                 bullet
             };
-            edits.push(TextEdit {
-                range: step.line.range(),
-                new_text,
-            });
+            edits.push(TextEdit { range: step.line.range(), new_text });
         }
         Some(edits)
     }
 
     fn delta_actions(&self, capability: &str, out: &mut Vec<CodeAction>) {
         let delta = parse_delta_spec(self.text);
-        let base_text = self
-            .index
-            .spec(capability)
-            .and_then(|spec| self.root.text(&spec.path));
+        let base_text = self.index.spec(capability).and_then(|spec| self.root.text(&spec.path));
         let base_path = layout::main_spec_path(capability);
-        let base_blocks = base_text
-            .map(|text| extract_requirements_section(text).blocks)
-            .unwrap_or_default();
+        let base_blocks = base_text.map(|text| extract_requirements_section(text).blocks).unwrap_or_default();
         let base_block = |name: &str| base_blocks.iter().rev().find(|block| block.name == name);
 
-        for (kind, blocks) in [
-            (DeltaKind::Added, &delta.added),
-            (DeltaKind::Modified, &delta.modified),
-        ] {
-            for block in blocks
-                .iter()
-                .filter(|block| overlaps(block_span(block), self.range))
-            {
+        for (kind, blocks) in [(DeltaKind::Added, &delta.added), (DeltaKind::Modified, &delta.modified)] {
+            for block in blocks.iter().filter(|block| overlaps(block_span(block), self.range)) {
                 self.requirement_actions(block, RequirementHome::Delta, out);
                 match kind {
                     DeltaKind::Modified => {
                         // Content changes of a renamed requirement go under its new name.
-                        let renamed_from = delta
-                            .renamed
-                            .iter()
-                            .rev()
-                            .find(|pair| pair.to.name == block.name);
-                        let current = base_block(block.name)
-                            .or_else(|| renamed_from.and_then(|pair| base_block(pair.from.name)));
+                        let renamed_from = delta.renamed.iter().rev().find(|pair| pair.to.name == block.name);
+                        let current =
+                            base_block(block.name).or_else(|| renamed_from.and_then(|pair| base_block(pair.from.name)));
                         // A name the main spec spells in another case or spacing is a typo.
-                        let near = base_blocks.iter().find(|base| {
-                            fold_requirement_name(base.name) == fold_requirement_name(block.name)
-                        });
+                        let near = base_blocks
+                            .iter()
+                            .find(|base| fold_requirement_name(base.name) == fold_requirement_name(block.name));
                         match (current, base_text, near) {
                             (Some(current), Some(base_text), _) => {
-                                self.modified_copy_actions(
-                                    block, current, base_text, &base_path, out,
-                                );
+                                self.modified_copy_actions(block, current, base_text, &base_path, out);
                             }
                             (None, _, Some(near)) => out.push(self.action(
                                 format!("Use the main spec's spelling \"{}\"", near.name),
                                 CodeActionKind::QuickFix,
                                 fixing(self.codes, &["archive/target-missing"]),
-                                vec![TextEdit {
-                                    range: block.name_range,
-                                    new_text: near.name.to_owned(),
-                                }],
+                                vec![TextEdit { range: block.name_range, new_text: near.name.to_owned() }],
                             )),
                             _ if renamed_from.is_none() => {
-                                let fixes = fixing(
-                                    self.codes,
-                                    &["archive/target-missing", "archive/no-main-spec"],
-                                );
+                                let fixes = fixing(self.codes, &["archive/target-missing", "archive/no-main-spec"]);
                                 let why = if base_text.is_some() {
                                     "the main spec has no such requirement"
                                 } else {
                                     "there is no main spec yet"
                                 };
-                                self.move_block(
-                                    &delta,
-                                    block,
-                                    DeltaKind::Modified,
-                                    why,
-                                    fixes,
-                                    out,
-                                );
+                                self.move_block(&delta, block, DeltaKind::Modified, why, fixes, out);
                             }
                             _ => {}
                         }
@@ -467,14 +364,8 @@ impl Context<'_> {
             }
         }
 
-        for skipped in delta
-            .skipped_headers
-            .iter()
-            .filter(|skipped| overlaps(skipped.line.range(), self.range))
-        {
-            if NAMELESS_REQUIREMENT.is_match(skipped.header)
-                || SCENARIO_LIKE_HEADER.is_match(skipped.line.text)
-            {
+        for skipped in delta.skipped_headers.iter().filter(|skipped| overlaps(skipped.line.range(), self.range)) {
+            if NAMELESS_REQUIREMENT.is_match(skipped.header) || SCENARIO_LIKE_HEADER.is_match(skipped.line.text) {
                 continue;
             }
             out.push(self.action(
@@ -502,23 +393,16 @@ impl Context<'_> {
         out: &mut Vec<CodeAction>,
     ) {
         let nl = self.newline();
-        let diff = diff_scenario_names(
-            &scenario_names(&current.lines),
-            &scenario_names(&block.lines),
-        );
+        let diff = diff_scenario_names(&scenario_names(&current.lines), &scenario_names(&block.lines));
         if !diff.missing.is_empty() {
             let current_scenarios = scenario_blocks(current.body_lines());
             let mut used = vec![false; current_scenarios.len()];
             let mut copied = String::new();
             for missing in &diff.missing {
-                let found = current_scenarios
-                    .iter()
-                    .enumerate()
-                    .find(|(idx, scenario)| {
-                        !used.get(*idx).copied().unwrap_or(true)
-                            && scenario_names(std::slice::from_ref(&scenario.header)).first()
-                                == Some(&missing.as_str())
-                    });
+                let found = current_scenarios.iter().enumerate().find(|(idx, scenario)| {
+                    !used.get(*idx).copied().unwrap_or(true)
+                        && scenario_names(std::slice::from_ref(&scenario.header)).first() == Some(&missing.as_str())
+                });
                 let Some((idx, scenario)) = found else {
                     continue;
                 };
@@ -530,25 +414,16 @@ impl Context<'_> {
                     .iter()
                     .rev()
                     .find(|line| !js_trim(line.text).is_empty())
-                    .map_or(scenario.header.range().end, |line| {
-                        line.start + js_trim_end(line.text).len()
-                    });
+                    .map_or(scenario.header.range().end, |line| line.start + js_trim_end(line.text).len());
                 let scenario_text = base_text.get(scenario.header.start..end).unwrap_or("");
                 copied.push_str(nl);
                 copied.push_str(nl);
                 copied.push_str(&convert_line_breaks(scenario_text, nl));
             }
             if !copied.is_empty() {
-                let names: Vec<String> = diff
-                    .missing
-                    .iter()
-                    .map(|name| format!("\"{name}\""))
-                    .collect();
+                let names: Vec<String> = diff.missing.iter().map(|name| format!("\"{name}\"")).collect();
                 out.push(self.action(
-                    format!(
-                        "Copy the missing scenario(s) {} from {base_path}",
-                        names.join(", ")
-                    ),
+                    format!("Copy the missing scenario(s) {} from {base_path}", names.join(", ")),
                     CodeActionKind::QuickFix,
                     fixing(self.codes, &["delta/scenario-loss"]),
                     vec![insert(block.range().end, copied)],
@@ -557,24 +432,16 @@ impl Context<'_> {
         }
         // The body: everything after the header line, up to the last non-blank line.
         let header = block.header();
-        let body_range = TextRange::new(
-            header.range().end,
-            block.range().end.max(header.range().end),
-        );
+        let body_range = TextRange::new(header.range().end, block.range().end.max(header.range().end));
         let current_header = current.header();
-        let current_body = base_text
-            .get(current_header.range().end..current.range().end)
-            .unwrap_or("");
+        let current_body = base_text.get(current_header.range().end..current.range().end).unwrap_or("");
         let new_body = convert_line_breaks(current_body, nl);
         if self.text.get(body_range.start..body_range.end) != Some(new_body.as_str()) {
             out.push(self.action(
                 format!("Replace the body with the current requirement from {base_path}"),
                 CodeActionKind::RefactorRewrite,
                 fixing(self.codes, &["delta/scenario-loss"]).filter(|_| diff.missing.is_empty()),
-                vec![TextEdit {
-                    range: body_range,
-                    new_text: new_body,
-                }],
+                vec![TextEdit { range: body_range, new_text: new_body }],
             ));
         }
     }
@@ -591,21 +458,12 @@ impl Context<'_> {
         fixes: Option<String>,
         out: &mut Vec<CodeAction>,
     ) {
-        let to = if from == DeltaKind::Added {
-            DeltaKind::Modified
-        } else {
-            DeltaKind::Added
-        };
+        let to = if from == DeltaKind::Added { DeltaKind::Modified } else { DeltaKind::Added };
         let nl = self.newline();
         let text = self.text;
         let h2_starts = h2_line_starts(text);
-        let section_end = |header_start: usize| {
-            h2_starts
-                .iter()
-                .copied()
-                .find(|&start| start > header_start)
-                .unwrap_or(text.len())
-        };
+        let section_end =
+            |header_start: usize| h2_starts.iter().copied().find(|&start| start > header_start).unwrap_or(text.len());
         let header = block.header();
         let Some(last_line) = block.lines.last() else {
             return;
@@ -616,70 +474,30 @@ impl Context<'_> {
         let edits = if let Some(target) = delta.first_section(to) {
             let at = section_end(target.line.start);
             let before = text.get(..at).unwrap_or("");
-            let after = if at == text.len() {
-                nl.to_owned()
-            } else {
-                format!("{nl}{nl}")
-            };
+            let after = if at == text.len() { nl.to_owned() } else { format!("{nl}{nl}") };
             vec![
-                TextEdit {
-                    range: removal,
-                    new_text: String::new(),
-                },
+                TextEdit { range: removal, new_text: String::new() },
                 insert(at, format!("{}{block_text}{after}", separation(before, nl))),
             ]
         } else {
-            let source = delta
-                .sections
-                .iter()
-                .rev()
-                .find(|section| section.kind == from && section.line.start < header.start);
+            let source =
+                delta.sections.iter().rev().find(|section| section.kind == from && section.line.start < header.start);
             let Some(source) = source else { return };
             let end = section_end(source.line.start);
-            let blocks = if from == DeltaKind::Added {
-                &delta.added
-            } else {
-                &delta.modified
-            };
-            let alone = blocks
-                .iter()
-                .filter(|other| (source.line.start..end).contains(&other.header().start))
-                .count()
-                == 1;
+            let blocks = if from == DeltaKind::Added { &delta.added } else { &delta.modified };
+            let alone =
+                blocks.iter().filter(|other| (source.line.start..end).contains(&other.header().start)).count() == 1;
             if alone
-                && !delta
-                    .sections
-                    .iter()
-                    .any(|section| section.kind == from && section.line.start != source.line.start)
+                && !delta.sections.iter().any(|section| section.kind == from && section.line.start != source.line.start)
             {
-                vec![TextEdit {
-                    range: source.range(),
-                    new_text: format!("## {}", to.title()),
-                }]
+                vec![TextEdit { range: source.range(), new_text: format!("## {}", to.title()) }]
             } else if removal.end == text.len() {
                 let before = text.get(..removal.start).unwrap_or("");
-                let new_text = format!(
-                    "{}## {}{nl}{nl}{block_text}{nl}",
-                    separation(before, nl),
-                    to.title()
-                );
-                vec![TextEdit {
-                    range: removal,
-                    new_text,
-                }]
+                let new_text = format!("{}## {}{nl}{nl}{block_text}{nl}", separation(before, nl), to.title());
+                vec![TextEdit { range: removal, new_text }]
             } else {
-                let new_text = format!(
-                    "{}## {}{nl}{nl}{block_text}{nl}",
-                    separation(text, nl),
-                    to.title()
-                );
-                vec![
-                    TextEdit {
-                        range: removal,
-                        new_text: String::new(),
-                    },
-                    insert(text.len(), new_text),
-                ]
+                let new_text = format!("{}## {}{nl}{nl}{block_text}{nl}", separation(text, nl), to.title());
+                vec![TextEdit { range: removal, new_text: String::new() }, insert(text.len(), new_text)]
             }
         };
         out.push(self.action(title, CodeActionKind::QuickFix, fixes, edits));
@@ -691,18 +509,12 @@ impl Context<'_> {
         let lines = split_lines(self.text, Bom::Strip, LineBreaks::Any);
         let entry_starts: Vec<usize> = delta.removed.iter().map(|entry| entry.line.start).collect();
         let h2_starts = h2_line_starts(self.text);
-        for entry in delta
-            .removed
-            .iter()
-            .filter(|entry| overlaps(entry.line.range(), self.range))
-        {
+        for entry in delta.removed.iter().filter(|entry| overlaps(entry.line.range(), self.range)) {
             // The entry's notes run to the next entry or section.
             let notes: Vec<&Line<'_>> = lines
                 .iter()
                 .filter(|line| line.start > entry.line.start)
-                .take_while(|line| {
-                    !entry_starts.contains(&line.start) && !h2_starts.contains(&line.start)
-                })
+                .take_while(|line| !entry_starts.contains(&line.start) && !h2_starts.contains(&line.start))
                 .collect();
             let note_label = |line: &Line<'_>| {
                 let trimmed = js_trim(line.text);
@@ -712,9 +524,7 @@ impl Context<'_> {
                     .filter(|rest| rest.starts_with(is_js_space))
                     .map_or(trimmed, js_trim);
                 let lower = unbulleted.to_lowercase();
-                ["reason", "migration"]
-                    .into_iter()
-                    .find(|label| lower.starts_with(&format!("**{label}**")))
+                ["reason", "migration"].into_iter().find(|label| lower.starts_with(&format!("**{label}**")))
             };
             let has_note = |label: &str| notes.iter().any(|line| note_label(line) == Some(label));
             let (has_reason, has_migration) = (has_note("reason"), has_note("migration"));
@@ -735,20 +545,14 @@ impl Context<'_> {
                 let _ = write!(new_text, "{nl}{indent}**Reason**: TODO: why it is removed");
             }
             if !has_migration {
-                let _ = write!(
-                    new_text,
-                    "{nl}{indent}**Migration**: TODO: what to use instead"
-                );
+                let _ = write!(new_text, "{nl}{indent}**Migration**: TODO: what to use instead");
             }
             let next_line = lines.iter().find(|line| line.start > at);
             if new_paragraph && next_line.is_some_and(|line| !js_trim(line.text).is_empty()) {
                 new_text.push_str(nl);
             }
             out.push(self.action(
-                format!(
-                    "Add **Reason** and **Migration** to the removal of \"{}\"",
-                    entry.name
-                ),
+                format!("Add **Reason** and **Migration** to the removal of \"{}\"", entry.name),
                 CodeActionKind::RefactorRewrite,
                 None,
                 vec![insert(at, new_text)],
@@ -761,19 +565,12 @@ impl Context<'_> {
         let Some(proposal) = &change.proposal else {
             return;
         };
-        for mention in proposal
-            .capabilities
-            .iter()
-            .filter(|mention| overlaps(mention.line_range, self.range))
-        {
+        for mention in proposal.capabilities.iter().filter(|mention| overlaps(mention.line_range, self.range)) {
             let capability = &mention.capability;
             // The name comes straight from the proposal's text: `../x` or `/etc` would make the
             // client create a file outside the workspace, so only plain relative names qualify.
             let plain = capability.split('/').all(|segment| {
-                !segment.is_empty()
-                    && segment != "."
-                    && segment != ".."
-                    && !segment.contains(['\\', ':'])
+                !segment.is_empty() && segment != "." && segment != ".." && !segment.contains(['\\', ':'])
             });
             if !plain {
                 continue;
@@ -797,10 +594,7 @@ impl Context<'_> {
                 kind: CodeActionKind::QuickFix,
                 fixes: fixing(self.codes, &["proposal/capability-without-delta"]),
                 is_preferred: self.codes.contains(&"proposal/capability-without-delta"),
-                edit: SourceChange {
-                    edits: BTreeMap::new(),
-                    new_files: vec![(path, content)],
-                },
+                edit: SourceChange { edits: BTreeMap::new(), new_files: vec![(path, content)] },
             });
         }
     }
@@ -808,28 +602,18 @@ impl Context<'_> {
     /// One action per artifact of the change's workflow schema whose file is missing, and one
     /// for all of them when several are.
     fn scaffold_actions(&self, out: &mut Vec<CodeAction>) {
-        let Some(change_id) = self
-            .path
-            .strip_prefix("openspec/changes/")
-            .and_then(|rest| rest.split('/').next())
+        let Some(change_id) = self.path.strip_prefix("openspec/changes/").and_then(|rest| rest.split('/').next())
         else {
             return;
         };
-        if !layout::active_changes(self.root)
-            .iter()
-            .any(|id| id == change_id)
-        {
+        if !layout::active_changes(self.root).iter().any(|id| id == change_id) {
             return;
         }
         let change_dir = layout::change_dir(change_id);
         let Some(schema_name) = schema::schema_name_for_change(self.root, &change_dir) else {
             return;
         };
-        let Ok(ResolvedSchema {
-            loaded: Ok(workflow),
-            origin,
-            ..
-        }) = schema::resolve_schema(self.root, &schema_name)
+        let Ok(ResolvedSchema { loaded: Ok(workflow), origin, .. }) = schema::resolve_schema(self.root, &schema_name)
         else {
             return;
         };
@@ -837,10 +621,7 @@ impl Context<'_> {
         let mut files = Vec::new();
         for artifact in &workflow.artifacts {
             let generates = artifact.generates.text.as_str();
-            if generates.is_empty()
-                || generates.contains(['*', '?', '[', '{'])
-                || generates.contains("..")
-            {
+            if generates.is_empty() || generates.contains(['*', '?', '[', '{']) || generates.contains("..") {
                 continue;
             }
             let path = format!("{change_dir}/{generates}");
@@ -848,13 +629,10 @@ impl Context<'_> {
                 continue;
             }
             let content = match &origin {
-                SchemaOrigin::BuiltIn => {
-                    builtin_template(&artifact.id.text, change_id, change, self.index)
+                SchemaOrigin::BuiltIn => builtin_template(&artifact.id.text, change_id, change, self.index),
+                SchemaOrigin::Project { dir } => {
+                    self.root.text(&format!("{dir}/templates/{}", artifact.template.text)).map(str::to_owned)
                 }
-                SchemaOrigin::Project { dir } => self
-                    .root
-                    .text(&format!("{dir}/templates/{}", artifact.template.text))
-                    .map(str::to_owned),
             };
             let Some(content) = content else { continue };
             files.push((artifact.id.text.clone(), path, content));
@@ -876,10 +654,7 @@ impl Context<'_> {
                 is_preferred: false,
                 edit: SourceChange {
                     edits: BTreeMap::new(),
-                    new_files: files
-                        .iter()
-                        .map(|(_, path, content)| (path.clone(), content.clone()))
-                        .collect(),
+                    new_files: files.iter().map(|(_, path, content)| (path.clone(), content.clone())).collect(),
                 },
             });
         }
@@ -889,10 +664,7 @@ impl Context<'_> {
                 kind: CodeActionKind::Source,
                 fixes: None,
                 is_preferred: false,
-                edit: SourceChange {
-                    edits: BTreeMap::new(),
-                    new_files: vec![(path, content)],
-                },
+                edit: SourceChange { edits: BTreeMap::new(), new_files: vec![(path, content)] },
             });
         }
     }
@@ -901,10 +673,7 @@ impl Context<'_> {
 /// Whether the line before the one starting at `line_start` is blank (or there is none).
 fn previous_line_is_blank(text: &str, line_start: usize) -> bool {
     let before = text.get(..line_start).unwrap_or("");
-    let before = before
-        .strip_suffix("\r\n")
-        .or_else(|| before.strip_suffix(['\n', '\r']))
-        .unwrap_or(before);
+    let before = before.strip_suffix("\r\n").or_else(|| before.strip_suffix(['\n', '\r'])).unwrap_or(before);
     let last_line = before.rsplit(['\n', '\r']).next().unwrap_or("");
     js_trim(last_line).is_empty()
 }
@@ -931,11 +700,7 @@ fn h2_line_starts(text: &str) -> Vec<usize> {
         .iter()
         .zip(fenced)
         .filter(|(line, is_fenced)| {
-            !is_fenced
-                && line
-                    .text
-                    .strip_prefix("##")
-                    .is_some_and(|rest| rest.starts_with(is_js_space))
+            !is_fenced && line.text.strip_prefix("##").is_some_and(|rest| rest.starts_with(is_js_space))
         })
         .map(|(line, _)| line.start)
         .collect()
@@ -978,9 +743,7 @@ fn builtin_template(
 ) -> Option<String> {
     match artifact_id {
         "proposal" => {
-            let deltas = change
-                .map(|change| change.deltas.as_slice())
-                .unwrap_or_default();
+            let deltas = change.map(|change| change.deltas.as_slice()).unwrap_or_default();
             let list = |modified: bool| {
                 let bullets: Vec<String> = deltas
                     .iter()
@@ -1024,16 +787,8 @@ mod tests {
         config: CodeActionConfig,
     ) -> (crate::Analysis, Vec<super::CodeAction>) {
         let (analysis, position, fixture) = fixture::analysis(fixture_text);
-        let range = fixture
-            .cursor
-            .as_ref()
-            .map_or(openspec_syntax::TextRange::empty(position.offset), |c| {
-                c.range
-            });
-        let file_range = FileRange {
-            path: position.path.clone(),
-            range,
-        };
+        let range = fixture.cursor.as_ref().map_or(openspec_syntax::TextRange::empty(position.offset), |c| c.range);
+        let file_range = FileRange { path: position.path.clone(), range };
         let actions = analysis.code_actions(&file_range, codes, config);
         (analysis, actions)
     }
@@ -1044,20 +799,9 @@ mod tests {
         let (analysis, actions) = actions_at(fixture_text, codes, CREATE_FILES);
         let mut out = String::new();
         for action in actions {
-            let fixes = action
-                .fixes
-                .map(|code| format!(" fixes {code}"))
-                .unwrap_or_default();
-            let preferred = if action.is_preferred {
-                " (preferred)"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                out,
-                "== {:?}{fixes}{preferred}: {}",
-                action.kind, action.title
-            );
+            let fixes = action.fixes.map(|code| format!(" fixes {code}")).unwrap_or_default();
+            let preferred = if action.is_preferred { " (preferred)" } else { "" };
+            let _ = writeln!(out, "== {:?}{fixes}{preferred}: {}", action.kind, action.title);
             out.push_str(&fixture::apply(&analysis, &action.edit));
         }
         expect.assert_eq(&out);
@@ -1067,14 +811,8 @@ mod tests {
     fn check_only(fixture_text: &str, codes: &[&str], title: &str, expect: &Expect) {
         let (analysis, actions) = actions_at(fixture_text, codes, CREATE_FILES);
         let mut out = String::new();
-        for action in actions
-            .into_iter()
-            .filter(|action| action.title.starts_with(title))
-        {
-            let fixes = action
-                .fixes
-                .map(|code| format!(" fixes {code}"))
-                .unwrap_or_default();
+        for action in actions.into_iter().filter(|action| action.title.starts_with(title)) {
+            let fixes = action.fixes.map(|code| format!(" fixes {code}")).unwrap_or_default();
             let _ = writeln!(out, "== {:?}{fixes}: {}", action.kind, action.title);
             out.push_str(&fixture::apply(&analysis, &action.edit));
         }
@@ -1555,15 +1293,8 @@ The system SHALL log users out.
             "{BASE}//- /openspec/changes/c/proposal.md\n## Capabilities\n### New Capabilities\n- $0`two-factor`: codes\n"
         );
         let titles = |config| {
-            let (_, actions) = actions_at(
-                &fixture_text,
-                &["proposal/capability-without-delta"],
-                config,
-            );
-            actions
-                .into_iter()
-                .map(|action| action.title)
-                .collect::<Vec<_>>()
+            let (_, actions) = actions_at(&fixture_text, &["proposal/capability-without-delta"], config);
+            actions.into_iter().map(|action| action.title).collect::<Vec<_>>()
         };
         expect![[r#"
             [
@@ -1577,9 +1308,7 @@ The system SHALL log users out.
         expect![[r#"
             []
         "#]]
-        .assert_debug_eq(&titles(CodeActionConfig {
-            create_files: false,
-        }));
+        .assert_debug_eq(&titles(CodeActionConfig { create_files: false }));
     }
 
     #[test]
@@ -1763,19 +1492,10 @@ The system SHALL log users out.
                 "openspec/changes/c/specs/ü/spec.md",
                 "## MODIFIED Requirements\n### Requirement: größe\n### Requirement: Größe\n#####Scenario ä\n## ADDED Requirements\n### Requirement: Größe\n### Ä\n## REMOVED Requirements\n- `### Requirement: Größe`\n## RENAMED Requirements\n- FROM: `### Requirement: Größe`\n- FROM: `",
             ),
-            (
-                "openspec/changes/c/specs/new/spec.md",
-                "## ADDED Requirements\n### Requirement: Ä",
-            ),
-            (
-                "openspec/changes/c/proposal.md",
-                "## Capabilities\n### Modified Capabilities\n- `ü`: ä\n- `nope`\n- `",
-            ),
+            ("openspec/changes/c/specs/new/spec.md", "## ADDED Requirements\n### Requirement: Ä"),
+            ("openspec/changes/c/proposal.md", "## Capabilities\n### Modified Capabilities\n- `ü`: ä\n- `nope`\n- `"),
             ("openspec/changes/c/.openspec.yaml", "schema: spëc\nsk"),
-            (
-                "openspec/config.yaml",
-                "schema: ä\nrules:\n  ä:\n    - ö\n  p",
-            ),
+            ("openspec/config.yaml", "schema: ä\nrules:\n  ä:\n    - ö\n  p"),
         ];
         let mut fixture_text = String::new();
         for (path, text) in files {
@@ -1786,39 +1506,24 @@ The system SHALL log users out.
             let text = analysis.root.text(path).unwrap_or("").to_owned();
             let boundary = |offset: usize| text.is_char_boundary(offset);
             for offset in 0..=text.len() {
-                let position = crate::analysis::FilePosition {
-                    path: path.to_owned(),
-                    offset,
-                };
-                for item in analysis.completions(
-                    &position,
-                    crate::features::completion::CompletionConfig { snippets: true },
-                ) {
+                let position = crate::analysis::FilePosition { path: path.to_owned(), offset };
+                for item in
+                    analysis.completions(&position, crate::features::completion::CompletionConfig { snippets: true })
+                {
                     let range = item.replace_range;
-                    assert!(
-                        range.start <= range.end && range.end <= text.len(),
-                        "{path}@{offset}: {item:?}"
-                    );
-                    assert!(
-                        boundary(range.start) && boundary(range.end),
-                        "{path}@{offset}: {item:?}"
-                    );
+                    assert!(range.start <= range.end && range.end <= text.len(), "{path}@{offset}: {item:?}");
+                    assert!(boundary(range.start) && boundary(range.end), "{path}@{offset}: {item:?}");
                 }
                 for end in [offset, text.len()] {
-                    let range = FileRange {
-                        path: path.to_owned(),
-                        range: openspec_syntax::TextRange::new(offset, end),
-                    };
+                    let range =
+                        FileRange { path: path.to_owned(), range: openspec_syntax::TextRange::new(offset, end) };
                     for action in analysis.code_actions(&range, &[], CREATE_FILES) {
                         for (edited, edits) in &action.edit.edits {
                             let edited_text = analysis.root.text(edited).unwrap_or("");
                             let mut previous_end = 0;
                             for edit in edits {
                                 let range = edit.range;
-                                assert!(
-                                    previous_end <= range.start && range.end <= edited_text.len(),
-                                    "{action:?}"
-                                );
+                                assert!(previous_end <= range.start && range.end <= edited_text.len(), "{action:?}");
                                 assert!(
                                     edited_text.is_char_boundary(range.start)
                                         && edited_text.is_char_boundary(range.end),

@@ -19,7 +19,12 @@ pub struct CodeLens {
     pub locations: Vec<FileRange>,
 }
 
-pub fn code_lenses(root: &RootSnapshot, index: &WorkspaceIndex, path: &str, diagnostics: &[Diagnostic]) -> Vec<CodeLens> {
+pub fn code_lenses(
+    root: &RootSnapshot,
+    index: &WorkspaceIndex,
+    path: &str,
+    diagnostics: &[Diagnostic],
+) -> Vec<CodeLens> {
     match index.role(path) {
         Some(FileRole::MainSpec { spec }) => {
             let Some(spec) = index.specs.get(spec) else { return Vec::new() };
@@ -81,7 +86,9 @@ fn proposal_lenses(
     if change.archived {
         return vec![tasks_lens, CodeLens { range, title: "archived".to_owned(), locations: Vec::new() }];
     }
-    let Some(readiness) = readiness::archive_readiness(root, index, &change.id, diagnostics) else { return vec![tasks_lens] };
+    let Some(readiness) = readiness::archive_readiness(root, index, &change.id, diagnostics) else {
+        return vec![tasks_lens];
+    };
     vec![tasks_lens, CodeLens { range, title: readiness.title(), locations: readiness.locations() }]
 }
 

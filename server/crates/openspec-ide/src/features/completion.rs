@@ -106,11 +106,7 @@ pub fn completions(
 }
 
 /// The items with their text as each was built: snippet syntax only where `is_snippet`.
-fn raw_completions(
-    root: &RootSnapshot,
-    index: &WorkspaceIndex,
-    position: &FilePosition,
-) -> Vec<CompletionItem> {
+fn raw_completions(root: &RootSnapshot, index: &WorkspaceIndex, position: &FilePosition) -> Vec<CompletionItem> {
     let path = position.path.as_str();
     let Some(text) = root.text(path) else {
         return Vec::new();
@@ -149,20 +145,12 @@ fn raw_completions(
         }
         Some(FileRole::Tasks { .. }) | None => Vec::new(),
     };
-    items.sort_by(|a, b| {
-        a.sort_text
-            .cmp(&b.sort_text)
-            .then_with(|| a.label.cmp(&b.label))
-    });
+    items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text).then_with(|| a.label.cmp(&b.label)));
     items
 }
 
 impl Analysis {
-    pub fn completions(
-        &self,
-        position: &FilePosition,
-        config: CompletionConfig,
-    ) -> Vec<CompletionItem> {
+    pub fn completions(&self, position: &FilePosition, config: CompletionConfig) -> Vec<CompletionItem> {
         completions(&self.root, &self.index, position, config)
     }
 }
@@ -327,22 +315,16 @@ impl<'a> MarkdownCursor<'a> {
     }
 
     fn has_h2(&self, title: &str) -> bool {
-        self.h2_titles()
-            .iter()
-            .any(|existing| existing.eq_ignore_ascii_case(title))
+        self.h2_titles().iter().any(|existing| existing.eq_ignore_ascii_case(title))
     }
 
     fn in_section(&self, title: &str) -> bool {
-        self.section
-            .is_some_and(|section| section.eq_ignore_ascii_case(title))
+        self.section.is_some_and(|section| section.eq_ignore_ascii_case(title))
     }
 
     /// The cursor line up to the end of the word the cursor is in.
     fn word_end(&self) -> usize {
-        let word = self
-            .suffix
-            .find(|ch: char| is_js_space(ch) || ch == '`')
-            .unwrap_or(self.suffix.len());
+        let word = self.suffix.find(|ch: char| is_js_space(ch) || ch == '`').unwrap_or(self.suffix.len());
         self.offset + word
     }
 }
@@ -359,13 +341,7 @@ struct LineTemplate {
 }
 
 impl LineTemplate {
-    fn header(
-        title: &str,
-        kind: CompletionKind,
-        detail: &'static str,
-        documentation: &'static str,
-        nl: &str,
-    ) -> Self {
+    fn header(title: &str, kind: CompletionKind, detail: &'static str, documentation: &'static str, nl: &str) -> Self {
         LineTemplate {
             label: title.to_owned(),
             kind,
@@ -379,10 +355,7 @@ impl LineTemplate {
 
 /// The templates whose label the cursor line's text so far begins; the line must be blank
 /// after the cursor, and the typed text is replaced.
-fn line_templates(
-    cursor: &MarkdownCursor<'_>,
-    templates: Vec<LineTemplate>,
-) -> Vec<CompletionItem> {
+fn line_templates(cursor: &MarkdownCursor<'_>, templates: Vec<LineTemplate>) -> Vec<CompletionItem> {
     if !js_trim(cursor.suffix).is_empty() {
         return Vec::new();
     }
@@ -406,7 +379,8 @@ fn line_templates(
 }
 
 const REQUIREMENT_DOC: &str = "A requirement: a name, a normative sentence with **SHALL** or **MUST**, and at least one `#### Scenario:` with steps under it.";
-const SCENARIO_DOC: &str = "A scenario: a `####` header and its steps. A scenario header with nothing under it does not count.";
+const SCENARIO_DOC: &str =
+    "A scenario: a `####` header and its steps. A scenario header with nothing under it does not count.";
 
 fn requirement_template(nl: &str) -> LineTemplate {
     LineTemplate {
@@ -427,9 +401,7 @@ fn scenario_template(nl: &str) -> LineTemplate {
         kind: CompletionKind::Scenario,
         detail: "scenario with WHEN/THEN steps",
         documentation: SCENARIO_DOC,
-        snippet: format!(
-            "#### Scenario: ${{1:Name}}{nl}- **WHEN** ${{2:condition}}{nl}- **THEN** ${{3:outcome}}$0"
-        ),
+        snippet: format!("#### Scenario: ${{1:Name}}{nl}- **WHEN** ${{2:condition}}{nl}- **THEN** ${{3:outcome}}$0"),
         sort: "0".to_owned(),
     }
 }
@@ -465,23 +437,19 @@ fn main_spec_completions(cursor: &MarkdownCursor<'_>) -> Vec<CompletionItem> {
 }
 
 /// `### Requirement: ` as a MODIFIED or REMOVED header (the name is being typed after it).
-static HEADER_NAME_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^###[ \t]*(?i:requirement):[ \t]*").expect("header prefix pattern compiles")
-});
+static HEADER_NAME_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^###[ \t]*(?i:requirement):[ \t]*").expect("header prefix pattern compiles"));
 
 /// `- ### Requirement: ` or ``- `### Requirement: ``: a REMOVED bullet.
 static BULLET_NAME_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*[-*+][ \t]*`?###[ \t]*Requirement:[ \t]*")
-        .expect("bullet prefix pattern compiles")
+    Regex::new(r"^[ \t]*[-*+][ \t]*`?###[ \t]*Requirement:[ \t]*").expect("bullet prefix pattern compiles")
 });
 
 /// `- FROM: ` and the optional ``  `### Requirement: `` after it.
-static FROM_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*(?:[-*+][ \t]*)?FROM:[ \t]*").expect("FROM prefix pattern compiles")
-});
-static FROM_HEADER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^`?###[ \t]*Requirement:[ \t]*").expect("FROM header pattern compiles")
-});
+static FROM_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[ \t]*(?:[-*+][ \t]*)?FROM:[ \t]*").expect("FROM prefix pattern compiles"));
+static FROM_HEADER_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^`?###[ \t]*Requirement:[ \t]*").expect("FROM header pattern compiles"));
 
 fn delta_completions(
     root: &RootSnapshot,
@@ -565,9 +533,7 @@ fn requirement_name_completions(
             (DeltaOp::Modified, found.end(), false)
         }
         Some(DeltaKind::Removed) => {
-            let found = HEADER_NAME_PREFIX
-                .find(cursor.prefix)
-                .or_else(|| BULLET_NAME_PREFIX.find(cursor.prefix));
+            let found = HEADER_NAME_PREFIX.find(cursor.prefix).or_else(|| BULLET_NAME_PREFIX.find(cursor.prefix));
             let Some(found) = found else {
                 return Vec::new();
             };
@@ -592,24 +558,15 @@ fn requirement_name_completions(
     // The name runs to the end of the line, short of a closing backtick.
     let rest = line.get(name_start..).unwrap_or("");
     let mut name_len = js_trim_end(rest).len();
-    let opened_backtick = line
-        .get(..name_start)
-        .is_some_and(|before| before.contains('`'));
+    let opened_backtick = line.get(..name_start).is_some_and(|before| before.contains('`'));
     if opened_backtick && rest.get(..name_len).is_some_and(|name| name.ends_with('`')) {
         name_len -= 1;
     }
     // Spaces typed after the name so far (`Session ` on the way to `Session expiry`) are part
     // of what the item replaces.
-    let replace_range = TextRange::new(
-        cursor.line.start + name_start,
-        (cursor.line.start + name_start + name_len).max(cursor.offset),
-    );
-    let typed = cursor
-        .prefix
-        .get(name_start..)
-        .unwrap_or("")
-        .trim_start_matches('`')
-        .to_lowercase();
+    let replace_range =
+        TextRange::new(cursor.line.start + name_start, (cursor.line.start + name_start + name_len).max(cursor.offset));
+    let typed = cursor.prefix.get(name_start..).unwrap_or("").trim_start_matches('`').to_lowercase();
     let on_this_line = |range: TextRange| cursor.line.range().touches(range.start);
     let listed: Vec<&str> = delta
         .entries
@@ -628,36 +585,20 @@ fn requirement_name_completions(
         }
         // Clients that cannot filter across a space (eglot's symbol bounds) see only the names
         // that start with the typed text; the others still filter the list as typing goes on.
-        let typed_matches = name.to_lowercase().starts_with(&typed)
-            || (wrap && "### requirement:".starts_with(typed.trim_end()));
+        let typed_matches =
+            name.to_lowercase().starts_with(&typed) || (wrap && "### requirement:".starts_with(typed.trim_end()));
         if !typed_matches {
             continue;
         }
         seen.push(name);
-        let insert_text = if wrap {
-            format!("`### Requirement: {name}`")
-        } else {
-            name.to_owned()
-        };
-        let filter_text = if wrap {
-            insert_text.clone()
-        } else {
-            name.to_owned()
-        };
+        let insert_text = if wrap { format!("`### Requirement: {name}`") } else { name.to_owned() };
+        let filter_text = if wrap { insert_text.clone() } else { name.to_owned() };
         let scenario_count = requirement.scenarios.len();
         let documentation = format!(
             "`{name}` in `{}` ({scenario_count} {}).{}",
             spec.path,
-            if scenario_count == 1 {
-                "scenario"
-            } else {
-                "scenarios"
-            },
-            if requirement.body.is_empty() {
-                String::new()
-            } else {
-                format!("\n\n{}", requirement.body)
-            }
+            if scenario_count == 1 { "scenario" } else { "scenarios" },
+            if requirement.body.is_empty() { String::new() } else { format!("\n\n{}", requirement.body) }
         );
         items.push(CompletionItem {
             label: name.to_owned(),
@@ -673,11 +614,7 @@ fn requirement_name_completions(
         // MODIFIED replaces the whole block, so starting from the current one is the safe edit.
         let body_start = base_text
             .get(requirement.header_range.end..)
-            .and_then(|after| {
-                after
-                    .find('\n')
-                    .map(|at| requirement.header_range.end + at + 1)
-            });
+            .and_then(|after| after.find('\n').map(|at| requirement.header_range.end + at + 1));
         if op == DeltaOp::Modified
             && let Some(body_start) = body_start
             && let Some(body) = base_text.get(body_start..requirement.range.end)
@@ -700,9 +637,8 @@ fn requirement_name_completions(
 }
 
 /// ``- `<path>` `` bullets: a capability path is being typed in the backticks (or in their place).
-static CAPABILITY_BULLET_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*[-*+][ \t]+(`?)([^`]*)$").expect("capability bullet pattern compiles")
-});
+static CAPABILITY_BULLET_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[ \t]*[-*+][ \t]+(`?)([^`]*)$").expect("capability bullet pattern compiles"));
 
 fn proposal_completions(
     index: &WorkspaceIndex,
@@ -729,17 +665,12 @@ fn proposal_completions(
         ];
         let existing = split_lines(cursor.text, Bom::Strip, LineBreaks::Any);
         for (title, documentation) in subsections {
-            let present = existing.iter().any(|line| {
-                line.start != cursor.line.start && js_trim(line.text).eq_ignore_ascii_case(title)
-            });
+            let present = existing
+                .iter()
+                .any(|line| line.start != cursor.line.start && js_trim(line.text).eq_ignore_ascii_case(title));
             if !present {
-                let mut template = LineTemplate::header(
-                    title,
-                    CompletionKind::Section,
-                    "capability list",
-                    documentation,
-                    nl,
-                );
+                let mut template =
+                    LineTemplate::header(title, CompletionKind::Section, "capability list", documentation, nl);
                 template.snippet = format!("{title}{nl}- `$1`: ${{2:description}}$0");
                 "1".clone_into(&mut template.sort);
                 templates.push(template);
@@ -747,18 +678,9 @@ fn proposal_completions(
         }
     }
     let sections = [
-        (
-            "Why",
-            "The problem or opportunity, in a sentence or two: why this change, and why now.",
-        ),
-        (
-            "What Changes",
-            "A bullet list of the changes; mark breaking ones with **BREAKING**.",
-        ),
-        (
-            "Capabilities",
-            "The capabilities this change creates or modifies; each needs a delta spec in `specs/`.",
-        ),
+        ("Why", "The problem or opportunity, in a sentence or two: why this change, and why now."),
+        ("What Changes", "A bullet list of the changes; mark breaking ones with **BREAKING**."),
+        ("Capabilities", "The capabilities this change creates or modifies; each needs a delta spec in `specs/`."),
         ("Impact", "Affected code, APIs, dependencies and systems."),
     ];
     for (title, documentation) in sections {
@@ -794,18 +716,11 @@ fn capability_completions(
     let start = cursor.line.start + backtick.start();
     // The path token ends at its closing backtick, or where the typed word ends.
     let end = if opened {
-        cursor
-            .suffix
-            .find('`')
-            .map_or_else(|| cursor.word_end(), |at| cursor.offset + at + 1)
+        cursor.suffix.find('`').map_or_else(|| cursor.word_end(), |at| cursor.offset + at + 1)
     } else {
         cursor.word_end()
     };
-    let after_token = cursor
-        .line
-        .text
-        .get(end - cursor.line.start..)
-        .unwrap_or("");
+    let after_token = cursor.line.text.get(end - cursor.line.start..).unwrap_or("");
     let describe = js_trim(after_token).is_empty();
     let kind = cursor.subsection.map(str::to_lowercase);
     let (offer_specs, offer_deltas) = match kind.as_deref() {
@@ -824,11 +739,7 @@ fn capability_completions(
     if offer_deltas {
         for delta in &change.deltas {
             if index.spec(&delta.capability).is_none() {
-                candidates.push((
-                    delta.capability.clone(),
-                    "new: delta spec in this change".to_owned(),
-                    None,
-                ));
+                candidates.push((delta.capability.clone(), "new: delta spec in this change".to_owned(), None));
             }
         }
     }
@@ -845,26 +756,15 @@ fn capability_completions(
     }
     let mut items = Vec::new();
     for (capability, detail, purpose) in candidates {
-        if listed.contains(&capability.as_str())
-            || items
-                .iter()
-                .any(|item: &CompletionItem| item.label == capability)
-        {
+        if listed.contains(&capability.as_str()) || items.iter().any(|item: &CompletionItem| item.label == capability) {
             continue;
         }
         let (insert_text, is_snippet) = if describe {
-            (
-                format!("`{}`: ${{1:description}}", snippet_escape(&capability)),
-                true,
-            )
+            (format!("`{}`: ${{1:description}}", snippet_escape(&capability)), true)
         } else {
             (format!("`{capability}`"), false)
         };
-        let filter_text = if opened {
-            format!("`{capability}")
-        } else {
-            capability.clone()
-        };
+        let filter_text = if opened { format!("`{capability}") } else { capability.clone() };
         let documentation = purpose.map_or_else(
             || format!("`{}`", layout::main_spec_path(&capability)),
             |purpose| format!("`{}`\n\n{purpose}", layout::main_spec_path(&capability)),
@@ -896,9 +796,8 @@ struct YamlCursor<'a> {
 }
 
 /// `schema: <partial>` at the top level.
-static SCHEMA_VALUE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^schema:[ \t]*(["']?)([^ \t"']*)$"#).expect("schema prefix pattern compiles")
-});
+static SCHEMA_VALUE_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^schema:[ \t]*(["']?)([^ \t"']*)$"#).expect("schema prefix pattern compiles"));
 
 impl<'a> YamlCursor<'a> {
     fn at(text: &'a str, offset: usize) -> Option<Self> {
@@ -919,21 +818,15 @@ impl<'a> YamlCursor<'a> {
 
     /// The end of the scalar the cursor is in (up to a space, quote or comment).
     fn word_end(&self) -> usize {
-        let word = self
-            .suffix
-            .find(|ch: char| is_js_space(ch) || matches!(ch, '"' | '\'' | '#'))
-            .unwrap_or(self.suffix.len());
+        let word =
+            self.suffix.find(|ch: char| is_js_space(ch) || matches!(ch, '"' | '\'' | '#')).unwrap_or(self.suffix.len());
         self.offset + word
     }
 
     /// A top-level key of the file (other than on the cursor line).
     fn has_top_level_key(&self, key: &str) -> bool {
         self.lines.iter().enumerate().any(|(idx, line)| {
-            idx != self.line_idx
-                && line
-                    .text
-                    .strip_prefix(key)
-                    .is_some_and(|rest| js_trim(rest).starts_with(':'))
+            idx != self.line_idx && line.text.strip_prefix(key).is_some_and(|rest| js_trim(rest).starts_with(':'))
         })
     }
 }
@@ -961,14 +854,10 @@ fn schema_name_completions(root: &RootSnapshot, cursor: &YamlCursor<'_>) -> Vec<
         .into_iter()
         .map(|name| {
             let (detail, documentation) = match schema::schema_origin(root, &name) {
-                Some(SchemaOrigin::Project { dir }) => (
-                    "project schema".to_owned(),
-                    format!("Defined in `{dir}/schema.yaml`."),
-                ),
-                _ => (
-                    "built-in schema".to_owned(),
-                    "The default workflow: proposal, specs, design, tasks.".to_owned(),
-                ),
+                Some(SchemaOrigin::Project { dir }) => {
+                    ("project schema".to_owned(), format!("Defined in `{dir}/schema.yaml`."))
+                }
+                _ => ("built-in schema".to_owned(), "The default workflow: proposal, specs, design, tasks.".to_owned()),
             };
             CompletionItem {
                 label: name.clone(),
@@ -995,12 +884,10 @@ fn config_completions(root: &RootSnapshot, cursor: &YamlCursor<'_>) -> Vec<Compl
 }
 
 /// `  <partial>` on a key line of the `rules:` map.
-static RULES_KEY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([ \t]+)([A-Za-z0-9_.-]*)$").expect("rules key pattern compiles")
-});
-static KEY_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^[ \t]*["']?([^\s"':#][^"':]*)["']?[ \t]*:"#).expect("key line pattern compiles")
-});
+static RULES_KEY_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([ \t]+)([A-Za-z0-9_.-]*)$").expect("rules key pattern compiles"));
+static KEY_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^[ \t]*["']?([^\s"':#][^"':]*)["']?[ \t]*:"#).expect("key line pattern compiles"));
 
 fn rules_key_completions(root: &RootSnapshot, cursor: &YamlCursor<'_>) -> Vec<CompletionItem> {
     let Some(captures) = RULES_KEY_PREFIX.captures(cursor.prefix) else {
@@ -1011,19 +898,14 @@ fn rules_key_completions(root: &RootSnapshot, cursor: &YamlCursor<'_>) -> Vec<Co
     };
     // The parent: the nearest top-level key above must be `rules:`.
     let above = cursor.lines.get(..cursor.line_idx).unwrap_or_default();
-    let Some(parent_idx) = above
-        .iter()
-        .rposition(|line| !is_yaml_filler(line.text) && indent_of(line.text) == 0)
+    let Some(parent_idx) = above.iter().rposition(|line| !is_yaml_filler(line.text) && indent_of(line.text) == 0)
     else {
         return Vec::new();
     };
     let is_rules = above.get(parent_idx).is_some_and(|line| {
         line.text.strip_prefix("rules").is_some_and(|rest| {
             let rest = js_trim(rest);
-            rest == ":"
-                || rest
-                    .strip_prefix(':')
-                    .is_some_and(|comment| js_trim(comment).starts_with('#'))
+            rest == ":" || rest.strip_prefix(':').is_some_and(|comment| js_trim(comment).starts_with('#'))
         })
     });
     if !is_rules {
@@ -1037,29 +919,19 @@ fn rules_key_completions(root: &RootSnapshot, cursor: &YamlCursor<'_>) -> Vec<Co
         .take_while(|line| is_yaml_filler(line.text) || indent_of(line.text) > 0)
         .filter(|line| !is_yaml_filler(line.text) && line.start != cursor.line.start)
         .collect();
-    let first_entry_before = entries
-        .first()
-        .filter(|line| line.start < cursor.line.start);
+    let first_entry_before = entries.first().filter(|line| line.start < cursor.line.start);
     if first_entry_before.is_some_and(|line| indent_of(line.text) != indent.as_str().len()) {
         return Vec::new();
     }
     let existing: Vec<&str> = entries
         .iter()
         .filter(|line| indent_of(line.text) == indent.as_str().len())
-        .filter_map(|line| {
-            KEY_LINE
-                .captures(line.text)
-                .and_then(|captures| captures.get(1))
-        })
+        .filter_map(|line| KEY_LINE.captures(line.text).and_then(|captures| captures.get(1)))
         .map(|key| js_trim(key.as_str()))
         .collect();
-    let schema_name =
-        schema::project_config_schema(root).unwrap_or_else(|| schema::SPEC_DRIVEN.to_owned());
+    let schema_name = schema::project_config_schema(root).unwrap_or_else(|| schema::SPEC_DRIVEN.to_owned());
     let workflow = match schema::resolve_schema(root, &schema_name) {
-        Ok(ResolvedSchema {
-            loaded: Ok(workflow),
-            ..
-        }) => workflow,
+        Ok(ResolvedSchema { loaded: Ok(workflow), .. }) => workflow,
         _ => schema::builtin_spec_driven(),
     };
     let end = cursor.offset
@@ -1067,11 +939,7 @@ fn rules_key_completions(root: &RootSnapshot, cursor: &YamlCursor<'_>) -> Vec<Co
             .suffix
             .find(|ch: char| !(ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.')))
             .unwrap_or(cursor.suffix.len());
-    let has_colon = cursor
-        .line
-        .text
-        .get(end - cursor.line.start..)
-        .is_some_and(|rest| js_trim(rest).starts_with(':'));
+    let has_colon = cursor.line.text.get(end - cursor.line.start..).is_some_and(|rest| js_trim(rest).starts_with(':'));
     let nl = cursor.newline;
     let list_indent = format!("{}  ", indent.as_str());
     workflow
@@ -1084,10 +952,7 @@ fn rules_key_completions(root: &RootSnapshot, cursor: &YamlCursor<'_>) -> Vec<Co
             let (insert_text, is_snippet) = if has_colon {
                 (id.clone(), false)
             } else {
-                (
-                    format!("{}:{nl}{list_indent}- ${{1:rule}}", snippet_escape(id)),
-                    true,
-                )
+                (format!("{}:{nl}{list_indent}- ${{1:rule}}", snippet_escape(id)), true)
             };
             CompletionItem {
                 label: id.clone(),
@@ -1108,11 +973,7 @@ fn rules_key_completions(root: &RootSnapshot, cursor: &YamlCursor<'_>) -> Vec<Co
 }
 
 /// A change's `.openspec.yaml`: schema names after `schema:`, and `skip_specs: true`.
-fn metadata_completions(
-    root: &RootSnapshot,
-    cursor: &YamlCursor<'_>,
-    change_id: &str,
-) -> Vec<CompletionItem> {
+fn metadata_completions(root: &RootSnapshot, cursor: &YamlCursor<'_>, change_id: &str) -> Vec<CompletionItem> {
     let schemas = schema_name_completions(root, cursor);
     if !schemas.is_empty() {
         return schemas;
@@ -1120,21 +981,13 @@ fn metadata_completions(
     let typed = cursor.prefix;
     let blank_after = js_trim(cursor.suffix).is_empty();
     let is_key_start = typed.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_');
-    if !blank_after
-        || !is_key_start
-        || !"skip_specs".starts_with(typed)
-        || cursor.has_top_level_key("skip_specs")
-    {
+    if !blank_after || !is_key_start || !"skip_specs".starts_with(typed) || cursor.has_top_level_key("skip_specs") {
         return Vec::new();
     }
     let has_deltas = !layout::delta_specs(root, &layout::change_dir(change_id)).is_empty();
     let documentation = format!(
         "This change modifies no spec on purpose (a refactor, tooling, docs): `openspec validate` then accepts zero delta specs, and any file under `specs/` is an error.{}",
-        if has_deltas {
-            "\n\n**This change has delta specs**: remove them, or do not set this."
-        } else {
-            ""
-        }
+        if has_deltas { "\n\n**This change has delta specs**: remove them, or do not set this." } else { "" }
     );
     vec![CompletionItem {
         label: "skip_specs: true".to_owned(),
@@ -1166,13 +1019,7 @@ mod tests {
         let (analysis, position, _) = fixture::analysis(fixture_text);
         let mut out = String::new();
         for item in analysis.completions(&position, SNIPPETS) {
-            let _ = writeln!(
-                out,
-                "{} {} ({})",
-                item.kind.label(),
-                item.label,
-                item.detail.unwrap_or_default()
-            );
+            let _ = writeln!(out, "{} {} ({})", item.kind.label(), item.label, item.detail.unwrap_or_default());
         }
         expect.assert_eq(&out);
     }
@@ -1183,33 +1030,17 @@ mod tests {
         check_insert_with(fixture_text, label, nth, SNIPPETS, expect);
     }
 
-    fn check_insert_with(
-        fixture_text: &str,
-        label: &str,
-        nth: usize,
-        config: CompletionConfig,
-        expect: &Expect,
-    ) {
+    fn check_insert_with(fixture_text: &str, label: &str, nth: usize, config: CompletionConfig, expect: &Expect) {
         let (analysis, position, _) = fixture::analysis(fixture_text);
         let items = analysis.completions(&position, config);
         let Some(item) = items.iter().filter(|item| item.label == label).nth(nth) else {
             panic!("no item {label:?} in {items:#?}");
         };
         let mut text = analysis.root.text(&position.path).unwrap_or("").to_owned();
-        assert!(
-            item.replace_range.touches(position.offset),
-            "cursor outside {item:?}"
-        );
-        text.replace_range(
-            item.replace_range.start..item.replace_range.end,
-            &item.insert_text,
-        );
+        assert!(item.replace_range.touches(position.offset), "cursor outside {item:?}");
+        text.replace_range(item.replace_range.start..item.replace_range.end, &item.insert_text);
         let snippet = if item.is_snippet { " (snippet)" } else { "" };
-        expect.assert_eq(&format!(
-            "{}{snippet}\n{}",
-            item.label,
-            text.replace('\r', "␍")
-        ));
+        expect.assert_eq(&format!("{}{snippet}\n{}", item.label, text.replace('\r', "␍")));
     }
 
     const BASE: &str = "//- /openspec/specs/auth/spec.md
@@ -1259,14 +1090,8 @@ The system SHALL log users out.
             "#]],
         );
         // Prose and fenced code get nothing.
-        check(
-            "//- /openspec/specs/auth/spec.md\n## Requirements\nThe sys$0\n",
-            &expect![[""]],
-        );
-        check(
-            "//- /openspec/specs/auth/spec.md\n## Requirements\n```\n#$0\n```\n",
-            &expect![[""]],
-        );
+        check("//- /openspec/specs/auth/spec.md\n## Requirements\nThe sys$0\n", &expect![[""]]);
+        check("//- /openspec/specs/auth/spec.md\n## Requirements\n```\n#$0\n```\n", &expect![[""]]);
     }
 
     #[test]
@@ -1331,9 +1156,7 @@ The system SHALL log users out.
             "#]],
         );
         check(
-            &format!(
-                "{BASE}//- /openspec/changes/c/specs/auth/spec.md\n## REMOVED Requirements\n$0\n"
-            ),
+            &format!("{BASE}//- /openspec/changes/c/specs/auth/spec.md\n## REMOVED Requirements\n$0\n"),
             &expect![[r#"
                 requirement ### Requirement: (removed requirement with reason and migration)
                 section ## ADDED Requirements (delta section)
@@ -1455,9 +1278,7 @@ The system SHALL log users out.
     fn base_names_in_removed_and_renamed() {
         let delta = "//- /openspec/changes/c/specs/auth/spec.md\n";
         check(
-            &format!(
-                "{BASE}{delta}## REMOVED Requirements\n- `### Requirement: Logout`\n- `### Requirement: $0`\n"
-            ),
+            &format!("{BASE}{delta}## REMOVED Requirements\n- `### Requirement: Logout`\n- `### Requirement: $0`\n"),
             &expect![[r#"
                 requirement-name Login (requirement of auth)
             "#]],
@@ -1496,14 +1317,8 @@ The system SHALL log users out.
             "#]],
         );
         // A TO line names a new requirement: nothing to offer; ADDED names are new as well.
-        check(
-            &format!("{BASE}{delta}## RENAMED Requirements\n- TO: `### Requirement: $0`\n"),
-            &expect![[""]],
-        );
-        check(
-            &format!("{BASE}{delta}## ADDED Requirements\n### Requirement: $0\n"),
-            &expect![[""]],
-        );
+        check(&format!("{BASE}{delta}## RENAMED Requirements\n- TO: `### Requirement: $0`\n"), &expect![[""]]);
+        check(&format!("{BASE}{delta}## ADDED Requirements\n### Requirement: $0\n"), &expect![[""]]);
     }
 
     #[test]
@@ -1538,9 +1353,7 @@ The system SHALL log users out.
             "#]],
         );
         check(
-            &format!(
-                "{workspace}//- /openspec/changes/c/proposal.md\n## Capabilities\n### New Capabilities\n- $0\n"
-            ),
+            &format!("{workspace}//- /openspec/changes/c/proposal.md\n## Capabilities\n### New Capabilities\n- $0\n"),
             &expect![[r#"
                 capability two-factor (new: delta spec in this change)
             "#]],
@@ -1567,9 +1380,7 @@ The system SHALL log users out.
             "#]],
         );
         check_insert(
-            &format!(
-                "{workspace}//- /openspec/changes/c/proposal.md\n## Capabilities\n- `au$0`: already described\n"
-            ),
+            &format!("{workspace}//- /openspec/changes/c/proposal.md\n## Capabilities\n- `au$0`: already described\n"),
             "auth",
             0,
             &expect![[r#"
@@ -1634,14 +1445,8 @@ The system SHALL log users out.
             "#]],
         );
         // Rule list items and other maps get nothing.
-        check(
-            "//- /openspec/config.yaml\nrules:\n  proposal:\n    $0\n",
-            &expect![[""]],
-        );
-        check(
-            "//- /openspec/config.yaml\ncontext:\n  $0\n",
-            &expect![[""]],
-        );
+        check("//- /openspec/config.yaml\nrules:\n  proposal:\n    $0\n", &expect![[""]]);
+        check("//- /openspec/config.yaml\ncontext:\n  $0\n", &expect![[""]]);
     }
 
     #[test]
@@ -1658,9 +1463,6 @@ The system SHALL log users out.
             schema spec-driven (built-in schema)
         "#]],
         );
-        check(
-            "//- /openspec/changes/c/.openspec.yaml\nskip_specs: true\n$0\n",
-            &expect![[""]],
-        );
+        check("//- /openspec/changes/c/.openspec.yaml\nskip_specs: true\n$0\n", &expect![[""]]);
     }
 }

@@ -32,9 +32,10 @@ pub fn definition_origin(index: &WorkspaceIndex, position: &FilePosition) -> Opt
     match index.locate(&position.path, position.offset)? {
         Located::DeltaEntry { entry, .. } => Some(entry.name_range),
         Located::Capability { mention, .. } => Some(mention.range),
-        Located::DeltaFile { .. } | Located::Requirement { .. } | Located::SpecTitle { .. } | Located::SpecFile { .. } => {
-            None
-        }
+        Located::DeltaFile { .. }
+        | Located::Requirement { .. }
+        | Located::SpecTitle { .. }
+        | Located::SpecFile { .. } => None,
     }
 }
 
@@ -135,11 +136,15 @@ mod tests {
             &expect![[r#"Some("Login")"#]],
         );
         check_origin(
-            &format!("{BASE}//- /openspec/changes/x/proposal.md\n## Capabilities\n### Modified Capabilities\n- `au$0th`: x\n"),
+            &format!(
+                "{BASE}//- /openspec/changes/x/proposal.md\n## Capabilities\n### Modified Capabilities\n- `au$0th`: x\n"
+            ),
             &expect![[r#"Some("auth")"#]],
         );
         check_origin(
-            &format!("{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## ADDED Requirements\n### Requirement: Audit\nThe system SHALL $0log.\n"),
+            &format!(
+                "{BASE}//- /openspec/changes/x/specs/auth/spec.md\n## ADDED Requirements\n### Requirement: Audit\nThe system SHALL $0log.\n"
+            ),
             &expect!["(none)"],
         );
     }

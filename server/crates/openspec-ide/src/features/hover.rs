@@ -24,9 +24,10 @@ pub struct HoverResult {
 
 pub fn hover(root: &RootSnapshot, index: &WorkspaceIndex, position: &FilePosition) -> Option<HoverResult> {
     match index.locate(&position.path, position.offset)? {
-        Located::Requirement { spec, requirement } => {
-            Some(HoverResult { range: requirement.header_range, markdown: requirement_hover(root, index, spec, requirement) })
-        }
+        Located::Requirement { spec, requirement } => Some(HoverResult {
+            range: requirement.header_range,
+            markdown: requirement_hover(root, index, spec, requirement),
+        }),
         Located::DeltaEntry { change, delta, entry } => {
             Some(HoverResult { range: entry.line_range, markdown: entry_hover(root, index, change, delta, entry) })
         }
@@ -37,7 +38,12 @@ pub fn hover(root: &RootSnapshot, index: &WorkspaceIndex, position: &FilePositio
     }
 }
 
-fn requirement_hover(root: &RootSnapshot, index: &WorkspaceIndex, spec: &SpecInfo, requirement: &RequirementInfo) -> String {
+fn requirement_hover(
+    root: &RootSnapshot,
+    index: &WorkspaceIndex,
+    spec: &SpecInfo,
+    requirement: &RequirementInfo,
+) -> String {
     let mut out = format!("**Requirement: {}** in `{}`\n\n", requirement.name, spec.capability);
     if requirement.body.is_empty() {
         out.push_str("_No requirement text._\n");
@@ -241,7 +247,9 @@ The system SHALL ask twice.
                 **Owners:** @org/security, @alice (from `.github/CODEOWNERS`)
             "####]],
         );
-        check(&format!("{hovered}//- /CODEOWNERS\n/openspec/specs/auth/spec.md\n"), &expect![[r####"
+        check(
+            &format!("{hovered}//- /CODEOWNERS\n/openspec/specs/auth/spec.md\n"),
+            &expect![[r####"
             range openspec/specs/auth/spec.md:12:1 "### Requirement: Logout"
             **Requirement: Logout** in `auth`
 
@@ -251,7 +259,8 @@ The system SHALL ask twice.
             - `add-2fa`: RENAMED FROM
 
             **Owners:** none (`CODEOWNERS` leaves `openspec/specs/auth/spec.md` unowned)
-        "####]]);
+        "####]],
+        );
     }
 
     #[test]

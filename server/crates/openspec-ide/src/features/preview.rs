@@ -35,9 +35,7 @@ pub fn preview_change(
     if let Some(capability) = capability {
         plan.specs.retain(|spec| spec.capability == capability);
         if plan.specs.is_empty() {
-            return Err(format!(
-                "Change `{change_id}` has no delta spec for `{capability}`"
-            ));
+            return Err(format!("Change `{change_id}` has no delta spec for `{capability}`"));
         }
     }
     Ok(plan)
@@ -57,18 +55,9 @@ pub fn preview_archive(
         || Err(format!("Nothing to preview for `{capability}`")),
         |spec| {
             if spec.refusals.is_empty() {
-                Ok(if spec.action == SpecAction::Delete {
-                    String::new()
-                } else {
-                    spec.text.unwrap_or_default()
-                })
+                Ok(if spec.action == SpecAction::Delete { String::new() } else { spec.text.unwrap_or_default() })
             } else {
-                Err(spec
-                    .refusals
-                    .iter()
-                    .map(|refusal| refusal.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"))
+                Err(spec.refusals.iter().map(|refusal| refusal.message.as_str()).collect::<Vec<_>>().join("\n"))
             }
         },
     )
@@ -80,9 +69,7 @@ pub fn preview_change_archive(
     index: &WorkspaceIndex,
     change_id: &str,
 ) -> Result<Vec<CapabilityPreview>, String> {
-    let change = index
-        .active_change(change_id)
-        .ok_or_else(|| format!("No active change named `{change_id}`"))?;
+    let change = index.active_change(change_id).ok_or_else(|| format!("No active change named `{change_id}`"))?;
     Ok(change
         .deltas
         .iter()
@@ -101,10 +88,7 @@ impl Analysis {
     }
 
     /// [`Analysis::preview_archive`] for every capability the change touches.
-    pub fn preview_change_archive(
-        &self,
-        change_id: &str,
-    ) -> Result<Vec<CapabilityPreview>, String> {
+    pub fn preview_change_archive(&self, change_id: &str) -> Result<Vec<CapabilityPreview>, String> {
         preview_change_archive(&self.root, &self.index, change_id)
     }
 
@@ -116,14 +100,7 @@ impl Analysis {
         diagnostics: &[Diagnostic],
         validate: bool,
     ) -> Result<ChangePlan, String> {
-        preview_change(
-            &self.root,
-            &self.index,
-            change_id,
-            capability,
-            diagnostics,
-            validate,
-        )
+        preview_change(&self.root, &self.index, change_id, capability, diagnostics, validate)
     }
 }
 
@@ -148,21 +125,14 @@ mod tests {
             Ok(plan) => {
                 for refusal in &plan.refusals {
                     let at = fixture::line_col(&analysis, &refusal.path, refusal.range.start);
-                    let _ = writeln!(
-                        out,
-                        "refused by the change: {} {at}: {}",
-                        refusal.path, refusal.message
-                    );
+                    let _ = writeln!(out, "refused by the change: {} {at}: {}", refusal.path, refusal.message);
                 }
                 for spec in &plan.specs {
                     let _ = writeln!(out, "=== {} {}", spec.path, spec.action.as_str());
                     for refusal in &spec.refusals {
                         let at = fixture::line_col(&analysis, &refusal.path, refusal.range.start);
-                        let _ = writeln!(
-                            out,
-                            "refused ({:?}) at {} {at}: {}",
-                            refusal.step, refusal.path, refusal.message
-                        );
+                        let _ =
+                            writeln!(out, "refused ({:?}) at {} {at}: {}", refusal.step, refusal.path, refusal.message);
                     }
                     if let Some(text) = &spec.text {
                         out.push_str(&text.replace('\r', "␍"));
@@ -340,9 +310,7 @@ The system SHALL export CSV.
     #[test]
     fn removing_the_last_requirement_retires_or_refuses() {
         check_plan(
-            &format!(
-                "{LAST}//- /openspec/changes/c/.openspec.yaml\nschema: spec-driven\nretire_capabilities: true\n"
-            ),
+            &format!("{LAST}//- /openspec/changes/c/.openspec.yaml\nschema: spec-driven\nretire_capabilities: true\n"),
             "c",
             true,
             &expect![[r#"
@@ -367,9 +335,7 @@ The system SHALL export CSV.
         );
         // Without validation nothing is retired: archive writes the empty spec.
         check_plan(
-            &format!(
-                "{LAST}//- /openspec/changes/c/.openspec.yaml\nschema: spec-driven\nretire_capabilities: true\n"
-            ),
+            &format!("{LAST}//- /openspec/changes/c/.openspec.yaml\nschema: spec-driven\nretire_capabilities: true\n"),
             "c",
             false,
             &expect![[r#"

@@ -113,7 +113,12 @@ impl<'i> Candidate<'i> {
                 (SymbolKind::Package, file_target(root, &delta.path, delta.first_line_range, &delta.capability)?)
             }
         };
-        Some(WorkspaceSymbol { name: self.name().to_owned(), kind, container: self.container().map(str::to_owned), target })
+        Some(WorkspaceSymbol {
+            name: self.name().to_owned(),
+            kind,
+            container: self.container().map(str::to_owned),
+            target,
+        })
     }
 }
 

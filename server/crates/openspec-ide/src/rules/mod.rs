@@ -94,8 +94,7 @@ impl Layout {
             }
             delta_specs.insert(change_id.clone(), specs);
         }
-        let markdown_files =
-            root.entries.keys().filter(|path| markdown::is_checked_markdown(path)).cloned().collect();
+        let markdown_files = root.entries.keys().filter(|path| markdown::is_checked_markdown(path)).cloned().collect();
         Layout { main_specs, main_spec_ids, active_changes, delta_specs, nested, changes_by_capability, markdown_files }
     }
 

@@ -27,9 +27,7 @@ impl Default for FeatureSupport {
     fn default() -> Self {
         FeatureSupport {
             completion: CompletionConfig { snippets: false },
-            code_actions: CodeActionConfig {
-                create_files: false,
-            },
+            code_actions: CodeActionConfig { create_files: false },
             definition_links: false,
             declaration_links: false,
             show_document: false,
@@ -45,16 +43,13 @@ impl FeatureSupport {
             .and_then(|completion| completion.completion_item.as_ref())
             .and_then(|item| item.snippet_support)
             .unwrap_or(false);
-        let workspace_edit = capabilities
-            .workspace
-            .as_ref()
-            .and_then(|workspace| workspace.workspace_edit.as_ref());
+        let workspace_edit = capabilities.workspace.as_ref().and_then(|workspace| workspace.workspace_edit.as_ref());
         // Resource operations only exist inside `documentChanges`, so listing `create` implies
         // them (Neovim lists `create` and does not declare `documentChanges`).
         let create_files = workspace_edit.is_some_and(|edit| {
-            edit.resource_operations.as_ref().is_some_and(|operations| {
-                operations.contains(&ls_types::ResourceOperationKind::Create)
-            })
+            edit.resource_operations
+                .as_ref()
+                .is_some_and(|operations| operations.contains(&ls_types::ResourceOperationKind::Create))
         });
         let definition_links = text_document
             .and_then(|text_document| text_document.definition.as_ref())
@@ -119,10 +114,7 @@ mod tests {
             "window": {"showDocument": {"support": true}}
         }));
         assert!(
-            full.completion.snippets
-                && full.code_actions.create_files
-                && full.definition_links
-                && full.show_document
+            full.completion.snippets && full.code_actions.create_files && full.definition_links && full.show_document
         );
     }
 }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use openspec_ide::analysis::{FileRange, NavigationTarget, SourceChange};
 use openspec_ide::Analysis;
+use openspec_ide::analysis::{FileRange, NavigationTarget, SourceChange};
 use openspec_syntax::{LineCol, LineIndex, TextRange};
 use tower_lsp_server::ls_types;
 
@@ -104,15 +104,20 @@ impl<'a> Converter<'a> {
         }
         for (path, text) in &change.new_files {
             let Some(uri) = self.edit_uri(path) else { continue };
-            operations.push(ls_types::DocumentChangeOperation::Op(ls_types::ResourceOp::Create(ls_types::CreateFile {
-                uri: uri.clone(),
-                options: Some(ls_types::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) }),
-                annotation_id: None,
-            })));
+            operations.push(ls_types::DocumentChangeOperation::Op(ls_types::ResourceOp::Create(
+                ls_types::CreateFile {
+                    uri: uri.clone(),
+                    options: Some(ls_types::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) }),
+                    annotation_id: None,
+                },
+            )));
             let start = ls_types::Position::new(0, 0);
             operations.push(ls_types::DocumentChangeOperation::Edit(ls_types::TextDocumentEdit {
                 text_document: ls_types::OptionalVersionedTextDocumentIdentifier { uri, version: None },
-                edits: vec![ls_types::OneOf::Left(ls_types::TextEdit::new(ls_types::Range::new(start, start), text.clone()))],
+                edits: vec![ls_types::OneOf::Left(ls_types::TextEdit::new(
+                    ls_types::Range::new(start, start),
+                    text.clone(),
+                ))],
             }));
         }
         ls_types::WorkspaceEdit {

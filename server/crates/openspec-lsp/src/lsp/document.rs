@@ -231,9 +231,6 @@ mod tests {
         doc.reparse(&text);
         let fresh = openspec_syntax::markdown::parse(&text, None).unwrap();
         assert_eq!(doc.tree.as_ref().unwrap().root_node().to_sexp(), fresh.root_node().to_sexp());
-        assert_eq!(
-            doc.apply_change(range((1, 3), (1, 1)), "", PositionEncoding::Utf16),
-            Err(EditError::InvertedRange)
-        );
+        assert_eq!(doc.apply_change(range((1, 3), (1, 1)), "", PositionEncoding::Utf16), Err(EditError::InvertedRange));
     }
 }

@@ -224,8 +224,7 @@ pub fn semantic_tokens(conv: &mut Converter<'_>, path: &str) -> ls_types::Semant
             modifiers |= 2;
         }
         let delta_line = range.start.line - previous_line;
-        let delta_start =
-            if delta_line == 0 { range.start.character - previous_start } else { range.start.character };
+        let delta_start = if delta_line == 0 { range.start.character - previous_start } else { range.start.character };
         data.push(ls_types::SemanticToken {
             delta_line,
             delta_start,
@@ -279,7 +278,10 @@ pub fn completion(
             }),
             detail: item.detail.clone(),
             documentation: item.documentation.clone().map(|value| {
-                ls_types::Documentation::MarkupContent(ls_types::MarkupContent { kind: ls_types::MarkupKind::Markdown, value })
+                ls_types::Documentation::MarkupContent(ls_types::MarkupContent {
+                    kind: ls_types::MarkupKind::Markdown,
+                    value,
+                })
             }),
             insert_text_format: Some(if item.is_snippet {
                 ls_types::InsertTextFormat::SNIPPET

@@ -130,11 +130,8 @@ impl Backend {
         let token = ls_types::ProgressToken::String("openspec-lsp/index".to_owned());
         let created = progress_supported
             && matches!(with_deadline(self.client.create_work_done_progress(token.clone())).await, Some(Ok(())));
-        let progress = if created {
-            Some(self.client.progress(token, "Indexing OpenSpec workspace").begin().await)
-        } else {
-            None
-        };
+        let progress =
+            if created { Some(self.client.progress(token, "Indexing OpenSpec workspace").begin().await) } else { None };
         self.load_roots().await;
         // Check and index every root before answering requests, so the first one is as quick
         // as the rest (and "indexed" means it).
@@ -181,7 +178,9 @@ impl Backend {
             dirs.extend(store_roots);
             dirs.sort();
             dirs.dedup();
-            dirs.into_iter().map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket)).collect::<Vec<_>>()
+            dirs.into_iter()
+                .map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket))
+                .collect::<Vec<_>>()
         })
         .await
         .unwrap_or_default();
@@ -315,7 +314,8 @@ impl Backend {
     /// `openspec.showDocument` with `[uri]`: asks the client to open a file of a known root
     /// (one a code action just created). Anything else is refused; the answer is `null`.
     async fn show_document(&self, arguments: &[serde_json::Value]) -> RpcResult<Option<serde_json::Value>> {
-        let uri = arguments.first().and_then(serde_json::Value::as_str).and_then(|uri| uri.parse::<ls_types::Uri>().ok());
+        let uri =
+            arguments.first().and_then(serde_json::Value::as_str).and_then(|uri| uri.parse::<ls_types::Uri>().ok());
         let Some(uri) = uri else {
             return Err(invalid_params(format!("{SHOW_DOCUMENT_COMMAND} needs [\"<file uri>\"]")));
         };
@@ -461,7 +461,8 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         // One model per client: pull for open documents only when the client can also be
         // asked to pull again after a change elsewhere; push everything otherwise.
-        let pull = text_document.and_then(|text_document| text_document.diagnostic.as_ref()).is_some() && diagnostic_refresh;
+        let pull =
+            text_document.and_then(|text_document| text_document.diagnostic.as_ref()).is_some() && diagnostic_refresh;
         {
             let mut state = self.lock();
             state.encoding = encoding;
@@ -532,15 +533,17 @@ impl LanguageServer for Backend {
                     work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
                 })),
                 code_lens_provider: Some(ls_types::CodeLensOptions { resolve_provider: Some(false) }),
-                code_action_provider: Some(ls_types::CodeActionProviderCapability::Options(ls_types::CodeActionOptions {
-                    code_action_kinds: Some(vec![
-                        ls_types::CodeActionKind::QUICKFIX,
-                        ls_types::CodeActionKind::REFACTOR,
-                        ls_types::CodeActionKind::REFACTOR_REWRITE,
-                        ls_types::CodeActionKind::SOURCE,
-                    ]),
-                    ..ls_types::CodeActionOptions::default()
-                })),
+                code_action_provider: Some(ls_types::CodeActionProviderCapability::Options(
+                    ls_types::CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            ls_types::CodeActionKind::QUICKFIX,
+                            ls_types::CodeActionKind::REFACTOR,
+                            ls_types::CodeActionKind::REFACTOR_REWRITE,
+                            ls_types::CodeActionKind::SOURCE,
+                        ]),
+                        ..ls_types::CodeActionOptions::default()
+                    },
+                )),
                 folding_range_provider: Some(ls_types::FoldingRangeProviderCapability::Simple(true)),
                 document_link_provider: Some(ls_types::DocumentLinkOptions {
                     resolve_provider: Some(false),
@@ -597,11 +600,15 @@ impl LanguageServer for Backend {
             let registration = ls_types::Registration {
                 id: "openspec-lsp/watch".to_owned(),
                 method: "workspace/didChangeWatchedFiles".to_owned(),
-                register_options: serde_json::to_value(ls_types::DidChangeWatchedFilesRegistrationOptions { watchers }).ok(),
+                register_options: serde_json::to_value(ls_types::DidChangeWatchedFilesRegistrationOptions { watchers })
+                    .ok(),
             };
             if let Some(Err(error)) = with_deadline(self.client.register_capability(vec![registration])).await {
                 self.client
-                    .log_message(ls_types::MessageType::WARNING, format!("openspec-lsp: could not watch files: {error}"))
+                    .log_message(
+                        ls_types::MessageType::WARNING,
+                        format!("openspec-lsp: could not watch files: {error}"),
+                    )
                     .await;
             }
         }
@@ -661,13 +668,19 @@ impl LanguageServer for Backend {
         } else {
             let mut dirs: Vec<PathBuf> = {
                 let state = self.lock();
-                stale.into_iter().flatten().filter_map(|idx| state.roots.get(idx).map(|root| root.dir.clone())).collect()
+                stale
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|idx| state.roots.get(idx).map(|root| root.dir.clone()))
+                    .collect()
             };
             dirs.sort();
             dirs.dedup();
             let ticket = self.lock().next_disk_read();
             let reloaded = tokio::task::spawn_blocking(move || {
-                dirs.into_iter().map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket)).collect::<Vec<_>>()
+                dirs.into_iter()
+                    .map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket))
+                    .collect::<Vec<_>>()
             })
             .await
             .unwrap_or_default();
@@ -675,7 +688,9 @@ impl LanguageServer for Backend {
             for fresh in reloaded {
                 // A root that a newer read replaced (or a full reload dropped) in the meantime
                 // stays as it is.
-                if let Some(root) = state.roots.iter_mut().find(|root| root.dir == fresh.dir && root.read_at < fresh.read_at) {
+                if let Some(root) =
+                    state.roots.iter_mut().find(|root| root.dir == fresh.dir && root.read_at < fresh.read_at)
+                {
                     *root = fresh;
                 }
             }
@@ -711,16 +726,14 @@ impl LanguageServer for Backend {
         self.wait_indexed().await;
         let (located, settings, format) = {
             let state = self.lock();
-            let located = state
-                .root_of(&path)
-                .and_then(|idx| Some((state.root_input(idx)?, state.relative(idx, &path)?)));
+            let located =
+                state.root_of(&path).and_then(|idx| Some((state.root_input(idx)?, state.relative(idx, &path)?)));
             (located, state.settings.clone(), state.diagnostic_format())
         };
         let Some((input, rel)) = located else { return Ok(full_report(Vec::new())) };
-        let diagnostics =
-            tokio::task::spawn_blocking(move || state::file_diagnostics(&input, &rel, &settings, format))
-                .await
-                .map_err(|_| internal_error("diagnostics computation failed"))?;
+        let diagnostics = tokio::task::spawn_blocking(move || state::file_diagnostics(&input, &rel, &settings, format))
+            .await
+            .map_err(|_| internal_error("diagnostics computation failed"))?;
         Ok(full_report(diagnostics))
     }
 
@@ -875,7 +888,9 @@ impl LanguageServer for Backend {
         params: ls_types::TextDocumentPositionParams,
     ) -> RpcResult<Option<ls_types::PrepareRenameResponse>> {
         let at = params.position;
-        let answer = self.on_file(&params.text_document.uri, move |conv, path| Some(handlers::prepare_rename(conv, path, at))).await?;
+        let answer = self
+            .on_file(&params.text_document.uri, move |conv, path| Some(handlers::prepare_rename(conv, path, at)))
+            .await?;
         match answer {
             None => Ok(None),
             Some(Ok(response)) => Ok(Some(response)),
@@ -922,7 +937,10 @@ impl LanguageServer for Backend {
         .await
     }
 
-    async fn folding_range(&self, params: ls_types::FoldingRangeParams) -> RpcResult<Option<Vec<ls_types::FoldingRange>>> {
+    async fn folding_range(
+        &self,
+        params: ls_types::FoldingRangeParams,
+    ) -> RpcResult<Option<Vec<ls_types::FoldingRange>>> {
         self.on_file(&params.text_document.uri, |conv, path| Some(handlers::folding_ranges(conv, path))).await
     }
 
@@ -945,7 +963,10 @@ impl LanguageServer for Backend {
         .await
     }
 
-    async fn document_link(&self, params: ls_types::DocumentLinkParams) -> RpcResult<Option<Vec<ls_types::DocumentLink>>> {
+    async fn document_link(
+        &self,
+        params: ls_types::DocumentLinkParams,
+    ) -> RpcResult<Option<Vec<ls_types::DocumentLink>>> {
         self.on_file(&params.text_document.uri, |conv, path| Some(handlers::document_links(conv, path))).await
     }
 
@@ -1007,7 +1028,9 @@ impl LanguageServer for Backend {
                     .iter()
                     .map(|preview| match &preview.result {
                         Ok(text) => format!("<!-- {} -->\n{text}", preview.main_spec_path),
-                        Err(reasons) => format!("<!-- {}: archive would refuse -->\n{reasons}\n", preview.main_spec_path),
+                        Err(reasons) => {
+                            format!("<!-- {}: archive would refuse -->\n{reasons}\n", preview.main_spec_path)
+                        }
                     })
                     .collect::<Vec<_>>()
                     .join("\n")

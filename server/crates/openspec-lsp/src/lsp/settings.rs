@@ -98,7 +98,10 @@ mod tests {
                          "extraRoots": ["/x", 1], "largeFileBytes": 1000}
         }));
         assert_eq!(settings.large_file_limit(), 1000);
-        assert_eq!(Settings::from_json(&serde_json::json!({"largeFileBytes": "big"})).large_file_limit(), DEFAULT_LARGE_FILE_BYTES);
+        assert_eq!(
+            Settings::from_json(&serde_json::json!({"largeFileBytes": "big"})).large_file_limit(),
+            DEFAULT_LARGE_FILE_BYTES
+        );
         assert!(settings.check.strict);
         assert!(!settings.check.all_rules);
         assert_eq!(settings.effective_severity("a/b", Severity::Error), None);

@@ -57,7 +57,8 @@ pub fn diagnostic<'a>(
     format: DiagnosticFormat,
 ) -> ls_types::Diagnostic {
     let encoding = format.encoding;
-    let lsp_range = file.map_or_else(ls_types::Range::default, |file| range(file.text, file.index, diagnostic.range, encoding));
+    let lsp_range =
+        file.map_or_else(ls_types::Range::default, |file| range(file.text, file.index, diagnostic.range, encoding));
     let related_range = |related: &openspec_ide::Related| {
         related_text(&related.path)
             .map_or_else(ls_types::Range::default, |file| range(file.text, file.index, related.range, encoding))

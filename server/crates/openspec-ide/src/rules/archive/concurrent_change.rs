@@ -53,11 +53,8 @@ pub fn check(changes: &[ChangeDeltas<'_>], only: &str, acc: &mut Vec<Diagnostic>
     }
     for touch in touches.iter().filter(|touch| touch.change.change_id == only) {
         let same_requirement = by_requirement.get(&(touch.capability, touch.key)).map_or(&[][..], Vec::as_slice);
-        let others: Vec<&Touch<'_>> = same_requirement
-            .iter()
-            .copied()
-            .filter(|other| other.change.change_id != touch.change.change_id)
-            .collect();
+        let others: Vec<&Touch<'_>> =
+            same_requirement.iter().copied().filter(|other| other.change.change_id != touch.change.change_id).collect();
         if others.is_empty() {
             continue;
         }

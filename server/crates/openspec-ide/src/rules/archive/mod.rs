@@ -64,9 +64,9 @@ pub fn check_change(pass: &Pass<'_>, change_id: &str, delta_findings: &[Diagnost
         let Some(simulation) = dry_run(change, file, pass.bases) else {
             continue;
         };
-        let cli_noted_first = delta_findings.iter().any(|d| {
-            d.code == archive_refusal::CODE && d.path == file.path && d.item.as_ref() == Some(&change.item)
-        });
+        let cli_noted_first = delta_findings
+            .iter()
+            .any(|d| d.code == archive_refusal::CODE && d.path == file.path && d.item.as_ref() == Some(&change.item));
         let refusals = Refusals::new(&simulation, layout::main_spec_path(file.capability), cli_noted_first);
         target_missing::check(change, file, &refusals, &changes, acc);
         target_exists::check(change, file, &refusals, acc);
@@ -112,8 +112,13 @@ fn dry_run(change: &ChangeDeltas<'_>, file: &DeltaFile<'_>, bases: &BaseViews<'_
     };
     let base_path = layout::main_spec_path(file.capability);
     let base = base_text.and_then(|_| bases.get(file.capability));
-    let request =
-        ArchiveRequest { capability: file.capability, change: change.change_id, delta_text: file.text, base_text, base_path: &base_path };
+    let request = ArchiveRequest {
+        capability: file.capability,
+        change: change.change_id,
+        delta_text: file.text,
+        base_text,
+        base_path: &base_path,
+    };
     Some(simulate_problems(&request, base.as_deref(), &file.delta))
 }
 

@@ -35,7 +35,10 @@ mod tests {
     fn unreadable_capability_folder_is_the_only_issue() {
         let mut root = RootSnapshot::from_texts([
             ("openspec/changes/c/proposal.md", "## Why\n"),
-            ("openspec/changes/c/specs/ok/spec.md", "## ADDED Requirements\n### Requirement: A\nThe system SHALL a.\n#### Scenario: s\n- x\n"),
+            (
+                "openspec/changes/c/specs/ok/spec.md",
+                "## ADDED Requirements\n### Requirement: A\nThe system SHALL a.\n#### Scenario: s\n- x\n",
+            ),
         ]);
         root.entries.insert(
             "openspec/changes/c/specs/locked".to_owned(),
@@ -62,7 +65,9 @@ mod tests {
 
     #[test]
     fn modifying_a_main_spec_linked_out_of_its_capability_is_the_only_issue() {
-        let delta = |op: &str| format!("## {op} Requirements\n### Requirement: A\nThe system SHALL a.\n#### Scenario: s\n- x\n");
+        let delta = |op: &str| {
+            format!("## {op} Requirements\n### Requirement: A\nThe system SHALL a.\n#### Scenario: s\n- x\n")
+        };
         let mut root = RootSnapshot::from_texts([
             ("openspec/specs/login/spec.md", "## Purpose\n"),
             ("openspec/changes/c/proposal.md", "## Why\n"),

@@ -67,10 +67,7 @@ mod tests {
             "openspec/changes/c/specs/a/spec.md",
             "## ADDED Requirements\n### Requirement: A\nIt SHALL.\n#### Scenario: s\n- ok\n",
         )]);
-        root.entries.insert(
-            "openspec/changes/c/.openspec.yaml".to_owned(),
-            crate::vfs::Entry::Dir,
-        );
+        root.entries.insert("openspec/changes/c/.openspec.yaml".to_owned(), crate::vfs::Entry::Dir);
         let mut acc = Vec::new();
         super::super::check(&root, &mut acc);
         expect![[r#"

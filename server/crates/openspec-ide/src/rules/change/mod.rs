@@ -45,10 +45,7 @@ impl ChangeFacts {
             marker: change_meta::skip_specs_marker(root, &dir),
             specs_has_files: has_any_file_under(root, &specs_dir),
             total_deltas,
-            has_root_level_spec: matches!(
-                root.get(&format!("{specs_dir}/spec.md")),
-                Some(Entry::File { .. })
-            ),
+            has_root_level_spec: matches!(root.get(&format!("{specs_dir}/spec.md")), Some(Entry::File { .. })),
             has_unread_delta_files: has_unread_delta_files(root, &specs_dir),
             dir,
         }
@@ -159,36 +156,25 @@ fn has_any_file_under(root: &RootSnapshot, dir: &str) -> bool {
         Some(Entry::UnreadableDir(problem)) => return problem.code != "ENOENT",
         Some(Entry::File { .. } | Entry::SymlinkToDir) => return true,
     }
-    root.children(dir)
-        .filter(|(name, _)| !name.starts_with('.'))
-        .any(|(name, entry)| match entry {
-            Entry::Dir | Entry::UnreadableDir(_) => {
-                has_any_file_under(root, &format!("{dir}/{name}"))
-            }
-            Entry::File { .. } | Entry::SymlinkToDir | Entry::DanglingSymlink => true,
-        })
+    root.children(dir).filter(|(name, _)| !name.starts_with('.')).any(|(name, entry)| match entry {
+        Entry::Dir | Entry::UnreadableDir(_) => has_any_file_under(root, &format!("{dir}/{name}")),
+        Entry::File { .. } | Entry::SymlinkToDir | Entry::DanglingSymlink => true,
+    })
 }
 
 /// `findUnreadDeltaFiles(specs).length > 0`: a readable `.md` other than `spec.md` (not below a
 /// dot folder, symlinked folders not followed) with at least one delta section.
 fn has_unread_delta_files(root: &RootSnapshot, dir: &str) -> bool {
-    root.children(dir)
-        .filter(|(name, _)| !name.starts_with('.'))
-        .any(|(name, entry)| {
-            let path = format!("{dir}/{name}");
-            match entry {
-                Entry::Dir => has_unread_delta_files(root, &path),
-                Entry::File {
-                    content: FileContent::Text { text, .. },
-                    ..
-                } => {
-                    name != "spec.md"
-                        && name.to_lowercase().ends_with(".md")
-                        && parse_delta_spec(text).has_any_section()
-                }
-                _ => false,
+    root.children(dir).filter(|(name, _)| !name.starts_with('.')).any(|(name, entry)| {
+        let path = format!("{dir}/{name}");
+        match entry {
+            Entry::Dir => has_unread_delta_files(root, &path),
+            Entry::File { content: FileContent::Text { text, .. }, .. } => {
+                name != "spec.md" && name.to_lowercase().ends_with(".md") && parse_delta_spec(text).has_any_section()
             }
-        })
+            _ => false,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -24,10 +24,7 @@ pub(super) fn check(root: &RootSnapshot, change: &ChangeFacts, acc: &mut Vec<Dia
     if matches!(change.marker, SkipSpecsMarker::Honoured { .. }) || !change.zero_deltas() {
         return;
     }
-    let candidates = [
-        format!("{}/proposal.md", change.dir),
-        change_meta::metadata_path(&change.dir),
-    ];
+    let candidates = [format!("{}/proposal.md", change.dir), change_meta::metadata_path(&change.dir)];
     let (path, range) = candidates
         .into_iter()
         .find_map(|path| {
@@ -71,16 +68,12 @@ mod tests {
 
     #[test]
     fn an_unlistable_specs_folder_aborts_the_change_checks() {
-        let mut root =
-            crate::vfs::RootSnapshot::from_texts([("openspec/changes/c/proposal.md", "## Why\n")]);
+        let mut root = crate::vfs::RootSnapshot::from_texts([("openspec/changes/c/proposal.md", "## Why\n")]);
         let problem = crate::vfs::IoProblem {
             code: "EACCES".to_owned(),
             message: "EACCES: permission denied, scandir".to_owned(),
         };
-        root.entries.insert(
-            "openspec/changes/c/specs".to_owned(),
-            crate::vfs::Entry::UnreadableDir(problem),
-        );
+        root.entries.insert("openspec/changes/c/specs".to_owned(), crate::vfs::Entry::UnreadableDir(problem));
         let mut acc = Vec::new();
         super::super::check(&root, &mut acc);
         // The I/O error is the change's only finding, as in the CLI.

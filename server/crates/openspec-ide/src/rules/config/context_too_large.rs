@@ -31,10 +31,7 @@ pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
     acc.push(config.warning(
         CODE,
         context.range,
-        format!(
-            "Context too large ({}KB, limit: 50KB)\nIgnoring context field",
-            kilobytes_one_decimal(text.len())
-        ),
+        format!("Context too large ({}KB, limit: 50KB)\nIgnoring context field", kilobytes_one_decimal(text.len())),
     ));
 }
 
@@ -47,19 +44,10 @@ mod tests {
     #[test]
     fn limit_is_in_utf8_bytes() {
         // 17067 three-byte characters are 51201 bytes: one over.
-        let over = format!(
-            "//- /openspec/config.yaml\ncontext: {}\n",
-            "語".repeat(17_067)
-        );
+        let over = format!("//- /openspec/config.yaml\ncontext: {}\n", "語".repeat(17_067));
         let rendered = check(&over);
-        assert!(
-            rendered.contains("Context too large (50.0KB, limit: 50KB)"),
-            "{rendered}"
-        );
-        let exact = format!(
-            "//- /openspec/config.yaml\ncontext: {}\n",
-            "a".repeat(51_200)
-        );
+        assert!(rendered.contains("Context too large (50.0KB, limit: 50KB)"), "{rendered}");
+        let exact = format!("//- /openspec/config.yaml\ncontext: {}\n", "a".repeat(51_200));
         expect![[r#""#]].assert_eq(&check(&exact));
         assert_eq!(super::kilobytes_one_decimal(52_480), "51.3");
     }

@@ -13,10 +13,7 @@ use super::{ConfigFile, string_items};
 const CODE: &str = "config/empty-strings";
 
 pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
-    if let Some(rules) = config
-        .field("rules")
-        .and_then(|entry| entry.value.as_mapping())
-    {
+    if let Some(rules) = config.field("rules").and_then(|entry| entry.value.as_mapping()) {
         for entry in rules {
             let Some(items) = string_items(&entry.value) else {
                 continue;
@@ -32,10 +29,7 @@ pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    if let Some(operations) = config
-        .field("operations")
-        .and_then(|entry| entry.value.as_mapping())
-    {
+    if let Some(operations) = config.field("operations").and_then(|entry| entry.value.as_mapping()) {
         for entry in operations {
             let operation_id = entry.key.js_property_key().unwrap_or_default();
             if operation_id != "apply" && operation_id != "archive" {
@@ -53,9 +47,7 @@ pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
             acc.push(config.warning(
                 CODE,
                 empty.range,
-                format!(
-                    "Some guidance for operation '{operation_id}' are empty strings, ignoring them"
-                ),
+                format!("Some guidance for operation '{operation_id}' are empty strings, ignoring them"),
             ));
         }
     }
@@ -88,8 +80,6 @@ mod tests {
 
     #[test]
     fn non_empty_entries_pass() {
-        expect![[r#""#]].assert_eq(&check(
-            "//- /openspec/config.yaml\nrules:\n  proposal: [a, b]\n",
-        ));
+        expect![[r#""#]].assert_eq(&check("//- /openspec/config.yaml\nrules:\n  proposal: [a, b]\n"));
     }
 }

@@ -18,33 +18,20 @@ use super::{ConfigFile, string_items};
 const CODE: &str = "config/invalid-field";
 
 pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
-    let mut warn =
-        |node: &Node, message: String| acc.push(config.warning(CODE, node.range, message));
+    let mut warn = |node: &Node, message: String| acc.push(config.warning(CODE, node.range, message));
     let field = |key: &str| config.field(key).map(|entry| &entry.value);
 
     if let Some(schema) = field("schema").filter(|node| node.as_str().is_none_or(str::is_empty)) {
-        warn(
-            schema,
-            "Invalid 'schema' field in config (must be non-empty string)".to_owned(),
-        );
+        warn(schema, "Invalid 'schema' field in config (must be non-empty string)".to_owned());
     }
     if let Some(context) = field("context").filter(|node| node.as_str().is_none()) {
-        warn(
-            context,
-            "Invalid 'context' field in config (must be string)".to_owned(),
-        );
+        warn(context, "Invalid 'context' field in config (must be string)".to_owned());
     }
     if let Some(rules) = field("rules") {
         match rules.as_mapping() {
-            None => warn(
-                rules,
-                "Invalid 'rules' field in config (must be object)".to_owned(),
-            ),
+            None => warn(rules, "Invalid 'rules' field in config (must be object)".to_owned()),
             Some(entries) => {
-                for entry in entries
-                    .iter()
-                    .filter(|entry| string_items(&entry.value).is_none())
-                {
+                for entry in entries.iter().filter(|entry| string_items(&entry.value).is_none()) {
                     let artifact_id = entry.key.js_property_key().unwrap_or_default();
                     warn(
                         &entry.value,
@@ -58,10 +45,7 @@ pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
     }
     if let Some(operations) = field("operations") {
         match operations.as_mapping() {
-            None => warn(
-                operations,
-                "Invalid 'operations' field in config (must be object)".to_owned(),
-            ),
+            None => warn(operations, "Invalid 'operations' field in config (must be object)".to_owned()),
             Some(entries) => {
                 for entry in entries {
                     let operation_id = entry.key.js_property_key().unwrap_or_default();
@@ -94,20 +78,13 @@ pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
     }
     if let Some(references) = field("references") {
         match references.as_sequence() {
-            None => warn(
-                references,
-                "Invalid 'references' field in config (must be an array of store ids)".to_owned(),
-            ),
+            None => warn(references, "Invalid 'references' field in config (must be an array of store ids)".to_owned()),
             Some(items) => {
-                let invalid_entry = items.iter().find(|item| {
-                    item.as_str().is_none()
-                        && item.get("id").and_then(|id| id.value.as_str()).is_none()
-                });
+                let invalid_entry = items
+                    .iter()
+                    .find(|item| item.as_str().is_none() && item.get("id").and_then(|id| id.value.as_str()).is_none());
                 if let Some(item) = invalid_entry {
-                    warn(
-                        item,
-                        "Some 'references' entries are invalid, ignoring them".to_owned(),
-                    );
+                    warn(item, "Some 'references' entries are invalid, ignoring them".to_owned());
                 }
                 let bad_remote = items
                     .iter()
@@ -117,7 +94,11 @@ pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
                         remote.as_str().is_none_or(str::is_empty).then_some(remote)
                     });
                 if let Some(remote) = bad_remote {
-                    warn(remote, "Some 'references' remotes are not non-empty strings; the ids are kept without a clone source".to_owned());
+                    warn(
+                        remote,
+                        "Some 'references' remotes are not non-empty strings; the ids are kept without a clone source"
+                            .to_owned(),
+                    );
                 }
             }
         }
@@ -125,22 +106,13 @@ pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
     if let Some(store) = field("store").filter(|node| node.as_str().is_none()) {
         warn(
             store,
-            format!(
-                "Warning: ignoring invalid store: field in {} (must be a single store id string).",
-                config.path
-            ),
+            format!("Warning: ignoring invalid store: field in {} (must be a single store id string).", config.path),
         );
     }
     if let Some(copilot) = field("githubCopilot") {
         if copilot.as_mapping().is_none() {
-            warn(
-                copilot,
-                "Invalid 'githubCopilot' field in config (must be an object)".to_owned(),
-            );
-        } else if let Some(cloud_agent) = copilot
-            .get("cloudAgent")
-            .filter(|entry| entry.value.as_bool().is_none())
-        {
+            warn(copilot, "Invalid 'githubCopilot' field in config (must be an object)".to_owned());
+        } else if let Some(cloud_agent) = copilot.get("cloudAgent").filter(|entry| entry.value.as_bool().is_none()) {
             warn(
                 &cloud_agent.value,
                 "Invalid 'githubCopilot.cloudAgent' field in config (must be a boolean)".to_owned(),

@@ -47,12 +47,7 @@ impl ConfigFile<'_> {
         self.mapping()?.get(key)
     }
 
-    pub fn warning(
-        &self,
-        code: &'static str,
-        range: TextRange,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn warning(&self, code: &'static str, range: TextRange, message: impl Into<String>) -> Diagnostic {
         Diagnostic::lsp(None, code, Severity::Warning, self.path, range, message)
     }
 }
@@ -83,21 +78,13 @@ pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
 /// (`<message> at line L, column C:`), so messages read like the CLI's.
 pub(crate) fn yaml_error_line(text: &str, error: &YamlError) -> String {
     let position = LineIndex::new(text).line_col(text, error.range.start, ColumnUnit::Utf16);
-    format!(
-        "{} at line {}, column {}:",
-        error.message,
-        position.line + 1,
-        position.col + 1
-    )
+    format!("{} at line {}, column {}:", error.message, position.line + 1, position.col + 1)
 }
 
 /// Entries of a JS array of strings: `Some` with each string and its node when `node` is a
 /// sequence of strings only.
 pub(crate) fn string_items(node: &Node) -> Option<Vec<(&str, &Node)>> {
-    node.as_sequence()?
-        .iter()
-        .map(|item| Some((item.as_str()?, item)))
-        .collect()
+    node.as_sequence()?.iter().map(|item| Some((item.as_str()?, item))).collect()
 }
 
 #[cfg(test)]

@@ -20,11 +20,7 @@ pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
     if node.as_mapping().is_some() || node.as_sequence().is_some() {
         return;
     }
-    acc.push(config.warning(
-        CODE,
-        node.range,
-        "openspec/config.yaml is not a valid YAML object",
-    ));
+    acc.push(config.warning(CODE, node.range, "openspec/config.yaml is not a valid YAML object"));
 }
 
 #[cfg(test)]
@@ -39,12 +35,14 @@ mod tests {
             //- /openspec/config.yaml
             # nothing but a comment
             ^ warning[config/not-an-object] (openspec-lsp): openspec/config.yaml is not a valid YAML object
-        "#]].assert_eq(&check("//- /openspec/config.yaml\n# nothing but a comment\n"));
+        "#]]
+        .assert_eq(&check("//- /openspec/config.yaml\n# nothing but a comment\n"));
         expect![[r#"
             //- /openspec/config.yaml
             spec-driven
             ^^^^^^^^^^^ warning[config/not-an-object] (openspec-lsp): openspec/config.yaml is not a valid YAML object
-        "#]].assert_eq(&check("//- /openspec/config.yaml\nspec-driven\n"));
+        "#]]
+        .assert_eq(&check("//- /openspec/config.yaml\nspec-driven\n"));
     }
 
     #[test]

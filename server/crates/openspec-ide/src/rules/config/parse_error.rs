@@ -17,20 +17,10 @@ const CODE: &str = "config/parse-error";
 pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
     let (range, detail) = match &config.read {
         ConfigRead::Parsed(_) => return,
-        ConfigRead::Unreadable(message) => (
-            TextRange::empty(0),
-            message.lines().next().unwrap_or_default().to_owned(),
-        ),
+        ConfigRead::Unreadable(message) => (TextRange::empty(0), message.lines().next().unwrap_or_default().to_owned()),
         ConfigRead::Invalid(error) => (error.range, yaml_error_line(config.text, error)),
     };
-    acc.push(config.warning(
-        CODE,
-        range,
-        format!(
-            "Warning: could not parse {} ({detail}); ignoring it.",
-            config.path
-        ),
-    ));
+    acc.push(config.warning(CODE, range, format!("Warning: could not parse {} ({detail}); ignoring it.", config.path)));
 }
 
 #[cfg(test)]
@@ -57,8 +47,7 @@ mod tests {
 
     #[test]
     fn valid_yaml_passes() {
-        expect![[r#""#]].assert_eq(&check(
-            "//- /openspec/config.yaml\nschema: spec-driven\ncontext: |\n  We build things.\n",
-        ));
+        expect![[r#""#]]
+            .assert_eq(&check("//- /openspec/config.yaml\nschema: spec-driven\ncontext: |\n  We build things.\n"));
     }
 }

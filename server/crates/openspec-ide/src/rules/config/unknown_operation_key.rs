@@ -13,10 +13,7 @@ use super::ConfigFile;
 const CODE: &str = "config/unknown-operation-key";
 
 pub(super) fn check(config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
-    let Some(operations) = config
-        .field("operations")
-        .and_then(|entry| entry.value.as_mapping())
-    else {
+    let Some(operations) = config.field("operations").and_then(|entry| entry.value.as_mapping()) else {
         return;
     };
     for entry in operations {
@@ -79,8 +76,6 @@ mod tests {
 
     #[test]
     fn known_keys_pass() {
-        expect![[r#""#]].assert_eq(&check(
-            "//- /openspec/config.yaml\noperations:\n  archive:\n    guidance: [x]\n",
-        ));
+        expect![[r#""#]].assert_eq(&check("//- /openspec/config.yaml\noperations:\n  archive:\n    guidance: [x]\n"));
     }
 }

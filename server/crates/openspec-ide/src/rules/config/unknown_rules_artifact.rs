@@ -23,54 +23,31 @@ fn known_artifact_ids(root: &RootSnapshot) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     let mut builtin_shadowed = false;
     for name in schema::project_schema_names(root) {
-        let Ok(ResolvedSchema {
-            loaded: Ok(loaded), ..
-        }) = schema::resolve_schema(root, &name)
-        else {
+        let Ok(ResolvedSchema { loaded: Ok(loaded), .. }) = schema::resolve_schema(root, &name) else {
             continue;
         };
         builtin_shadowed |= name == SPEC_DRIVEN;
-        ids.extend(
-            loaded
-                .artifacts
-                .into_iter()
-                .map(|artifact| artifact.id.text),
-        );
+        ids.extend(loaded.artifacts.into_iter().map(|artifact| artifact.id.text));
     }
     if !builtin_shadowed {
-        ids.extend(
-            schema::builtin_spec_driven()
-                .artifacts
-                .into_iter()
-                .map(|artifact| artifact.id.text),
-        );
+        ids.extend(schema::builtin_spec_driven().artifacts.into_iter().map(|artifact| artifact.id.text));
     }
     ids
 }
 
 pub(super) fn check(root: &RootSnapshot, config: &ConfigFile<'_>, acc: &mut Vec<Diagnostic>) {
-    let Some(rules) = config
-        .field("rules")
-        .and_then(|entry| entry.value.as_mapping())
-    else {
+    let Some(rules) = config.field("rules").and_then(|entry| entry.value.as_mapping()) else {
         return;
     };
     let kept: Vec<_> = rules
         .iter()
-        .filter(|entry| {
-            string_items(&entry.value)
-                .is_some_and(|items| items.iter().any(|(text, _)| !text.is_empty()))
-        })
+        .filter(|entry| string_items(&entry.value).is_some_and(|items| items.iter().any(|(text, _)| !text.is_empty())))
         .collect();
     if kept.is_empty() {
         return;
     }
     let known = known_artifact_ids(root);
-    let known_list = known
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let known_list = known.iter().map(String::as_str).collect::<Vec<_>>().join(", ");
     for entry in kept {
         let artifact_id = entry.key.js_property_key().unwrap_or_default();
         if known.contains(&artifact_id) {

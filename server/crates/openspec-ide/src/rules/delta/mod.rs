@@ -70,16 +70,15 @@ impl<'a> ChangeDeltas<'a> {
             .iter()
             .filter_map(|spec| {
                 let text = root.text(&spec.path)?;
-                Some(DeltaFile { capability: &spec.id, path: &spec.path, text, delta: pass.delta_spec(&spec.path, text) })
+                Some(DeltaFile {
+                    capability: &spec.id,
+                    path: &spec.path,
+                    text,
+                    delta: pass.delta_spec(&spec.path, text),
+                })
             })
             .collect();
-        ChangeDeltas {
-            root,
-            change_id,
-            item: ItemId::change(change_id),
-            dir: layout::change_dir(change_id),
-            files,
-        }
+        ChangeDeltas { root, change_id, item: ItemId::change(change_id), dir: layout::change_dir(change_id), files }
     }
 
     /// A finding of a CLI rule, counted toward this change.

@@ -37,8 +37,7 @@ pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
 /// The finding for `path`, one of `subjects`.
 pub fn check_file(root: &RootSnapshot, layout: &crate::rules::Layout, path: &str, acc: &mut Vec<Diagnostic>) {
     let Some(Entry::File { content: FileContent::Text { text, lossy: true }, .. }) = root.get(path) else { return };
-    let range =
-        text.find('\u{FFFD}').map_or(TextRange::empty(0), |at| TextRange::new(at, at + '\u{FFFD}'.len_utf8()));
+    let range = text.find('\u{FFFD}').map_or(TextRange::empty(0), |at| TextRange::new(at, at + '\u{FFFD}'.len_utf8()));
     let item = super::owning_item(layout, path);
     acc.push(Diagnostic::lsp(
         item.as_ref(),

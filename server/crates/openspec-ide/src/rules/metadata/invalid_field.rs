@@ -14,11 +14,7 @@ use crate::diagnostic::{Diagnostic, ItemId, Severity};
 const CODE: &str = "metadata/invalid-field";
 
 pub(super) fn check(item: &ItemId, path: &str, read: &MetadataRead<'_>, acc: &mut Vec<Diagnostic>) {
-    let MetadataRead::Parsed {
-        text,
-        yaml: Ok(node),
-    } = read
-    else {
+    let MetadataRead::Parsed { text, yaml: Ok(node) } = read else {
         return;
     };
     for issue in change_meta::metadata_issues(text, node) {
@@ -27,14 +23,7 @@ pub(super) fn check(item: &ItemId, path: &str, read: &MetadataRead<'_>, acc: &mu
         } else {
             format!("Invalid metadata: {}: {}", issue.path, issue.message)
         };
-        acc.push(Diagnostic::lsp(
-            Some(item),
-            CODE,
-            Severity::Error,
-            path,
-            issue.range,
-            message,
-        ));
+        acc.push(Diagnostic::lsp(Some(item), CODE, Severity::Error, path, issue.range, message));
     }
 }
 

@@ -17,29 +17,12 @@ const CODE: &str = "metadata/read-error";
 pub(super) fn check(item: &ItemId, path: &str, read: &MetadataRead<'_>, acc: &mut Vec<Diagnostic>) {
     let (range, message) = match read {
         MetadataRead::Absent | MetadataRead::Parsed { yaml: Ok(_), .. } => return,
-        MetadataRead::Unreadable(message) => (
-            TextRange::empty(0),
-            format!("Failed to read metadata: {message}"),
-        ),
-        MetadataRead::Parsed {
-            text,
-            yaml: Err(error),
-        } => (
-            error.range,
-            format!(
-                "Invalid YAML in metadata file: {}",
-                yaml_error_line(text, error)
-            ),
-        ),
+        MetadataRead::Unreadable(message) => (TextRange::empty(0), format!("Failed to read metadata: {message}")),
+        MetadataRead::Parsed { text, yaml: Err(error) } => {
+            (error.range, format!("Invalid YAML in metadata file: {}", yaml_error_line(text, error)))
+        }
     };
-    acc.push(Diagnostic::lsp(
-        Some(item),
-        CODE,
-        Severity::Error,
-        path,
-        range,
-        message,
-    ));
+    acc.push(Diagnostic::lsp(Some(item), CODE, Severity::Error, path, range, message));
 }
 
 #[cfg(test)]
@@ -60,8 +43,7 @@ mod tests {
 
     #[test]
     fn valid_yaml_passes() {
-        expect![[r#""#]].assert_eq(&check(
-            "//- /openspec/changes/c/.openspec.yaml\nschema: spec-driven\ncreated: 2025-01-01\n",
-        ));
+        expect![[r#""#]]
+            .assert_eq(&check("//- /openspec/changes/c/.openspec.yaml\nschema: spec-driven\ncreated: 2025-01-01\n"));
     }
 }

@@ -40,10 +40,7 @@ pub(super) fn check(
         Severity::Error,
         path,
         value.range,
-        format!(
-            "Unknown schema '{name}'. Available: {}",
-            available.join(", ")
-        ),
+        format!("Unknown schema '{name}'. Available: {}", available.join(", ")),
     ));
 }
 

@@ -48,6 +48,7 @@ mod tests {
             w…w
             ## What Changes
             - x
-        "]].assert_eq(&rendered);
+        "]]
+        .assert_eq(&rendered);
     }
 }

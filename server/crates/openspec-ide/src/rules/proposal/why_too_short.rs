@@ -48,6 +48,7 @@ mod tests {
             wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww
             ## What Changes
             - x
-        "]].assert_eq(&check(&fixture));
+        "]]
+        .assert_eq(&check(&fixture));
     }
 }

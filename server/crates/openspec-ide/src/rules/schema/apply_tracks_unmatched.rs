@@ -17,14 +17,7 @@ pub(super) fn check(schema: &ProjectSchema<'_>, acc: &mut Vec<Diagnostic>) {
     let Some((message, range)) = schema.file.apply_tracks_warning() else {
         return;
     };
-    acc.push(Diagnostic::lsp(
-        None,
-        CODE,
-        Severity::Warning,
-        schema.path.clone(),
-        range,
-        message,
-    ));
+    acc.push(Diagnostic::lsp(None, CODE, Severity::Warning, schema.path.clone(), range, message));
 }
 
 #[cfg(test)]

@@ -31,19 +31,8 @@ pub(crate) struct ProjectSchema<'a> {
 
 impl ProjectSchema<'_> {
     /// One finding per problem of `kind`, with the CLI's wording (`prefix` + problem message).
-    fn report(
-        &self,
-        kind: SchemaProblemKind,
-        code: &'static str,
-        prefix: &str,
-        acc: &mut Vec<Diagnostic>,
-    ) {
-        for problem in self
-            .file
-            .problems
-            .iter()
-            .filter(|problem| problem.kind == kind)
-        {
+    fn report(&self, kind: SchemaProblemKind, code: &'static str, prefix: &str, acc: &mut Vec<Diagnostic>) {
+        for problem in self.file.problems.iter().filter(|problem| problem.kind == kind) {
             acc.push(Diagnostic::lsp(
                 None,
                 code,
@@ -66,12 +55,8 @@ pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
                 continue;
             }
         };
-        let project_schema = ProjectSchema {
-            dir: schema::project_schema_dir(&name),
-            path,
-            text,
-            file: schema::parse_schema_file(text),
-        };
+        let project_schema =
+            ProjectSchema { dir: schema::project_schema_dir(&name), path, text, file: schema::parse_schema_file(text) };
         yaml_parse::check(&project_schema, acc);
         shape::check(&project_schema, acc);
         path_escape::check(&project_schema, acc);

@@ -32,8 +32,7 @@ mod tests {
     #[test]
     fn a_folder_named_schema_yaml_cannot_be_read() {
         let mut root = RootSnapshot::from_texts([("openspec/schemas/lab/templates/notes.md", "")]);
-        root.entries
-            .insert("openspec/schemas/lab/schema.yaml".to_owned(), Entry::Dir);
+        root.entries.insert("openspec/schemas/lab/schema.yaml".to_owned(), Entry::Dir);
         let mut acc = Vec::new();
         super::super::check(&root, &mut acc);
         expect![[r#"

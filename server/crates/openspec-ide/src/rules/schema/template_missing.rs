@@ -18,17 +18,10 @@ pub(super) fn check(root: &RootSnapshot, schema: &ProjectSchema<'_>, acc: &mut V
         return;
     };
     for artifact in &loaded.artifacts {
-        let relative: Vec<&str> = artifact
-            .template
-            .text
-            .split('/')
-            .filter(|segment| !segment.is_empty() && *segment != ".")
-            .collect();
+        let relative: Vec<&str> =
+            artifact.template.text.split('/').filter(|segment| !segment.is_empty() && *segment != ".").collect();
         let path = format!("{}/templates/{}", schema.dir, relative.join("/"));
-        if root
-            .get(&path)
-            .is_some_and(|entry| !matches!(entry, Entry::DanglingSymlink))
-        {
+        if root.get(&path).is_some_and(|entry| !matches!(entry, Entry::DanglingSymlink)) {
             continue;
         }
         acc.push(Diagnostic::lsp(
@@ -37,10 +30,7 @@ pub(super) fn check(root: &RootSnapshot, schema: &ProjectSchema<'_>, acc: &mut V
             Severity::Error,
             schema.path.clone(),
             artifact.template.range,
-            format!(
-                "Template file '{}' not found for artifact '{}'",
-                artifact.template.text, artifact.id.text
-            ),
+            format!("Template file '{}' not found for artifact '{}'", artifact.template.text, artifact.id.text),
         ));
     }
 }

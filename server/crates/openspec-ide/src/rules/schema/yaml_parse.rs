@@ -21,10 +21,7 @@ pub(super) fn check(schema: &ProjectSchema<'_>, acc: &mut Vec<Diagnostic>) {
         let Some(problem) = schema.file.problems.first() else {
             continue;
         };
-        let error = openspec_syntax::yaml::YamlError {
-            message: problem.message.clone(),
-            range: problem.range,
-        };
+        let error = openspec_syntax::yaml::YamlError { message: problem.message.clone(), range: problem.range };
         diagnostic.message = format!("Parse error: {}", yaml_error_line(schema.text, &error));
     }
 }
@@ -42,7 +39,8 @@ mod tests {
             name: lab
             name: again
             ^^^^ error[schema/yaml-parse] (openspec-lsp): Parse error: Map keys must be unique at line 2, column 1:
-        "#]].assert_eq(&check("//- /openspec/schemas/lab/schema.yaml\nname: lab\nname: again\n"));
+        "#]]
+        .assert_eq(&check("//- /openspec/schemas/lab/schema.yaml\nname: lab\nname: again\n"));
     }
 
     #[test]

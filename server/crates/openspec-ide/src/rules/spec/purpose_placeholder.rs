@@ -78,7 +78,8 @@ fn starts_with_marker(prose: &str) -> bool {
         }
         let after_blanks = rest.trim_start_matches([' ', '\t']);
         let punctuated = after_blanks.is_empty()
-            || after_blanks.starts_with(['\n', ':', '-', '\u{2013}', '\u{2014}', '.', ',', ';', '(', ')', '[', ']', '{', '}']);
+            || after_blanks
+                .starts_with(['\n', ':', '-', '\u{2013}', '\u{2014}', '.', ',', ';', '(', ')', '[', ']', '{', '}']);
         if punctuated {
             return true;
         }

@@ -51,6 +51,7 @@ mod tests {
             It SHALL work.
             #### Scenario: s
             - ok
-        "]].assert_eq(&check(&fixture));
+        "]]
+        .assert_eq(&check(&fixture));
     }
 }

@@ -40,7 +40,8 @@ mod tests {
         );
         let mut acc = Vec::new();
         super::super::check(&root, &mut acc);
-        let found: Vec<_> = acc.iter().map(|d| (d.code, d.severity, d.origin, d.item.clone(), d.message.as_str())).collect();
+        let found: Vec<_> =
+            acc.iter().map(|d| (d.code, d.severity, d.origin, d.item.clone(), d.message.as_str())).collect();
         assert_eq!(
             found,
             vec![(

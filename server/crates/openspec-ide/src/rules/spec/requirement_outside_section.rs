@@ -12,7 +12,8 @@ use super::CheckedSpec;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub(super) fn check(spec: &CheckedSpec<'_, '_>, acc: &mut Vec<Diagnostic>) {
-    let outside = spec.structure.iter().filter(|issue| issue.kind == StructureIssueKind::RequirementOutsideRequirements);
+    let outside =
+        spec.structure.iter().filter(|issue| issue.kind == StructureIssueKind::RequirementOutsideRequirements);
     for issue in outside {
         acc.push(Diagnostic::openspec(
             &spec.file.item,

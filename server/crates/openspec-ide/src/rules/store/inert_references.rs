@@ -25,9 +25,7 @@ pub(super) fn check(config: &Config<'_>, context: &StoreContext<'_>, acc: &mut V
         .is_some_and(|id| store::resolve(context.registry, id).is_ok());
     // The CLI only counts a list that keeps at least one entry after its resilient parse.
     let has_entries = references.value.as_sequence().is_some_and(|items| {
-        items.iter().any(|item| {
-            item.as_str().is_some() || item.get("id").is_some_and(|id| id.value.as_str().is_some())
-        })
+        items.iter().any(|item| item.as_str().is_some() || item.get("id").is_some_and(|id| id.value.as_str().is_some()))
     });
     if !is_pointer || !has_entries || config.has_planning_shape() {
         return;
@@ -59,10 +57,7 @@ mod tests {
             &registry(&["lib"]),
         ));
         // An unresolved pointer is reported on its own; nothing is read through it.
-        let unresolved = check(
-            "//- /openspec/config.yaml\nstore: team\nreferences: [lib]\n",
-            &registry(&["lib"]),
-        );
+        let unresolved = check("//- /openspec/config.yaml\nstore: team\nreferences: [lib]\n", &registry(&["lib"]));
         assert!(!unresolved.contains("inert-references"), "{unresolved}");
     }
 }

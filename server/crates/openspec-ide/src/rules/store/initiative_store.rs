@@ -23,9 +23,7 @@ pub(super) fn initiative_stores(root: &RootSnapshot) -> Vec<(&str, yaml::Node)> 
     root.descendants("openspec/changes")
         .filter(|(path, _)| {
             let rest = path.strip_prefix("openspec/changes/").unwrap_or_default();
-            rest.split('/').count() == 2
-                && rest.ends_with("/.openspec.yaml")
-                && !rest.starts_with("archive/")
+            rest.split('/').count() == 2 && rest.ends_with("/.openspec.yaml") && !rest.starts_with("archive/")
         })
         .filter_map(|(path, _)| {
             let node = yaml::parse(root.text(path)?).ok()?;
@@ -45,14 +43,7 @@ pub(super) fn check(root: &RootSnapshot, context: &StoreContext<'_>, acc: &mut V
             continue;
         }
         let message = format!("Initiative store '{id}' is not registered on this machine.");
-        acc.push(Diagnostic::lsp(
-            None,
-            CODE,
-            Severity::Warning,
-            path,
-            node.range,
-            message,
-        ));
+        acc.push(Diagnostic::lsp(None, CODE, Severity::Warning, path, node.range, message));
     }
 }
 

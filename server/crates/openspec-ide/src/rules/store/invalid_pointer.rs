@@ -22,38 +22,21 @@ pub(super) fn check(config: &Config<'_>, acc: &mut Vec<Diagnostic>) {
     if entry.value.as_str().is_some() || config.has_planning_shape() {
         return;
     }
-    let message = format!(
-        "Invalid store declaration in {}: the store key must be a single store id string.",
-        config.path
-    );
+    let message =
+        format!("Invalid store declaration in {}: the store key must be a single store id string.", config.path);
     acc.push(config.finding(CODE, Severity::Error, entry.value.range, message));
 }
 
 /// A config that is not YAML, in a folder without a planning shape: the CLI cannot tell whether
 /// it points at a store, so it refuses to resolve the root.
-pub(super) fn check_unparseable(
-    root: &RootSnapshot,
-    path: &'static str,
-    acc: &mut Vec<Diagnostic>,
-) {
+pub(super) fn check_unparseable(root: &RootSnapshot, path: &'static str, acc: &mut Vec<Diagnostic>) {
     let has_planning_shape = root.is_dir("openspec/specs") || root.is_dir("openspec/changes");
     if has_planning_shape {
         return;
     }
-    let message =
-        format!("Invalid store declaration in {path}: the config file could not be read as YAML.");
-    let diagnostic = Diagnostic::lsp(
-        None,
-        CODE,
-        Severity::Error,
-        path,
-        openspec_syntax::TextRange::default(),
-        message,
-    );
-    acc.push(Diagnostic {
-        origin: Origin::Openspec,
-        ..diagnostic
-    });
+    let message = format!("Invalid store declaration in {path}: the config file could not be read as YAML.");
+    let diagnostic = Diagnostic::lsp(None, CODE, Severity::Error, path, openspec_syntax::TextRange::default(), message);
+    acc.push(Diagnostic { origin: Origin::Openspec, ..diagnostic });
 }
 
 #[cfg(test)]

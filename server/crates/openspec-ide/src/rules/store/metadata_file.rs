@@ -23,14 +23,7 @@ pub(super) fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     };
     let invalid = |range, message: String| {
         let message = format!("Invalid store metadata state: {message}");
-        Diagnostic::lsp(
-            None,
-            CODE,
-            Severity::Error,
-            STORE_METADATA_FILE,
-            range,
-            message,
-        )
+        Diagnostic::lsp(None, CODE, Severity::Error, STORE_METADATA_FILE, range, message)
     };
     let node = match yaml::parse(text) {
         Ok(node) => node,
@@ -39,22 +32,15 @@ pub(super) fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     if node.as_mapping().is_none() {
         return acc.push(invalid(
             node.range,
-            format!(
-                "root: Invalid input: expected object, received {}",
-                node.js_type_name()
-            ),
+            format!("root: Invalid input: expected object, received {}", node.js_type_name()),
         ));
     }
     match node.get("version") {
         Some(entry) if entry.value.as_scalar().and_then(yaml::Scalar::as_f64) == Some(1.0) => {}
-        Some(entry) => acc.push(invalid(
-            entry.value.range,
-            "version: Invalid input: expected 1".to_owned(),
-        )),
-        None => acc.push(invalid(
-            openspec_syntax::TextRange::default(),
-            "version: Invalid input: expected 1".to_owned(),
-        )),
+        Some(entry) => acc.push(invalid(entry.value.range, "version: Invalid input: expected 1".to_owned())),
+        None => {
+            acc.push(invalid(openspec_syntax::TextRange::default(), "version: Invalid input: expected 1".to_owned()))
+        }
     }
     match node.get("id") {
         Some(entry) => match entry.value.as_str() {
@@ -72,10 +58,7 @@ pub(super) fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
             }
             None => acc.push(invalid(
                 entry.value.range,
-                format!(
-                    "id: Invalid input: expected string, received {}",
-                    entry.value.js_type_name()
-                ),
+                format!("id: Invalid input: expected string, received {}", entry.value.js_type_name()),
             )),
         },
         None => acc.push(invalid(
@@ -88,10 +71,7 @@ pub(super) fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     {
         let message = match entry.value.as_str() {
             Some(_) => "remote: Too small: expected string to have >=1 characters".to_owned(),
-            None => format!(
-                "remote: Invalid input: expected string, received {}",
-                entry.value.js_type_name()
-            ),
+            None => format!("remote: Invalid input: expected string, received {}", entry.value.js_type_name()),
         };
         acc.push(invalid(entry.value.range, message));
     }
@@ -100,10 +80,7 @@ pub(super) fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
             continue;
         };
         if !["version", "id", "remote"].contains(&key.as_str()) {
-            acc.push(invalid(
-                entry.key.range,
-                format!("root: Unrecognized key: \"{key}\""),
-            ));
+            acc.push(invalid(entry.key.range, format!("root: Unrecognized key: \"{key}\"")));
         }
     }
 }
@@ -131,9 +108,6 @@ mod tests {
             "//- /.openspec-store/store.yaml\nversion: 2\nid: Team_Specs\nremote: ''\nowner: me\n//- /openspec/config.yaml\nschema: spec-driven\n",
             &registry(&[]),
         ));
-        expect![""].assert_eq(&check(
-            "//- /.openspec-store/store.yaml\nversion: 1\nid: team\n",
-            &registry(&[]),
-        ));
+        expect![""].assert_eq(&check("//- /.openspec-store/store.yaml\nversion: 1\nid: team\n", &registry(&[])));
     }
 }

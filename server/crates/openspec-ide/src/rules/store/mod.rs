@@ -47,28 +47,15 @@ impl Config<'_> {
     /// `classifyOpenSpecDir`'s planning shape: a `specs/` or `changes/` folder that is not
     /// itself a store.
     pub fn has_planning_shape(&self) -> bool {
-        ["openspec/specs", "openspec/changes"].iter().any(|dir| {
-            self.root.is_dir(dir)
-                && self
-                    .root
-                    .get(&format!("{dir}/.openspec-store/store.yaml"))
-                    .is_none()
-        })
+        ["openspec/specs", "openspec/changes"]
+            .iter()
+            .any(|dir| self.root.is_dir(dir) && self.root.get(&format!("{dir}/.openspec-store/store.yaml")).is_none())
     }
 
     /// A finding the CLI's root resolution or `openspec doctor` reports: source `openspec`, but
     /// on no `validate` item (it is about the root, not a spec or change).
-    pub fn finding(
-        &self,
-        code: &'static str,
-        severity: Severity,
-        range: TextRange,
-        message: String,
-    ) -> Diagnostic {
-        Diagnostic {
-            origin: Origin::Openspec,
-            ..Diagnostic::lsp(None, code, severity, self.path, range, message)
-        }
+    pub fn finding(&self, code: &'static str, severity: Severity, range: TextRange, message: String) -> Diagnostic {
+        Diagnostic { origin: Origin::Openspec, ..Diagnostic::lsp(None, code, severity, self.path, range, message) }
     }
 }
 
@@ -102,9 +89,7 @@ pub fn check(root: &RootSnapshot, context: &StoreContext<'_>) -> Vec<Diagnostic>
 /// Whether the root is a store or its config has a `store:` or `references:` key: the only
 /// roots with store findings (the caller may skip reading the registry otherwise).
 pub fn mentions_stores(root: &RootSnapshot) -> bool {
-    if root.get(crate::store::STORE_METADATA_FILE).is_some()
-        || !initiative_store::initiative_stores(root).is_empty()
-    {
+    if root.get(crate::store::STORE_METADATA_FILE).is_some() || !initiative_store::initiative_stores(root).is_empty() {
         return true;
     }
     let Some(path) = schema::project_config_path(root) else {
@@ -147,28 +132,17 @@ pub(crate) mod tests {
                         "missing" => StoreHealth::MetadataMissing {
                             metadata_path: format!("{local_path}/.openspec-store/store.yaml"),
                         },
-                        "mismatch" => StoreHealth::MetadataIdMismatch {
-                            actual_id: "other".to_owned(),
-                        },
+                        "mismatch" => StoreHealth::MetadataIdMismatch { actual_id: "other".to_owned() },
                         "broken" => StoreHealth::MetadataError {
-                            message:
-                                "Invalid store metadata state: version: Invalid input: expected 1"
-                                    .to_owned(),
+                            message: "Invalid store metadata state: version: Invalid input: expected 1".to_owned(),
                         },
-                        "unhealthy" => StoreHealth::UnhealthyRoot {
-                            problems: "Missing openspec/ directory.".to_owned(),
-                        },
-                        _ => StoreHealth::Ok {
-                            root: local_path.clone(),
-                        },
+                        "unhealthy" => {
+                            StoreHealth::UnhealthyRoot { problems: "Missing openspec/ directory.".to_owned() }
+                        }
+                        _ => StoreHealth::Ok { root: local_path.clone() },
                     };
                     RegisteredStore {
-                        entry: RegistryEntry {
-                            id: id.to_owned(),
-                            local_path,
-                            remote: None,
-                            branch: None,
-                        },
+                        entry: RegistryEntry { id: id.to_owned(), local_path, remote: None, branch: None },
                         health,
                     }
                 })
@@ -179,11 +153,7 @@ pub(crate) mod tests {
     /// Runs the store rules over a fixture (root `/work/app`) and renders their findings.
     pub(crate) fn check(fixture: &str, registry: &Registry) -> String {
         let fixture = test_utils::Fixture::parse(fixture);
-        let context = super::StoreContext {
-            registry,
-            root_path: "/work/app",
-            home_dir: "/home/dev",
-        };
+        let context = super::StoreContext { registry, root_path: "/work/app", home_dir: "/home/dev" };
         render(&fixture, &super::check(&snapshot(&fixture), &context))
     }
 }

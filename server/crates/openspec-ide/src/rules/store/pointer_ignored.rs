@@ -47,9 +47,6 @@ mod tests {
             "//- /openspec/config.yaml\nstore: team-specs\n//- /openspec/specs/auth/spec.md\n# x\n",
             &registry(&["team-specs"]),
         ));
-        expect![""].assert_eq(&check(
-            "//- /openspec/config.yaml\nstore: team-specs\n",
-            &registry(&["team-specs"]),
-        ));
+        expect![""].assert_eq(&check("//- /openspec/config.yaml\nstore: team-specs\n", &registry(&["team-specs"])));
     }
 }

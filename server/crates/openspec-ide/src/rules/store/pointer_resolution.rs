@@ -76,13 +76,7 @@ mod tests {
     #[test]
     fn each_failure() {
         let pointer = |id: &str| format!("//- /openspec/config.yaml\nstore: {id}\n");
-        let stores = registry(&[
-            "ok-one",
-            "gone=missing",
-            "twin=mismatch",
-            "bad=broken",
-            "sick=unhealthy",
-        ]);
+        let stores = registry(&["ok-one", "gone=missing", "twin=mismatch", "bad=broken", "sick=unhealthy"]);
         let mut out = String::new();
         for id in ["ok-one", "Bad_Id", "other", "gone", "twin", "bad", "sick"] {
             out.push_str(&check(&pointer(id), &stores));
@@ -91,8 +85,7 @@ mod tests {
         out.push_str(&check(
             &pointer("any"),
             &Registry::Unreadable {
-                message: "Invalid store registry state: version: Invalid input: expected 1"
-                    .to_owned(),
+                message: "Invalid store registry state: version: Invalid input: expected 1".to_owned(),
             },
         ));
         expect![[r#"

@@ -19,16 +19,11 @@ use super::{Config, StoreContext};
 
 pub(super) fn check(config: &Config<'_>, context: &StoreContext<'_>, acc: &mut Vec<Diagnostic>) {
     // In a pointer repository the list is inert (`store/inert-references`), not read.
-    let is_pointer = config
-        .field("store")
-        .is_some_and(|entry| entry.value.as_str().is_some());
+    let is_pointer = config.field("store").is_some_and(|entry| entry.value.as_str().is_some());
     if is_pointer && !config.has_planning_shape() {
         return;
     }
-    let Some(items) = config
-        .field("references")
-        .and_then(|entry| entry.value.as_sequence())
-    else {
+    let Some(items) = config.field("references").and_then(|entry| entry.value.as_sequence()) else {
         return;
     };
     // The CLI keeps the first entry of each id (a later duplicate only fills a missing remote).
@@ -38,10 +33,8 @@ pub(super) fn check(config: &Config<'_>, context: &StoreContext<'_>, acc: &mut V
             Some(_) => (item, None),
             None => match item.get("id") {
                 Some(id) if id.value.as_str().is_some() => {
-                    let remote = item
-                        .get("remote")
-                        .and_then(|remote| remote.value.as_str())
-                        .filter(|remote| !remote.is_empty());
+                    let remote =
+                        item.get("remote").and_then(|remote| remote.value.as_str()).filter(|remote| !remote.is_empty());
                     (&id.value, remote)
                 }
                 _ => continue,
@@ -55,9 +48,11 @@ pub(super) fn check(config: &Config<'_>, context: &StoreContext<'_>, acc: &mut V
     }
     for (id, node, remote) in seen {
         let warn = |code, message: String, fix: String| {
-            config
-                .finding(code, Severity::Warning, node.range, message)
-                .with_related(config.path, node.range, format!("Fix: {fix}"))
+            config.finding(code, Severity::Warning, node.range, message).with_related(
+                config.path,
+                node.range,
+                format!("Fix: {fix}"),
+            )
         };
         if !store::is_kebab_id(id) {
             acc.push(warn(
@@ -90,10 +85,7 @@ pub(super) fn check(config: &Config<'_>, context: &StoreContext<'_>, acc: &mut V
             StoreHealth::Ok { .. } => {}
             health => acc.push(warn(
                 "store/reference-root-unhealthy",
-                format!(
-                    "Referenced store '{id}' is registered but not usable ({}).",
-                    health.kind_words()
-                ),
+                format!("Referenced store '{id}' is registered but not usable ({}).", health.kind_words()),
                 format!("Run: openspec store doctor {id}"),
             )),
         }
@@ -104,21 +96,14 @@ pub(super) fn check(config: &Config<'_>, context: &StoreContext<'_>, acc: &mut V
 /// shell-inert, else the teammate wording.
 fn register_fix(id: &str, remote: Option<&str>, home_dir: &str) -> String {
     let shell_safe = |remote: &str| {
-        !remote.starts_with('-')
-            && remote
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "@:/._~+-".contains(c))
+        !remote.starts_with('-') && remote.chars().all(|c| c.is_ascii_alphanumeric() || "@:/._~+-".contains(c))
     };
     match remote.filter(|remote| shell_safe(remote)) {
         Some(remote) => {
             let checkout = format!("'{home_dir}/openspec/{id}'");
-            format!(
-                "git clone -- {remote} {checkout} && openspec store register {checkout} --id {id}"
-            )
+            format!("git clone -- {remote} {checkout} && openspec store register {checkout} --id {id}")
         }
-        None => format!(
-            "Get a checkout from a teammate and run: openspec store register <path> --id {id}"
-        ),
+        None => format!("Get a checkout from a teammate and run: openspec store register <path> --id {id}"),
     }
 }
 
@@ -164,9 +149,7 @@ references:
 
     #[test]
     fn unreadable_registry() {
-        let unreadable = Registry::Unreadable {
-            message: "x".to_owned(),
-        };
+        let unreadable = Registry::Unreadable { message: "x".to_owned() };
         expect![[r#"
             //- /openspec/config.yaml
             references: [Bad, lib]
@@ -185,10 +168,6 @@ references:
         expect![[r#"
             "Get a checkout from a teammate and run: openspec store register <path> --id x"
         "#]]
-        .assert_debug_eq(&super::register_fix(
-            "x",
-            Some("--upload-pack=evil"),
-            "/home/dev",
-        ));
+        .assert_debug_eq(&super::register_fix("x", Some("--upload-pack=evil"), "/home/dev"));
     }
 }

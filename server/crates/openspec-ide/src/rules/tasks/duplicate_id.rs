@@ -17,35 +17,23 @@ use super::{ChangeTasks, NumberedTask};
 
 const CODE: &str = "tasks/duplicate-id";
 
-pub(super) fn check(
-    tasks: &ChangeTasks<'_>,
-    numbered: &[NumberedTask<'_, '_>],
-    acc: &mut Vec<Diagnostic>,
-) {
+pub(super) fn check(tasks: &ChangeTasks<'_>, numbered: &[NumberedTask<'_, '_>], acc: &mut Vec<Diagnostic>) {
     let mut first_seen: HashMap<&str, (usize, usize, TextRange)> = HashMap::new();
     for task in numbered {
-        let range = task
-            .task
-            .id_range()
-            .unwrap_or_else(|| task.task.line.range());
+        let range = task.task.id_range().unwrap_or_else(|| task.task.line.range());
         let Some(&(first_doc, first_line, first_range)) = first_seen.get(task.id) else {
             first_seen.insert(task.id, (task.doc_idx, task.task.line_idx, range));
             continue;
         };
-        let (Some(document), Some(first_document)) = (
-            tasks.documents.get(task.doc_idx),
-            tasks.documents.get(first_doc),
-        ) else {
+        let (Some(document), Some(first_document)) =
+            (tasks.documents.get(task.doc_idx), tasks.documents.get(first_doc))
+        else {
             continue;
         };
         let declared = if first_doc == task.doc_idx {
             format!("on line {}", first_line + 1)
         } else {
-            format!(
-                "in {} on line {}",
-                first_document.display_path,
-                first_line + 1
-            )
+            format!("in {} on line {}", first_document.display_path, first_line + 1)
         };
         acc.push(
             Diagnostic::openspec(
@@ -54,10 +42,7 @@ pub(super) fn check(
                 Severity::Warning,
                 document.path.clone(),
                 range,
-                format!(
-                    "Task ID \"{}\" is duplicated; it was first declared {declared}.",
-                    task.id
-                ),
+                format!("Task ID \"{}\" is duplicated; it was first declared {declared}.", task.id),
             )
             .with_related(
                 first_document.path.clone(),

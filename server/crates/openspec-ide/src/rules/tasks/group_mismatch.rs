@@ -17,18 +17,10 @@ const CODE: &str = "tasks/group-mismatch";
 /// `replace(/^0+(?=\d)/, '')`: leading zeros dropped, but `0` stays `0`.
 fn without_leading_zeros(number: &str) -> &str {
     let trimmed = number.trim_start_matches('0');
-    if trimmed.is_empty() && !number.is_empty() {
-        &number[number.len() - 1..]
-    } else {
-        trimmed
-    }
+    if trimmed.is_empty() && !number.is_empty() { &number[number.len() - 1..] } else { trimmed }
 }
 
-pub(super) fn check(
-    tasks: &ChangeTasks<'_>,
-    numbered: &[NumberedTask<'_, '_>],
-    acc: &mut Vec<Diagnostic>,
-) {
+pub(super) fn check(tasks: &ChangeTasks<'_>, numbered: &[NumberedTask<'_, '_>], acc: &mut Vec<Diagnostic>) {
     for task in numbered {
         let task_group = task.id.split('.').next().unwrap_or_default();
         if without_leading_zeros(task_group) == without_leading_zeros(task.group) {
@@ -37,10 +29,7 @@ pub(super) fn check(
         let Some(document) = tasks.documents.get(task.doc_idx) else {
             continue;
         };
-        let range = task
-            .task
-            .id_range()
-            .unwrap_or_else(|| task.task.line.range());
+        let range = task.task.id_range().unwrap_or_else(|| task.task.line.range());
         acc.push(Diagnostic::openspec(
             &tasks.item,
             CODE,

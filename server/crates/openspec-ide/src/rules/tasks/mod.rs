@@ -43,27 +43,16 @@ impl<'a> ChangeTasks<'a> {
         let dir = layout::change_dir(change_id);
         let tracked_files = schema::tracked_task_files(root, &dir);
         let tracked = !tracked_files.is_empty();
-        let files = if tracked {
-            tracked_files
-        } else {
-            vec![format!("{dir}/tasks.md")]
-        };
+        let files = if tracked { tracked_files } else { vec![format!("{dir}/tasks.md")] };
         let mut n_unreadable = 0;
         let mut documents = Vec::new();
         for path in files {
             let text = match root.get(&path) {
-                Some(Entry::File {
-                    content: FileContent::Text { text, .. },
-                    ..
-                }) => text,
+                Some(Entry::File { content: FileContent::Text { text, .. }, .. }) => text,
                 None | Some(Entry::DanglingSymlink) => continue,
-                Some(
-                    Entry::File {
-                        content: FileContent::Unreadable(problem),
-                        ..
-                    }
-                    | Entry::UnreadableDir(problem),
-                ) if problem.code == "ENOENT" => {
+                Some(Entry::File { content: FileContent::Unreadable(problem), .. } | Entry::UnreadableDir(problem))
+                    if problem.code == "ENOENT" =>
+                {
                     continue;
                 }
                 Some(_) => {
@@ -71,15 +60,8 @@ impl<'a> ChangeTasks<'a> {
                     continue;
                 }
             };
-            let display_path = path
-                .strip_prefix(&format!("{dir}/"))
-                .unwrap_or(&path)
-                .to_owned();
-            documents.push(TaskDocument {
-                path,
-                display_path,
-                doc: parse_tasks(text),
-            });
+            let display_path = path.strip_prefix(&format!("{dir}/")).unwrap_or(&path).to_owned();
+            documents.push(TaskDocument { path, display_path, doc: parse_tasks(text) });
         }
         documents.sort_by(|a, b| locale_compare(&a.display_path, &b.display_path));
         ChangeTasks {
@@ -104,20 +86,13 @@ impl<'a> ChangeTasks<'a> {
             for task in &document.doc.tasks {
                 // A level-2 heading on the task's own line (impossible, but cheap) or above it
                 // sets the group; an unnumbered one clears it.
-                while let Some(heading) =
-                    headings.next_if(|heading| heading.line_idx <= task.line_idx)
-                {
+                while let Some(heading) = headings.next_if(|heading| heading.line_idx <= task.line_idx) {
                     group = heading.number;
                 }
                 let (Some(group), Some(id)) = (group, task.id) else {
                     continue;
                 };
-                numbered.push(NumberedTask {
-                    doc_idx,
-                    task,
-                    group,
-                    id,
-                });
+                numbered.push(NumberedTask { doc_idx, task, group, id });
             }
         }
         numbered
@@ -175,11 +150,7 @@ fn locale_compare(a: &str, b: &str) -> Ordering {
         (1, 0x1000 + ch as u32)
     };
     let by_primary = a.chars().map(primary).cmp(b.chars().map(primary));
-    let by_case = || {
-        a.chars()
-            .map(char::is_uppercase)
-            .cmp(b.chars().map(char::is_uppercase))
-    };
+    let by_case = || a.chars().map(char::is_uppercase).cmp(b.chars().map(char::is_uppercase));
     by_primary.then_with(by_case).then_with(|| a.cmp(b))
 }
 
@@ -216,10 +187,7 @@ pub(crate) mod tests {
 
     #[test]
     fn locale_order_puts_punctuation_and_lowercase_first() {
-        assert_eq!(
-            super::locale_compare("tasks.md", "tasks/a.md"),
-            Ordering::Less
-        );
+        assert_eq!(super::locale_compare("tasks.md", "tasks/a.md"), Ordering::Less);
         assert_eq!(super::locale_compare("a_b.md", "a-b.md"), Ordering::Less);
         assert_eq!(super::locale_compare("b.md", "A.md"), Ordering::Greater);
         assert_eq!(super::locale_compare("a.md", "A.md"), Ordering::Less);

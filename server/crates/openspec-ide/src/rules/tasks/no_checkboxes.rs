@@ -20,11 +20,7 @@ pub(super) fn check(tasks: &ChangeTasks<'_>, acc: &mut Vec<Diagnostic>) {
     if !tasks.tracked || tasks.n_unreadable > 0 || tasks.documents.is_empty() {
         return;
     }
-    if tasks
-        .documents
-        .iter()
-        .any(|document| !document.doc.tasks.is_empty())
-    {
+    if tasks.documents.iter().any(|document| !document.doc.tasks.is_empty()) {
         return;
     }
     for document in &tasks.documents {

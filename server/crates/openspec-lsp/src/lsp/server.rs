@@ -178,7 +178,8 @@ impl Backend {
                 found.and_then(|idx| state.root_input_over(idx, &merged, session.clone()))
             };
             let Some(input) = input else { continue };
-            let _ = tokio::task::spawn_blocking(move || drop(state::refresh(&input))).await;
+            // The name index too (workspace symbols), while no request waits for it.
+            let _ = tokio::task::spawn_blocking(move || drop(state::refresh(&input).index.names().len())).await;
             let mut state = self.lock();
             if let Some(root) = state.roots.iter_mut().find(|root| root.dir == dir && root.read_at == ticket) {
                 root.disk = merged;

@@ -179,7 +179,11 @@ impl Backend {
             };
             let Some(input) = input else { continue };
             // The name index too (workspace symbols), while no request waits for it.
-            let _ = tokio::task::spawn_blocking(move || drop(state::refresh(&input).index.names().len())).await;
+            let _ = tokio::task::spawn_blocking(move || {
+                let analysis = state::refresh(&input);
+                analysis.index.names();
+            })
+            .await;
             let mut state = self.lock();
             if let Some(root) = state.roots.iter_mut().find(|root| root.dir == dir && root.read_at == ticket) {
                 root.disk = merged;

@@ -5,10 +5,10 @@
 
 use openspec_syntax::TextRange;
 
-use crate::analysis::FileRange;
 use crate::diagnostic::Diagnostic;
 use crate::index::{ChangeInfo, FileRole, ProposalInfo, RequirementInfo, SpecInfo, WorkspaceIndex};
 use crate::readiness;
+use crate::types::FileRange;
 use crate::vfs::RootSnapshot;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

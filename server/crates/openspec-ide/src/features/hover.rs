@@ -7,12 +7,12 @@ use std::fmt::Write;
 use openspec_syntax::TextRange;
 use openspec_syntax::lines::{Bom, normalize};
 
-use crate::analysis::FilePosition;
 use crate::codeowners::CodeOwners;
 use crate::index::{
     ChangeInfo, DeltaEntry, DeltaFileInfo, DeltaOp, Located, RequirementInfo, SpecInfo, WorkspaceIndex,
 };
 use crate::layout;
+use crate::types::FilePosition;
 use crate::vfs::RootSnapshot;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

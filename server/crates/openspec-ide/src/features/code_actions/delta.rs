@@ -8,8 +8,8 @@ use openspec_syntax::requirement_blocks::{
 
 use super::requirement::{NAMELESS_REQUIREMENT, SCENARIO_LIKE_HEADER};
 use super::{CodeAction, CodeActionKind, Context, RequirementHome, block_span, fixing, overlaps};
-use crate::analysis::TextEdit;
 use crate::layout;
+use crate::types::TextEdit;
 
 impl Context<'_> {
     pub(super) fn delta_actions(&self, capability: &str, out: &mut Vec<CodeAction>) {

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::{CodeAction, CodeActionKind, Context, THEN_PLACEHOLDER, WHEN_PLACEHOLDER, fixing, overlaps};
-use crate::analysis::SourceChange;
 use crate::index::ChangeInfo;
+use crate::types::SourceChange;
 
 impl Context<'_> {
     /// Creates the delta spec of each capability bullet under the range that has none.

@@ -11,11 +11,13 @@ use openspec_syntax::js::is_js_space;
 use openspec_syntax::lines::{Bom, Line, LineBreaks, split_lines};
 use openspec_syntax::requirement_blocks::{RequirementBlock, extract_requirements_section};
 
-use crate::analysis::{Analysis, FileRange, SourceChange, TextEdit};
 use crate::index::{FileRole, WorkspaceIndex};
+use crate::line_breaks::line_break;
+use crate::types::{FileRange, SourceChange, TextEdit};
 use crate::vfs::RootSnapshot;
 
 mod delta;
+mod legacy_migration;
 mod missing_delta;
 mod modified_copy;
 mod move_block;
@@ -52,22 +54,6 @@ pub struct CodeActionConfig {
     /// Without it, actions that create a file are left out: the client would show a blank
     /// prompt or leave an unsaved buffer instead.
     pub create_files: bool,
-}
-
-/// The line break a file uses: that of its first line, `\n` for a one-line file.
-pub(crate) fn line_break(text: &str) -> &'static str {
-    match text.find(['\n', '\r']) {
-        Some(at) if text.get(at..).is_some_and(|rest| rest.starts_with("\r\n")) => "\r\n",
-        Some(at) if text.get(at..).is_some_and(|rest| rest.starts_with('\r')) => "\r",
-        _ => "\n",
-    }
-}
-
-/// `text` with every line break (`\r\n`, `\r`, `\n`) written as `newline`.
-pub(crate) fn convert_line_breaks(text: &str, newline: &str) -> String {
-    let lines = split_lines(text, Bom::Keep, LineBreaks::Any);
-    let texts: Vec<&str> = lines.iter().map(|line| line.text).collect();
-    texts.join(newline)
 }
 
 /// Where the line holding `offset` ends, line break included (`text.len()` on the last line).
@@ -140,22 +126,11 @@ pub fn code_actions(
         Some(FileRole::Tasks { .. }) | None => {}
     }
     context.scaffold_actions(&mut actions);
-    crate::features::migration_actions::migration_actions(root, range, diagnostic_codes, &mut actions);
+    legacy_migration::migration_actions(root, range, diagnostic_codes, &mut actions);
     if !config.create_files {
         actions.retain(|action| action.edit.new_files.is_empty());
     }
     actions
-}
-
-impl Analysis {
-    pub fn code_actions(
-        &self,
-        range: &FileRange,
-        diagnostic_codes: &[&str],
-        config: CodeActionConfig,
-    ) -> Vec<CodeAction> {
-        code_actions(&self.root, &self.index, range, diagnostic_codes, config)
-    }
 }
 
 /// From the header to the end of the block's last line (trailing blank lines included).
@@ -223,8 +198,8 @@ mod tests {
     use std::fmt::Write;
 
     use super::CodeActionConfig;
-    use crate::analysis::FileRange;
     use crate::features::fixture;
+    use crate::types::FileRange;
 
     use expect_test::expect;
 
@@ -286,7 +261,7 @@ mod tests {
             let text = analysis.root.text(path).unwrap_or("").to_owned();
             let boundary = |offset: usize| text.is_char_boundary(offset);
             for offset in 0..=text.len() {
-                let position = crate::analysis::FilePosition { path: path.to_owned(), offset };
+                let position = crate::types::FilePosition { path: path.to_owned(), offset };
                 for item in
                     analysis.completions(&position, crate::features::completion::CompletionConfig { snippets: true })
                 {

@@ -6,8 +6,9 @@ use openspec_syntax::js::{js_trim, js_trim_end};
 use openspec_syntax::requirement_blocks::{RequirementBlock, diff_scenario_names, scenario_names};
 use openspec_syntax::requirement_text::scenario_blocks;
 
-use super::{CodeAction, CodeActionKind, Context, convert_line_breaks, fixing, insert};
-use crate::analysis::TextEdit;
+use super::{CodeAction, CodeActionKind, Context, fixing, insert};
+use crate::line_breaks::convert_line_breaks;
+use crate::types::TextEdit;
 
 impl Context<'_> {
     /// For a MODIFIED block whose requirement the main spec has: copy the scenarios it drops,

@@ -6,7 +6,7 @@ use openspec_syntax::lines::{Bom, LineBreaks, split_lines};
 use openspec_syntax::requirement_blocks::{DeltaKind, DeltaSpec, RequirementBlock};
 
 use super::{CodeAction, CodeActionKind, Context, h2_line_starts, insert, next_line_start};
-use crate::analysis::TextEdit;
+use crate::types::TextEdit;
 
 impl Context<'_> {
     /// Moves an ADDED or MODIFIED block to the other section: to the end of that section when

@@ -13,7 +13,7 @@ use regex::Regex;
 use super::{
     CodeAction, CodeActionKind, Context, RequirementHome, THEN_PLACEHOLDER, WHEN_PLACEHOLDER, fixing, insert, overlaps,
 };
-use crate::analysis::TextEdit;
+use crate::types::TextEdit;
 
 /// A scenario-ish header at the wrong level or without the space: `### Scenario: x`,
 /// `##### Scenario x`, `####Scenario: x`. Captures the name.

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::{CodeAction, CodeActionKind, Context};
-use crate::analysis::SourceChange;
 use crate::index::{ChangeInfo, WorkspaceIndex};
 use crate::layout;
 use crate::schema::{self, ResolvedSchema, SchemaOrigin, WorkflowSchema};
+use crate::types::SourceChange;
 
 impl Context<'_> {
     /// One action per artifact of the change's workflow schema whose file is missing, and one
@@ -21,7 +21,7 @@ impl Context<'_> {
             return;
         }
         let change_dir = layout::change_dir(change_id);
-        let Some(schema_name) = schema::schema_name_for_change(self.root, &change_dir) else {
+        let Some(schema_name) = crate::change_schema::schema_name_for_change(self.root, &change_dir) else {
             return;
         };
         let Ok(ResolvedSchema { loaded: Ok(workflow), origin, .. }) = schema::resolve_schema(self.root, &schema_name)

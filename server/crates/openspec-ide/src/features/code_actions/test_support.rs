@@ -5,8 +5,8 @@ use std::fmt::Write;
 use expect_test::Expect;
 
 use super::{CodeAction, CodeActionConfig};
-use crate::analysis::FileRange;
 use crate::features::fixture;
+use crate::types::FileRange;
 
 pub(super) const CREATE_FILES: CodeActionConfig = CodeActionConfig { create_files: true };
 

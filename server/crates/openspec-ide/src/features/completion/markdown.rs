@@ -7,8 +7,8 @@ use openspec_syntax::js::{is_js_space, js_trim};
 use openspec_syntax::lines::{Bom, Line, LineBreaks, split_lines};
 use openspec_syntax::requirement_blocks::requirement_header_name;
 
-use super::super::code_actions::line_break;
 use super::{CompletionItem, CompletionKind};
+use crate::line_breaks::line_break;
 
 /// Where the cursor is in a Markdown file, as the completion contexts care about it.
 pub(super) struct MarkdownCursor<'a> {

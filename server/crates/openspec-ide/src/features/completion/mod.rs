@@ -10,8 +10,8 @@
 
 use openspec_syntax::TextRange;
 
-use crate::analysis::{Analysis, FilePosition};
 use crate::index::{FileRole, WorkspaceIndex};
+use crate::types::FilePosition;
 use crate::vfs::RootSnapshot;
 
 mod config;
@@ -156,12 +156,6 @@ fn raw_completions(root: &RootSnapshot, index: &WorkspaceIndex, position: &FileP
     };
     items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text).then_with(|| a.label.cmp(&b.label)));
     items
-}
-
-impl Analysis {
-    pub fn completions(&self, position: &FilePosition, config: CompletionConfig) -> Vec<CompletionItem> {
-        completions(&self.root, &self.index, position, config)
-    }
 }
 
 /// The change id when `path` is an active change's `.openspec.yaml`.

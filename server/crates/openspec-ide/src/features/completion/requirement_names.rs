@@ -4,11 +4,11 @@ use openspec_syntax::TextRange;
 use openspec_syntax::js::{js_trim, js_trim_end};
 use openspec_syntax::requirement_blocks::DeltaKind;
 
-use super::super::code_actions::convert_line_breaks;
 use super::delta::{BULLET_NAME_PREFIX, FROM_HEADER_PREFIX, FROM_PREFIX, HEADER_NAME_PREFIX};
 use super::markdown::MarkdownCursor;
 use super::{CompletionItem, CompletionKind};
 use crate::index::{DeltaFileInfo, DeltaOp, WorkspaceIndex};
+use crate::line_breaks::convert_line_breaks;
 use crate::vfs::RootSnapshot;
 
 pub(super) fn requirement_name_completions(

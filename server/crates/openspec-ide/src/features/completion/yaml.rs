@@ -6,7 +6,7 @@ use openspec_syntax::js::{is_js_space, js_trim};
 use openspec_syntax::lines::{Bom, Line, LineBreaks, split_lines};
 use regex::Regex;
 
-use super::super::code_actions::line_break;
+use crate::line_breaks::line_break;
 
 /// Where the cursor is in a YAML file, line-wise (the file may not parse while it is typed).
 pub(super) struct YamlCursor<'a> {

@@ -17,6 +17,7 @@ use crate::features::references::{self, ReferencesConfig};
 use crate::features::semantic_tokens::{self, SemanticToken};
 use crate::features::workspace_symbols::{self, WorkspaceSymbol};
 use crate::features::{goto_definition, rename};
+use crate::history::{self, RequirementHistory};
 use crate::index::WorkspaceIndex;
 use crate::vfs::RootSnapshot;
 
@@ -122,5 +123,15 @@ impl Analysis {
 
     pub fn document_links(&self, path: &str) -> Vec<DocumentLink> {
         document_links::document_links(&self.root, &self.index, path)
+    }
+
+    /// The timeline of one requirement of `capability` (see `crate::history`).
+    pub fn requirement_history(&self, capability: &str, requirement: &str) -> Option<RequirementHistory> {
+        history::requirement_history(&self.index, capability, requirement)
+    }
+
+    /// The timeline of every requirement of `capability`'s main spec.
+    pub fn capability_history(&self, capability: &str) -> Vec<RequirementHistory> {
+        history::capability_history(&self.index, capability)
     }
 }

@@ -90,6 +90,12 @@ pub struct CheckArgs {
     /// `openspec archive` would not refuse it): exits 0 when ready, 1 when not.
     #[arg(long, value_name = "CHANGE")]
     pub archive_ready: Option<String>,
+    /// Check only what the branch touches since its merge base with REF (a git ref): active
+    /// changes with a changed file, the main specs they modify, and main specs edited directly
+    /// (reported as `spec/edited-outside-change`). SARIF and GitHub output annotate only the
+    /// changed files. Needs `git`; exits 2 when git, the repository or REF is missing.
+    #[arg(long, value_name = "REF", conflicts_with_all = ["migration", "archive_ready", "store"])]
+    pub changed_since: Option<String>,
     /// Check the registered store ID (from the machine's store registry) instead of PATH, like
     /// the CLI's `--store`.
     #[arg(long, value_name = "ID", conflicts_with = "path")]

@@ -1,6 +1,7 @@
 //! The `openspec-lsp` binary: parses the command line and dispatches to a command. No logic
 //! of its own lives here; and the language server (`serve`, or no command at all).
 
+mod changed_since;
 mod check_command;
 mod cli;
 mod discover;

@@ -250,11 +250,11 @@ pub fn restrict(
     report: &mut RootReport,
     touched: &TouchedItems,
     extra: Vec<Diagnostic>,
-    config: &CheckConfig,
+    config: CheckConfig,
     only_touched_files: bool,
 ) {
     report.diagnostics.extend(extra);
-    report.items = openspec_ide::check::verdicts(snapshot, &report.diagnostics, config);
+    report.items = openspec_ide::check::verdicts(snapshot, &report.diagnostics, &config);
     report.items.retain(|verdict| touched.contains(&verdict.item));
     report.diagnostics.retain(|diagnostic| {
         let in_changed_file = touched.changed_paths.contains(&diagnostic.path);
@@ -282,7 +282,7 @@ pub fn narrow_run(
         let index = WorkspaceIndex::build(&root.snapshot);
         let touched = touched_items(&index, &changed.paths);
         let extra = findings(&root_dir, &root.snapshot, &index, &touched, &changed, git_ref);
-        restrict(&root.snapshot, &mut root.report, &touched, extra, &config, only_touched_files);
+        restrict(&root.snapshot, &mut root.report, &touched, extra, config, only_touched_files);
     }
     Ok(())
 }

@@ -32,6 +32,33 @@ pub enum Command {
     /// What `openspec archive CHANGE --yes` would do to the main specs: the merged specs, a
     /// unified diff, or JSON. Exits 0 when archive would go through, 1 when it would refuse.
     Preview(PreviewArgs),
+    /// The timeline of a requirement across archived changes (ADDED, MODIFIED, RENAMED,
+    /// REMOVED; oldest first, following renames), then the active changes naming it; without
+    /// REQUIREMENT, of every requirement of the capability's main spec.
+    History(HistoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The capability (the folder path under `openspec/specs/`).
+    pub capability: String,
+    /// The requirement's name, as after `### Requirement:`.
+    pub requirement: Option<String>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Human)]
+    pub format: HistoryFormat,
+    /// A repository root, an `openspec/` folder or any folder inside one. Defaults to the
+    /// current directory.
+    #[arg(long)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// One line per event: date, operation, change, name, location; then a summary.
+    Human,
+    /// `{"capability","requirements":[{"requirement","main_spec","summary","archived","active"}]}`.
+    Json,
 }
 
 #[derive(Debug, Args)]

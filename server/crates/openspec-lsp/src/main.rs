@@ -5,6 +5,7 @@ mod changed_since;
 mod check_command;
 mod cli;
 mod discover;
+mod history_command;
 mod lsp;
 mod output;
 mod preview_command;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(cli::Command::Preview(args)) => preview_command::run(&args),
         Some(cli::Command::Check(args)) => check_command::run(&args),
+        Some(cli::Command::History(args)) => history_command::run(&args),
         Some(cli::Command::Serve(_)) => lsp::run(),
         None => {
             if let Some(hint) = startup_hint(std::io::stdin().is_terminal()) {

@@ -12,7 +12,8 @@ use std::fmt;
 use openspec_syntax::TextRange;
 
 use crate::analysis::FileRange;
-use crate::index::{ChangeInfo, DeltaEntry, DeltaOp, FileRole, WorkspaceIndex};
+use crate::features::code_lens::CodeLens;
+use crate::index::{ChangeInfo, DeltaEntry, DeltaOp, FileRole, RequirementInfo, SpecInfo, WorkspaceIndex};
 
 /// The date an archive folder name starts with (`2025-01-31-add-login`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -70,7 +71,8 @@ impl RequirementHistory {
         self.archived.iter().chain(&self.active)
     }
 
-    /// The code lens's words: `added by add-login · modified 3x · last by tune-login`.
+    /// The code lens's words: `added by add-login · modified 3x · last by tune-login` (the
+    /// archive only: the active changes have their own lens).
     pub fn summary(&self) -> String {
         let count_of = |op: DeltaOp| self.archived.iter().filter(|event| event.op == op).count();
         let mut parts = Vec::new();
@@ -92,11 +94,6 @@ impl RequirementHistory {
         let first_change = self.archived.first().map(|event| &event.change);
         if let Some(last) = self.archived.last().filter(|last| Some(&last.change) != first_change) {
             parts.push(format!("last by {}", last.change_name));
-        }
-        match self.active.iter().map(|event| &event.change).collect::<std::collections::BTreeSet<_>>().len() {
-            0 => {}
-            1 => parts.push("1 active change".to_owned()),
-            n => parts.push(format!("{n} active changes")),
         }
         parts.join(" · ")
     }
@@ -206,6 +203,26 @@ pub fn capability_history(index: &WorkspaceIndex, capability: &str) -> Vec<Requi
         .filter(|requirement| seen.insert(requirement.name.as_str()))
         .filter_map(|requirement| requirement_history(index, capability, &requirement.name))
         .collect()
+}
+
+/// The history code lens of a main-spec requirement with archived changes: the summary,
+/// showing every event's location.
+pub fn code_lens(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &RequirementInfo) -> Option<CodeLens> {
+    let history = requirement_history(index, &spec.capability, &requirement.name)?;
+    if history.archived.is_empty() {
+        return None;
+    }
+    let locations =
+        history.events().map(|event| FileRange { path: event.path.clone(), range: event.name_range }).collect();
+    Some(CodeLens { range: requirement.header_range, title: history.summary(), locations })
+}
+
+/// The hover's history line of a main-spec requirement (Markdown), when the archive names it.
+pub fn hover_line(index: &WorkspaceIndex, capability: &str, requirement: &str) -> Option<String> {
+    let history = requirement_history(index, capability, requirement)?;
+    let first = history.archived.first()?;
+    let since = first.date.map(|date| format!(" (since {date})")).unwrap_or_default();
+    Some(format!("**History:** {}{since}\n", history.summary()))
 }
 
 /// The capability and requirement name at a cursor: inside a main-spec requirement block, or
@@ -326,7 +343,7 @@ The system SHALL sign users in twice.
                   2024-04-01 rename-again [archived] RENAMED TO "Sign in" <-> "Logon" @ openspec/changes/archive/2024-04-01-rename-again/specs/auth/spec.md:3:25 "Sign in"
                   2024-04-01 rename-again [archived] MODIFIED "Sign in" @ openspec/changes/archive/2024-04-01-rename-again/specs/auth/spec.md:5:18 "Sign in"
                   - next [active] MODIFIED "Sign in" @ openspec/changes/next/specs/auth/spec.md:2:18 "Sign in"
-                  summary: added by add-login · modified 2x · renamed 2x · last by rename-again · 1 active change
+                  summary: added by add-login · modified 2x · renamed 2x · last by rename-again
             "####]],
         );
     }

@@ -57,7 +57,7 @@ impl Backend {
         let requirement = text("requirement");
         let wanted_root = text("root")
             .and_then(|uri| uri.parse::<ls_types::Uri>().ok())
-            .and_then(|uri| uri.to_file_path().map(|path| path.into_owned()));
+            .and_then(|uri| uri.to_file_path().map(std::borrow::Cow::into_owned));
         self.wait_indexed().await;
         let root_dirs: Vec<PathBuf> = self
             .lock()

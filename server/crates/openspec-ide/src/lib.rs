@@ -11,6 +11,7 @@ pub mod check;
 pub mod codeowners;
 pub mod diagnostic;
 pub mod features;
+pub mod history;
 pub mod incremental;
 pub mod index;
 pub mod layout;

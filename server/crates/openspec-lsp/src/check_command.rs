@@ -39,6 +39,10 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
         Some(id) => store_registry::check_store(id, config)?,
         None => check_path(&path, config)?,
     };
+    if let Some(git_ref) = &args.changed_since {
+        let only_touched_files = matches!(args.format, Format::Sarif | Format::Github);
+        crate::changed_since::narrow_run(&mut run, &path, git_ref, only_touched_files)?;
+    }
     if args.migration {
         to_migration(&mut run);
     } else if let Some(change) = &args.archive_ready {

@@ -140,6 +140,7 @@ pub fn code_actions(
     }
     context.scaffold_actions(&mut actions);
     crate::features::migration_actions::migration_actions(root, range, diagnostic_codes, &mut actions);
+    crate::features::review_actions::review_actions(root, range, diagnostic_codes, &mut actions);
     if !config.create_files {
         actions.retain(|action| action.edit.new_files.is_empty());
     }

@@ -14,6 +14,7 @@ pub mod migration_actions;
 pub mod preview;
 pub mod references;
 pub mod rename;
+pub(crate) mod review_actions;
 pub mod semantic_tokens;
 pub mod workspace_symbols;
 

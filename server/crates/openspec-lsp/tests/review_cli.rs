@@ -69,7 +69,8 @@ fn review_rules_are_off_without_a_policy() {
         ✓ change/add-2fa
         Totals: 2 passed, 0 failed (2 items) (strict); 0 errors, 0 warnings, 0 infos
         --- stderr
-    "#]].assert_eq(&run(&dir, &["check", "--strict", "--all-rules"]));
+    "#]]
+    .assert_eq(&run(&dir, &["check", "--strict", "--all-rules"]));
 }
 
 #[test]

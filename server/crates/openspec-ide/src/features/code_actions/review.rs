@@ -14,8 +14,8 @@ use openspec_syntax::tasks::parse_tasks;
 use crate::analysis::{FileRange, SourceChange, TextEdit};
 use crate::diagnostic::Diagnostic;
 use crate::features::code_actions::{CodeAction, CodeActionKind};
-use crate::line_breaks::line_break;
 use crate::layout;
+use crate::line_breaks::line_break;
 use crate::rules::review::{self, scenario_missing_step};
 use crate::vfs::RootSnapshot;
 

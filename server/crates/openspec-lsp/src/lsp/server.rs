@@ -18,6 +18,8 @@ use super::document::{Document, PositionEncoding};
 use super::handlers;
 use super::settings::Settings;
 use super::state::{self, FileDiagnostics, RootState, ServerState};
+use super::store_handlers;
+use crate::store_registry::StoreEnv;
 use crate::{discover, vfs_load};
 
 pub struct Backend {
@@ -78,6 +80,8 @@ impl Backend {
                     // A computation overtaken while it waited for a thread is skipped: the newer
                     // one does its work, so fast typing in a big file never queues up checks.
                     .filter(|input| lock(&current).generation == input.generation)
+                    // A referenced store's findings are not the workspace's own.
+                    .filter(|input| !input.read_only)
                     .filter_map(|input| state::publication(input, &settings, format))
                     .collect::<Vec<_>>()
             })
@@ -178,13 +182,80 @@ impl Backend {
             dirs.extend(store_roots);
             dirs.sort();
             dirs.dedup();
-            dirs.into_iter()
-                .map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket))
-                .collect::<Vec<_>>()
+            let stores = StoreEnv::read();
+            let mut roots: Vec<RootState> =
+                dirs.into_iter().map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket)).collect();
+            // The stores the roots reference, read-only (one level: their own references are not
+            // followed, as the CLI reads only the root's).
+            let referenced: Vec<(String, PathBuf)> =
+                roots.iter().flat_map(|root| stores.referenced_roots(&root.disk)).collect();
+            for (id, dir) in referenced {
+                if roots.iter().all(|root| root.dir != dir) {
+                    let mut root = RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket);
+                    root.referenced_store = Some(id);
+                    roots.push(root);
+                }
+            }
+            (roots, stores)
         })
         .await
         .unwrap_or_default();
-        self.lock().take_roots(loaded, |state, root| root.read_at > ticket || state.has_open_document(root));
+        let (loaded, stores) = loaded;
+        {
+            let mut state = self.lock();
+            state.stores = Arc::new(stores);
+            state.take_roots(loaded, |state, root| root.read_at > ticket || state.has_open_document(root));
+        }
+        self.watch_stores().await;
+    }
+
+    /// Asks the client to watch the registered stores' checkouts (identity file and `openspec/`),
+    /// which lie outside the workspace: a store that breaks or heals re-resolves the pointers and
+    /// references naming it. Registered again whenever the set of checkouts changes.
+    async fn watch_stores(&self) {
+        const ID: &str = "openspec-lsp/watch-stores";
+        let (checkouts, previous, support) = {
+            let mut state = self.lock();
+            let checkouts: Vec<PathBuf> =
+                state.stores.registry.stores().iter().map(|store| PathBuf::from(&store.entry.local_path)).collect();
+            if checkouts == state.watched_stores || !state.client.watched_files_registration {
+                return;
+            }
+            let previous = std::mem::replace(&mut state.watched_stores, checkouts.clone());
+            (checkouts, previous, state.client)
+        };
+        if !previous.is_empty() {
+            let unregistration =
+                ls_types::Unregistration { id: ID.to_owned(), method: "workspace/didChangeWatchedFiles".to_owned() };
+            let _ = with_deadline(self.client.unregister_capability(vec![unregistration])).await;
+        }
+        if checkouts.is_empty() {
+            return;
+        }
+        let watchers = checkouts
+            .iter()
+            .flat_map(|checkout| {
+                [".openspec-store/store.yaml", "openspec/**"].into_iter().map(move |pattern| (checkout, pattern))
+            })
+            .filter_map(|(checkout, pattern)| {
+                let glob_pattern = if support.relative_patterns {
+                    ls_types::GlobPattern::Relative(ls_types::RelativePattern {
+                        base_uri: ls_types::OneOf::Right(ls_types::Uri::from_file_path(checkout)?),
+                        pattern: pattern.to_owned(),
+                    })
+                } else {
+                    ls_types::GlobPattern::String(format!("{}/{pattern}", checkout.display()))
+                };
+                Some(ls_types::FileSystemWatcher { glob_pattern, kind: None })
+            })
+            .collect();
+        let registration = ls_types::Registration {
+            id: ID.to_owned(),
+            method: "workspace/didChangeWatchedFiles".to_owned(),
+            register_options: serde_json::to_value(ls_types::DidChangeWatchedFilesRegistrationOptions { watchers })
+                .ok(),
+        };
+        let _ = with_deadline(self.client.register_capability(vec![registration])).await;
     }
 }
 
@@ -308,7 +379,12 @@ impl Backend {
         links: bool,
     ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
         let position = at.position;
-        self.on_file(&at.text_document.uri, move |conv, path| handlers::definition(conv, path, position, links)).await
+        let stores = self.lock().stores.clone();
+        self.on_file(&at.text_document.uri, move |conv, path| {
+            store_handlers::definition(conv, path, position, links, &stores)
+                .or_else(|| handlers::definition(conv, path, position, links))
+        })
+        .await
     }
 
     /// `openspec.showDocument` with `[uri]`: asks the client to open a file of a known root
@@ -330,6 +406,16 @@ impl Backend {
         }
         Ok(None)
     }
+}
+
+/// A symbol of a referenced store's checkout, labelled with the store id (read-only context,
+/// not the workspace's own specs).
+fn label_referenced(mut symbol: ls_types::SymbolInformation, store: Option<&str>) -> ls_types::SymbolInformation {
+    if let Some(store) = store {
+        let container = symbol.container_name.take().map_or_else(String::new, |container| format!(" {container}"));
+        symbol.container_name = Some(format!("[store {store}, read-only]{container}"));
+    }
+    symbol
 }
 
 /// How long the server waits for the client to answer one of its own requests. A client that
@@ -481,6 +567,10 @@ impl LanguageServer for Backend {
                 watched_files_registration: workspace
                     .and_then(|workspace| workspace.did_change_watched_files.as_ref())
                     .and_then(|watch| watch.dynamic_registration)
+                    .unwrap_or(false),
+                relative_patterns: workspace
+                    .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+                    .and_then(|watch| watch.relative_pattern_support)
                     .unwrap_or(false),
                 configuration: workspace.and_then(|workspace| workspace.configuration).unwrap_or(false),
                 work_done_progress: params
@@ -660,8 +750,11 @@ impl LanguageServer for Backend {
                 .map(|path| state.root_of(path))
                 .partition(Option::is_some)
         };
+        // A store's identity file decides whether the pointers and references naming it resolve.
         let structural = paths.iter().any(|path| {
-            path.file_name().is_some_and(|name| name == "openspec" || name == "config.yaml" || name == "config.yml")
+            path.file_name().is_some_and(|name| {
+                name == "openspec" || name == "config.yaml" || name == "config.yml" || name == "store.yaml"
+            })
         });
         if !unknown.is_empty() || structural {
             self.load_roots().await;
@@ -691,7 +784,8 @@ impl LanguageServer for Backend {
                 if let Some(root) =
                     state.roots.iter_mut().find(|root| root.dir == fresh.dir && root.read_at < fresh.read_at)
                 {
-                    *root = fresh;
+                    let referenced_store = root.referenced_store.take();
+                    *root = RootState { referenced_store, ..fresh };
                 }
             }
         }
@@ -730,7 +824,9 @@ impl LanguageServer for Backend {
                 state.root_of(&path).and_then(|idx| Some((state.root_input(idx)?, state.relative(idx, &path)?)));
             (located, state.settings.clone(), state.diagnostic_format())
         };
-        let Some((input, rel)) = located else { return Ok(full_report(Vec::new())) };
+        let Some((input, rel)) = located.filter(|(input, _)| !input.read_only) else {
+            return Ok(full_report(Vec::new()));
+        };
         let diagnostics = tokio::task::spawn_blocking(move || state::file_diagnostics(&input, &rel, &settings, format))
             .await
             .map_err(|_| internal_error("diagnostics computation failed"))?;
@@ -812,9 +908,13 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: ls_types::CompletionParams) -> RpcResult<Option<ls_types::CompletionResponse>> {
         let at = params.text_document_position.position;
-        let config = self.lock().features.completion;
+        let (config, stores) = {
+            let state = self.lock();
+            (state.features.completion, state.stores.clone())
+        };
         self.on_file(&params.text_document_position.text_document.uri, move |conv, path| {
-            handlers::completion(conv, path, at, config)
+            let store_ids = store_handlers::completion(conv, path, at, &stores);
+            store_handlers::merge_completions(store_ids, handlers::completion(conv, path, at, config))
         })
         .await
     }
@@ -849,8 +949,9 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: ls_types::HoverParams) -> RpcResult<Option<ls_types::Hover>> {
         let at = params.text_document_position_params.position;
+        let stores = self.lock().stores.clone();
         self.on_file(&params.text_document_position_params.text_document.uri, move |conv, path| {
-            handlers::hover(conv, path, at)
+            store_handlers::hover(conv, path, at, &stores).or_else(|| handlers::hover(conv, path, at))
         })
         .await
     }
@@ -867,9 +968,10 @@ impl LanguageServer for Backend {
         params: ls_types::WorkspaceSymbolParams,
     ) -> RpcResult<Option<ls_types::WorkspaceSymbolResponse>> {
         self.wait_indexed().await;
-        let root_dirs: Vec<PathBuf> = self.lock().roots.iter().map(|root| root.dir.clone()).collect();
+        let roots: Vec<(PathBuf, Option<String>)> =
+            self.lock().roots.iter().map(|root| (root.dir.clone(), root.referenced_store.clone())).collect();
         let mut found = Vec::new();
-        for root_dir in root_dirs {
+        for (root_dir, referenced_store) in roots {
             let Some(context) = self.root_context(&root_dir, String::new()).await? else { continue };
             let query = params.query.clone();
             let symbols = tokio::task::spawn_blocking(move || {
@@ -878,7 +980,7 @@ impl LanguageServer for Backend {
             })
             .await
             .map_err(|_| internal_error("workspace symbols failed"))?;
-            found.extend(symbols);
+            found.extend(symbols.into_iter().map(|symbol| label_referenced(symbol, referenced_store.as_deref())));
         }
         Ok(Some(ls_types::WorkspaceSymbolResponse::Flat(found)))
     }
@@ -929,9 +1031,13 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: ls_types::CodeActionParams) -> RpcResult<Option<ls_types::CodeActionResponse>> {
         let range = params.range;
         let context = params.context;
-        let support = self.lock().features;
+        let (support, stores) = {
+            let state = self.lock();
+            (state.features, state.stores.clone())
+        };
         self.on_file(&params.text_document.uri, move |conv, path| {
-            let actions = handlers::code_actions(conv, path, range, &context, support);
+            let mut actions = store_handlers::copy_actions(conv, path, range, &context, &stores);
+            actions.extend(handlers::code_actions(conv, path, range, &context, support));
             (!actions.is_empty()).then_some(actions)
         })
         .await
@@ -977,6 +1083,13 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ls_types::ExecuteCommandParams) -> RpcResult<Option<serde_json::Value>> {
         if params.command == SHOW_DOCUMENT_COMMAND {
             return self.show_document(&params.arguments).await;
+        }
+        if params.command == store_handlers::COPY_COMMAND {
+            // The editor extensions run this command themselves (clipboard); another client
+            // sent it here: show the text so it can be copied by hand.
+            let text = params.arguments.first().and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+            self.client.show_message(ls_types::MessageType::INFO, text).await;
+            return Ok(None);
         }
         if params.command != PREVIEW_COMMAND {
             return Err(invalid_params(format!("unknown command {}", params.command)));

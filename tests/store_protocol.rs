@@ -203,6 +203,9 @@ fn store_ids_in_the_editor() {
     let hover = client.request("textDocument/hover", at(&team_spec, line, 20));
     let markdown = hover["result"]["contents"]["value"].as_str().unwrap_or_default();
     assert!(markdown.contains("The system SHALL let people sign in."), "{hover}");
+    // Read-only: no rename there.
+    let rename = client.request("textDocument/prepareRename", at(&team_spec, line, 20));
+    assert!(rename.get("error").is_some(), "{rename}");
 
     // 6. Registering the missing store clears its finding without a restart; the store's own
     //    findings (its purpose is too brief) are never published.

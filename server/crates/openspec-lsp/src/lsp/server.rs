@@ -282,6 +282,14 @@ impl Backend {
         self.root_context(&root_dir, rel).await
     }
 
+    /// Whether `uri` is a file of a referenced store's checkout, which the server only reads:
+    /// no rename or code action edits it.
+    fn in_referenced_store(&self, uri: &ls_types::Uri) -> bool {
+        let Some(path) = uri.to_file_path() else { return false };
+        let state = self.lock();
+        state.root_of(&path).and_then(|idx| state.roots.get(idx)).is_some_and(|root| root.referenced_store.is_some())
+    }
+
     /// The root in `root_dir` as a computation needs it: the current buffers over its disk read.
     fn root_input(&self, root_dir: &Path) -> Option<state::RootInput> {
         let state = self.lock();
@@ -990,6 +998,9 @@ impl LanguageServer for Backend {
         params: ls_types::TextDocumentPositionParams,
     ) -> RpcResult<Option<ls_types::PrepareRenameResponse>> {
         let at = params.position;
+        if self.in_referenced_store(&params.text_document.uri) {
+            return Err(invalid_params("a referenced store's files are read-only here".to_owned()));
+        }
         let answer = self
             .on_file(&params.text_document.uri, move |conv, path| Some(handlers::prepare_rename(conv, path, at)))
             .await?;
@@ -1003,6 +1014,9 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: ls_types::RenameParams) -> RpcResult<Option<ls_types::WorkspaceEdit>> {
         let at = params.text_document_position.position;
         let new_name = params.new_name;
+        if self.in_referenced_store(&params.text_document_position.text_document.uri) {
+            return Err(invalid_params("a referenced store's files are read-only here".to_owned()));
+        }
         let answer = self
             .on_file(&params.text_document_position.text_document.uri, move |conv, path| {
                 Some(handlers::rename(conv, path, at, &new_name))
@@ -1029,6 +1043,9 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: ls_types::CodeActionParams) -> RpcResult<Option<ls_types::CodeActionResponse>> {
+        if self.in_referenced_store(&params.text_document.uri) {
+            return Ok(None);
+        }
         let range = params.range;
         let context = params.context;
         let (support, stores) = {

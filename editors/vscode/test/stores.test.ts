@@ -103,7 +103,11 @@ test("go to definition on a store id opens the store's identity file, which the 
 });
 
 test("a workspace symbol leads into the store's checkout, read-only context with hover", async () => {
-    const symbols = (await provider('WorkspaceSymbol').provider.provideWorkspaceSymbols('Login', token)) as
+    // `registerWorkspaceSymbolProvider(provider)` takes no selector: the stand-in records the
+    // provider in the selector's place.
+    const symbolRegistration = provider('WorkspaceSymbol');
+    const symbolProvider = symbolRegistration.provider ?? (symbolRegistration.selector as vscode.Registration["provider"]);
+    const symbols = (await symbolProvider.provideWorkspaceSymbols('Login', token)) as
         | { name: string; containerName?: string; location: vscode.Location }[]
         | undefined;
     const symbol = (symbols ?? []).find((candidate) => (candidate.containerName ?? '').startsWith('[store team-specs, read-only]'));

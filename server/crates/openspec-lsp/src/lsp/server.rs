@@ -22,6 +22,9 @@ use super::store_handlers;
 use crate::store_registry::StoreEnv;
 use crate::{discover, vfs_load};
 
+mod history;
+pub use history::HISTORY_COMMAND;
+
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<ServerState>>,
@@ -656,7 +659,11 @@ impl LanguageServer for Backend {
                     },
                 )),
                 execute_command_provider: Some(ls_types::ExecuteCommandOptions {
-                    commands: vec![PREVIEW_COMMAND.to_owned(), SHOW_DOCUMENT_COMMAND.to_owned()],
+                    commands: vec![
+                        PREVIEW_COMMAND.to_owned(),
+                        SHOW_DOCUMENT_COMMAND.to_owned(),
+                        HISTORY_COMMAND.to_owned(),
+                    ],
                     work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
                 }),
                 workspace: Some(ls_types::WorkspaceServerCapabilities {
@@ -1107,6 +1114,9 @@ impl LanguageServer for Backend {
             let text = params.arguments.first().and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
             self.client.show_message(ls_types::MessageType::INFO, text).await;
             return Ok(None);
+        }
+        if params.command == HISTORY_COMMAND {
+            return self.history(&params.arguments).await;
         }
         if params.command != PREVIEW_COMMAND {
             return Err(invalid_params(format!("unknown command {}", params.command)));

@@ -32,6 +32,16 @@ pub enum Command {
     /// What `openspec archive CHANGE --yes` would do to the main specs: the merged specs, a
     /// unified diff, or JSON. Exits 0 when archive would go through, 1 when it would refuse.
     Preview(PreviewArgs),
+    /// Serve AI agents over MCP (Model Context Protocol) on stdio: read-only tools for findings,
+    /// fixes as diffs, the archive preview, requirements and search (docs/mcp.md).
+    Mcp(McpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// The folder to serve: a repository root, an `openspec/` folder, any folder inside one, or
+    /// a folder above several roots. Defaults to the current directory (where hosts start it).
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ mod check_command;
 mod cli;
 mod discover;
 mod lsp;
+mod mcp;
 mod output;
 mod preview_command;
 mod store_registry;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         Some(cli::Command::Preview(args)) => preview_command::run(&args),
         Some(cli::Command::Check(args)) => check_command::run(&args),
         Some(cli::Command::Serve(_)) => lsp::run(),
+        Some(cli::Command::Mcp(args)) => mcp::run(&args),
         None => {
             if let Some(hint) = startup_hint(std::io::stdin().is_terminal()) {
                 eprintln!("{hint}");

@@ -4,6 +4,8 @@
 //! snapshot (never from the disk directly). With several roots the URI carries
 //! `?root=<folder>`. Lists are paged; texts are cut at `MAX_RESOURCE_CHARS`.
 
+use std::fmt::Write as _;
+
 use openspec_ide::index::WorkspaceIndex;
 use rmcp::ErrorData;
 
@@ -164,10 +166,11 @@ fn first_sentence(purpose: &str) -> String {
 fn bounded(text: &str) -> String {
     let (mut cut, was_cut) = cut_text(text, MAX_RESOURCE_CHARS);
     if was_cut {
-        cut.push_str(&format!(
+        let _ = write!(
+            cut,
             "\n[openspec-lsp: cut at {MAX_RESOURCE_CHARS} characters; {} in all. Read the file for the rest.]\n",
             text.chars().count()
-        ));
+        );
     }
     cut
 }

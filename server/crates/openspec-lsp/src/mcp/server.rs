@@ -1,15 +1,16 @@
 //! The MCP handler on rmcp: tool and resource requests, thin. Each call loads the served folder
 //! afresh and computes on a blocking thread (`tools/`), then turns the answer into a tool
 //! result: structured content plus the same JSON as text, for hosts that read only text. Bad
-//! arguments are MCP errors (`-32602`); a panic in a tool is an internal error, never a dead
-//! server.
+//! arguments give a tool error (`isError`) with the reason; an unknown tool or resource is a
+//! protocol error; a panic in a tool is an error answer, never a dead server.
 
 use openspec_ide::CheckConfig;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
-    CallToolResult, Implementation, ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams,
-    ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, ServerCapabilities, ServerConfig,
+    CallToolResult, ContentBlock, Implementation, ListResourcesResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource, ResourceContents,
+    ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, tool, tool_handler, tool_router};
@@ -33,18 +34,24 @@ impl McpServer {
         McpServer { workspace, tool_router: Self::tool_router() }
     }
 
-    /// Loads the workspace with `config` and runs `tool` over it off the runtime.
+    /// Loads the workspace with `config` and runs `tool` over it off the runtime. A failure is
+    /// a tool error (`isError`), as the specification asks for argument problems, so that the
+    /// model reads the message and corrects its call (hosts may hide protocol errors from it);
+    /// rmcp answers arguments that do not match the schema the same way.
     async fn answer<T, F>(&self, config: CheckConfig, tool: F) -> Result<CallToolResult, ErrorData>
     where
-        T: Serialize,
+        T: Serialize + Send + 'static,
         F: FnOnce(&Loaded) -> Result<T, ErrorData> + Send + 'static,
-        T: Send + 'static,
     {
-        let value =
-            self.on_workspace(config, move |loaded| tool(loaded).map(|answer| serde_json::to_value(answer))).await?;
-        let value =
-            value.map_err(|error| ErrorData::internal_error(format!("cannot encode the answer: {error}"), None))?;
-        Ok(CallToolResult::structured(value))
+        let answer =
+            self.on_workspace(config, move |loaded| tool(loaded).map(|answer| serde_json::to_value(answer))).await;
+        Ok(match answer {
+            Ok(Ok(value)) => CallToolResult::structured(value),
+            Ok(Err(error)) => {
+                CallToolResult::error(vec![ContentBlock::text(format!("cannot encode the answer: {error}"))])
+            }
+            Err(error) => CallToolResult::error(vec![ContentBlock::text(error.message.into_owned())]),
+        })
     }
 
     async fn on_workspace<T, F>(&self, config: CheckConfig, work: F) -> Result<T, ErrorData>

@@ -2,6 +2,7 @@
 //! calls, and a stale answer would send it after problems it already fixed), and the mapping
 //! between the paths an agent passes and the checked roots' files. Reads only; never writes.
 
+use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -154,7 +155,7 @@ pub fn list_or_none(names: &[String]) -> String {
     }
     let mut listed = names.iter().take(SHOWN).map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ");
     if names.len() > SHOWN {
-        listed.push_str(&format!(", … ({} in all)", names.len()));
+        let _ = write!(listed, ", … ({} in all)", names.len());
     }
     listed
 }

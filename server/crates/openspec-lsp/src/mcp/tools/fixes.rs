@@ -82,26 +82,23 @@ pub fn fixes(loaded: &Loaded, params: &FixesParams) -> Result<FixesAnswer, Error
     let in_file = located.root.report.diagnostics.iter().filter(|diagnostic| diagnostic.path == located.path);
     let with_code = |diagnostic: &&Diagnostic| params.code.as_deref().is_none_or(|code| diagnostic.code == code);
 
-    let (findings, actions) = match params.line {
-        Some(line) => {
-            let range = place(&located, line, params.column)?;
-            let findings: Vec<&Diagnostic> =
-                in_file.filter(|diagnostic| overlaps(diagnostic.range, range)).filter(with_code).collect();
-            let codes: Vec<&str> = findings.iter().map(|diagnostic| diagnostic.code).collect();
-            let mut actions = analysis.code_actions(&FileRange { path: located.path.clone(), range }, &codes, CONFIG);
-            if params.code.is_some() {
-                actions.retain(|action| action.fixes.as_deref() == params.code.as_deref());
-            }
-            // Scaffolding (a change's missing artifacts) is offered anywhere in a change; it is
-            // no fix of this place.
-            actions.retain(|action| action.fixes.is_some() || action.kind != CodeActionKind::Source);
-            (findings, actions)
+    let (findings, actions) = if let Some(line) = params.line {
+        let range = place(&located, line, params.column)?;
+        let findings: Vec<&Diagnostic> =
+            in_file.filter(|diagnostic| overlaps(diagnostic.range, range)).filter(with_code).collect();
+        let codes: Vec<&str> = findings.iter().map(|diagnostic| diagnostic.code).collect();
+        let mut actions = analysis.code_actions(&FileRange { path: located.path.clone(), range }, &codes, CONFIG);
+        if params.code.is_some() {
+            actions.retain(|action| action.fixes.as_deref() == params.code.as_deref());
         }
-        None => {
-            let findings: Vec<&Diagnostic> = in_file.filter(with_code).collect();
-            let actions = findings.iter().flat_map(|diagnostic| fixes_for_finding(analysis, diagnostic)).collect();
-            (findings, actions)
-        }
+        // Scaffolding (a change's missing artifacts) is offered anywhere in a change; it is
+        // no fix of this place.
+        actions.retain(|action| action.fixes.is_some() || action.kind != CodeActionKind::Source);
+        (findings, actions)
+    } else {
+        let findings: Vec<&Diagnostic> = in_file.filter(with_code).collect();
+        let actions = findings.iter().flat_map(|diagnostic| fixes_for_finding(analysis, diagnostic)).collect();
+        (findings, actions)
     };
     if findings.is_empty() && params.code.is_some() {
         let code = params.code.as_deref().unwrap_or_default();

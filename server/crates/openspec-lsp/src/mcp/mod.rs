@@ -8,6 +8,8 @@ mod answer;
 mod params;
 mod resources;
 mod server;
+#[cfg(test)]
+mod tests;
 mod tools;
 mod workspace;
 

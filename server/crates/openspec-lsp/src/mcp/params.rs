@@ -19,6 +19,7 @@ pub struct CheckParams {
     pub all_rules: bool,
     /// The most items and the most findings to return (1 to 500, default 50). Errors come
     /// first, then warnings, then infos; failed items before valid ones.
+    #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
 }
 
@@ -28,13 +29,16 @@ pub struct FixesParams {
     /// The file, relative to the served folder (as `check` reports it).
     pub path: String,
     /// A 1-based line: the fixes for the findings there (and other code actions at that place).
+    #[schemars(range(min = 1))]
     pub line: Option<u32>,
     /// A 1-based column in characters (default 1), with `line`.
+    #[schemars(range(min = 1))]
     pub column: Option<u32>,
     /// A finding's code (e.g. `delta/missing-scenario`): the fixes for every finding with that
     /// code in the file, or only at `line` when given too.
     pub code: Option<String>,
     /// The most fixes to return (1 to 500, default 50).
+    #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
 }
 
@@ -66,6 +70,7 @@ pub struct SearchParams {
     /// then prefix, substring and in-order letters). Empty lists everything.
     pub query: String,
     /// The most results to return (1 to 500, default 50).
+    #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
 }
 

@@ -34,6 +34,14 @@ impl McpServer {
         McpServer { workspace, tool_router: Self::tool_router() }
     }
 
+    /// Every tool with its schema, sorted by name (what `tools/list` answers).
+    #[cfg(test)]
+    pub fn tool_list() -> Vec<rmcp::model::Tool> {
+        let mut tools = Self::tool_router().list_all();
+        tools.sort_by(|a, b| a.name.cmp(&b.name));
+        tools
+    }
+
     /// Loads the workspace with `config` and runs `tool` over it off the runtime. A failure is
     /// a tool error (`isError`), as the specification asks for argument problems, so that the
     /// model reads the message and corrects its call (hosts may hide protocol errors from it);

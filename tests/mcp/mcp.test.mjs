@@ -143,6 +143,56 @@ describe('initialize and tools/list', () => {
     });
 });
 
+describe("the README's host configurations", () => {
+    /** The README's "Agents (MCP)" section. */
+    const section = () => {
+        const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
+        const start = readme.indexOf('## Agents (MCP)');
+        assert.ok(start >= 0, 'README has an "Agents (MCP)" section');
+        const end = readme.indexOf('\n## ', start + 1);
+        return readme.slice(start, end < 0 ? undefined : end);
+    };
+    const blocks = (lang) => [...section().matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+
+    /** Every configuration as [host, command, args] with `${workspaceFolder}` left in. */
+    const configurations = () => {
+        const found = [];
+        for (const line of blocks('sh')) {
+            const claude = line.match(/^claude mcp add .* openspec -- (\S+) (.*)$/m);
+            assert.ok(claude, line);
+            found.push(['claude', claude[1], claude[2].split(' ')]);
+        }
+        for (const json of blocks('json')) {
+            const config = JSON.parse(json);
+            const [host, servers] = config.mcpServers ? ['cursor', config.mcpServers] : ['vscode', config.servers];
+            found.push([host, servers.openspec.command, servers.openspec.args]);
+        }
+        for (const toml of blocks('toml')) {
+            assert.match(toml, /^\[mcp_servers\.openspec\]$/m);
+            const command = JSON.parse(toml.match(/^command = (".*")$/m)[1]);
+            const args = JSON.parse(toml.match(/^args = (\[.*\])$/m)[1]);
+            found.push(['codex', command, args]);
+        }
+        return found;
+    };
+
+    test('each host starts a server that answers', async () => {
+        const found = configurations();
+        assert.deepEqual(found.map(([host]) => host).sort(), ['claude', 'codex', 'cursor', 'vscode']);
+        for (const [host, command, args] of found) {
+            assert.equal(command, 'openspec-lsp', host);
+            const resolved = args.map((arg) => arg.replaceAll('${workspaceFolder}', demo));
+            // Hosts start the server in the project folder; the binary under test stands for the one on PATH.
+            const transport = new StdioClientTransport({ command: bin, args: resolved, cwd: demo, stderr: 'pipe' });
+            const client = new Client({ name: `readme-${host}`, version: '1.0.0' });
+            await client.connect(transport);
+            const answer = await call(client, 'check', { limit: 1 });
+            assert.equal(answer.totals.items, 5, host);
+            await client.close();
+        }
+    });
+});
+
 describe('check', () => {
     test('the demo: the same verdicts and positions as check --format json', async () => {
         const answer = await call(demoClient, 'check', { limit: 500 });

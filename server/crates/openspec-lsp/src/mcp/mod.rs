@@ -21,10 +21,11 @@ use crate::cli::{EXIT_USAGE, McpArgs};
 
 /// What a host shows the model about this server (`initialize`'s instructions).
 pub const INSTRUCTIONS: &str = "OpenSpec workspace tools (read-only; nothing is written). \
-After editing files under openspec/, run `check` and fix what it reports: `fixes` gives each quick fix \
-as a unified diff to apply. Use `search` and `requirement` to find requirements and the changes touching \
-them. Before archiving a change, read `archive_readiness` and `preview_archive`. Paths are relative to \
-the served folder; lines and columns are 1-based, columns in characters.";
+After editing files under openspec/, run `check` and fix what it reports: `fixes` gives each \
+quick fix as a unified diff to apply with `git apply` from the folder holding openspec/. Use \
+`search` and `requirement` to find requirements and the changes touching them. Before archiving \
+a change, read `archive_readiness` and `preview_archive`. Paths are relative to the folder \
+holding openspec/; lines and columns are 1-based, columns in characters.";
 
 /// Serves MCP on stdin/stdout until the client closes stdin.
 pub fn run(args: &McpArgs) -> ExitCode {

@@ -260,6 +260,28 @@ describe('check', () => {
     });
 });
 
+describe('check changed_since', () => {
+    test('only what the branch touches since a git ref', async () => {
+        const copy = copyOf(fixture);
+        const git = (...args) => {
+            const run = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: copy, encoding: 'utf8' });
+            assert.equal(run.status, 0, run.stderr);
+        };
+        git('init', '-q');
+        git('add', '.');
+        git('commit', '-qm', 'base');
+        fs.appendFileSync(path.join(copy, 'openspec/specs/größe/spec.md'), 'More text.\r\n');
+        const client = await connect(copy);
+        clients.push(client);
+        const answer = await call(client, 'check', { changed_since: 'HEAD', limit: 500 });
+        assert.deepEqual(answer.items.map((item) => `${item.kind}/${item.id}`), ['spec/größe']);
+        assert.ok(answer.findings.length > 0);
+        assert.ok(answer.findings.every((f) => f.path === 'openspec/specs/größe/spec.md'), JSON.stringify(answer.findings));
+        assert.ok(answer.findings.some((f) => f.code === 'spec/edited-outside-change'));
+        await rejectsWith(client, 'check', { changed_since: 'no-such-ref' }, /unknown git ref `no-such-ref`/);
+    });
+});
+
 describe('fixes', () => {
     test('by code: each diff applies, and the finding is gone afterwards', async () => {
         const file = 'openspec/changes/add-2fa/specs/auth/spec.md';
@@ -334,6 +356,15 @@ describe('requirement, search, archive_readiness', () => {
         assert.match(answer.text, /^### Requirement: Login\n/);
         assert.deepEqual(answer.scenarios.map((s) => [s.name, s.line]), [['Valid credentials', 10]]);
         assert.deepEqual(answer.changes.map((c) => [c.change, c.operation, c.line]), [['add-2fa', 'MODIFIED', 2]]);
+        assert.deepEqual(answer.history, { summary: 'no archived changes', archived: [] });
+        // History: the archived changes that shaped it, with places.
+        const invoice = await call(demoClient, 'requirement', { capability: 'billing/invoices', name: 'Invoice per order' });
+        assert.match(invoice.history.summary, /added by add-invoices/);
+        const [added_event] = invoice.history.archived;
+        assert.deepEqual(
+            [added_event.change, added_event.date, added_event.kind, added_event.location.path, added_event.location.line],
+            ['2025-01-20-add-invoices', '2025-01-20', 'ADDED', 'openspec/changes/archive/2025-01-20-add-invoices/specs/billing/invoices/spec.md', 2],
+        );
         const added = await call(demoClient, 'requirement', { capability: 'auth', name: 'One-time code' });
         assert.equal(added.in_main_spec, false);
         assert.equal(added.location.path, 'openspec/changes/add-two-factor-auth/specs/auth/spec.md');

@@ -21,6 +21,9 @@ pub struct CheckParams {
     /// first, then warnings, then infos; failed items before valid ones.
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
+    /// A git ref (`main`, `origin/main`, a commit): only the specs and changes the branch
+    /// touches since its merge base with it, like `check --changed-since`.
+    pub changed_since: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -49,7 +49,7 @@ impl McpServer {
     async fn answer<T, F>(&self, config: CheckConfig, tool: F) -> Result<CallToolResult, ErrorData>
     where
         T: Serialize + Send + 'static,
-        F: FnOnce(&Loaded) -> Result<T, ErrorData> + Send + 'static,
+        F: FnOnce(&mut Loaded) -> Result<T, ErrorData> + Send + 'static,
     {
         let answer =
             self.on_workspace(config, move |loaded| tool(loaded).map(|answer| serde_json::to_value(answer))).await;
@@ -64,11 +64,11 @@ impl McpServer {
 
     async fn on_workspace<T, F>(&self, config: CheckConfig, work: F) -> Result<T, ErrorData>
     where
-        F: FnOnce(&Loaded) -> Result<T, ErrorData> + Send + 'static,
+        F: FnOnce(&mut Loaded) -> Result<T, ErrorData> + Send + 'static,
         T: Send + 'static,
     {
         let workspace = self.workspace.clone();
-        match tokio::task::spawn_blocking(move || work(&workspace.load(config)?)).await {
+        match tokio::task::spawn_blocking(move || work(&mut workspace.load(config)?)).await {
             Ok(answer) => answer,
             Err(error) => Err(ErrorData::internal_error(format!("openspec-lsp failed on this request: {error}"), None)),
         }
@@ -110,7 +110,7 @@ impl McpServer {
 
     #[tool(
         name = "requirement",
-        description = "One requirement of a capability: its text and scenarios with locations (from the main spec, or from the active change that adds it), and every active change touching it (ADDED, MODIFIED, REMOVED, RENAMED).",
+        description = "One requirement of a capability: its text and scenarios with locations (from the main spec, or from the active change that adds it), every active change touching it (ADDED, MODIFIED, REMOVED, RENAMED), and its history: the archived changes that shaped it, oldest first.",
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     async fn requirement(

@@ -45,6 +45,10 @@ Passwords alone are guessed and leaked too often; a second factor stops most tak
 ## MODIFIED Requirements
 ### Requirement: Login
 Users SHALL log in with a code.
+//- /openspec/changes/archive/2025-01-31-add-login/specs/auth/spec.md
+## ADDED Requirements
+### Requirement: Login
+Users SHALL log in.
 "#;
 
 fn loaded(fixture: &str) -> (tempfile::TempDir, Loaded) {
@@ -67,10 +71,10 @@ fn check_answer<T: Serialize>(answer: Result<T, rmcp::ErrorData>, expect: &Expec
 
 #[test]
 fn check_narrowed_and_cut() {
-    let (_temp, loaded) = loaded(WORKSPACE);
+    let (_temp, mut loaded) = loaded(WORKSPACE);
     let params = CheckParams { path: Some("openspec/changes".to_owned()), limit: Some(1), ..CheckParams::default() };
     check_answer(
-        tools::check::check(&loaded, &params),
+        tools::check::check(&mut loaded, &params),
         &expect![[r#"
             {
               "items": [
@@ -194,41 +198,62 @@ fn preview_requirement_search_and_readiness() {
     check_answer(
         tools::requirement::requirement(&loaded, &requirement),
         &expect![[r####"
-        {
-          "capability": "auth",
-          "name": "Login",
-          "in_main_spec": true,
-          "location": {
-            "path": "openspec/specs/auth/spec.md",
-            "line": 7,
-            "column": 1,
-            "end_line": 12,
-            "end_column": 26
-          },
-          "text": "### Requirement: Login\nUsers SHALL log in.\n\n#### Scenario: Valid\n- **WHEN** the password is right\n- **THEN** the user is in",
-          "scenarios": [
             {
-              "name": "Valid",
-              "path": "openspec/specs/auth/spec.md",
-              "line": 10,
-              "column": 1,
-              "end_line": 10,
-              "end_column": 21
-            }
-          ],
-          "changes": [
-            {
-              "change": "add-2fa",
-              "operation": "MODIFIED",
-              "path": "openspec/changes/add-2fa/specs/auth/spec.md",
-              "line": 2,
-              "column": 1,
-              "end_line": 2,
-              "end_column": 23
-            }
-          ],
-          "truncated": false
-        }"####]],
+              "capability": "auth",
+              "name": "Login",
+              "in_main_spec": true,
+              "location": {
+                "path": "openspec/specs/auth/spec.md",
+                "line": 7,
+                "column": 1,
+                "end_line": 12,
+                "end_column": 26
+              },
+              "text": "### Requirement: Login\nUsers SHALL log in.\n\n#### Scenario: Valid\n- **WHEN** the password is right\n- **THEN** the user is in",
+              "scenarios": [
+                {
+                  "name": "Valid",
+                  "path": "openspec/specs/auth/spec.md",
+                  "line": 10,
+                  "column": 1,
+                  "end_line": 10,
+                  "end_column": 21
+                }
+              ],
+              "changes": [
+                {
+                  "change": "add-2fa",
+                  "operation": "MODIFIED",
+                  "path": "openspec/changes/add-2fa/specs/auth/spec.md",
+                  "line": 2,
+                  "column": 1,
+                  "end_line": 2,
+                  "end_column": 23
+                }
+              ],
+              "history": {
+                "archived": [
+                  {
+                    "archived": true,
+                    "change": "2025-01-31-add-login",
+                    "change_name": "add-login",
+                    "date": "2025-01-31",
+                    "kind": "ADDED",
+                    "location": {
+                      "column": 1,
+                      "end_column": 23,
+                      "end_line": 2,
+                      "line": 2,
+                      "path": "openspec/changes/archive/2025-01-31-add-login/specs/auth/spec.md"
+                    },
+                    "partner": null,
+                    "requirement": "Login"
+                  }
+                ],
+                "summary": "added by add-login"
+              },
+              "truncated": false
+            }"####]],
     );
     let search = SearchParams { query: "log".to_owned(), limit: Some(2) };
     check_answer(
@@ -339,6 +364,7 @@ fn resources_list_and_read() {
 #[test]
 fn bad_arguments_say_what_to_change() {
     let (_temp, loaded) = loaded(WORKSPACE);
+    let (_other_temp, mut other) = self::loaded(WORKSPACE);
     let fixes = |path: &str, line: Option<u32>, column: Option<u32>| {
         let params = FixesParams { path: path.to_owned(), line, column, ..FixesParams::default() };
         render(tools::fixes::fixes(&loaded, &params))
@@ -350,7 +376,7 @@ fn bad_arguments_say_what_to_change() {
         fixes("openspec/specs/auth/spec.md", Some(0), None),
         fixes("openspec/specs/auth/spec.md", Some(1), Some(0)),
         fixes("openspec/specs", Some(1), None),
-        render(tools::check::check(&loaded, &CheckParams { limit: Some(0), ..CheckParams::default() })),
+        render(tools::check::check(&mut other, &CheckParams { limit: Some(0), ..CheckParams::default() })),
         render(tools::preview::preview_archive(
             &loaded,
             &PreviewArchiveParams { change: "add-2fa".to_owned(), capability: Some("x".to_owned()), validate: None },
@@ -406,6 +432,13 @@ fn tool_schemas_are_pinned() {
                   "default": false,
                   "description": "This tool's own findings (source `openspec-lsp`) count toward verdicts as well.",
                   "type": "boolean"
+                },
+                "changed_since": {
+                  "description": "A git ref (`main`, `origin/main`, a commit): only the specs and changes the branch\ntouches since its merge base with it, like `check --changed-since`.",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
                 },
                 "limit": {
                   "description": "The most items and the most findings to return (1 to 500, default 50). Errors come\nfirst, then warnings, then infos; failed items before valid ones.",

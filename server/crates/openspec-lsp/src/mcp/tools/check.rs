@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::fixes::fix_titles;
 use crate::mcp::answer::{self, Bounded, Finding};
 use crate::mcp::params::CheckParams;
-use crate::mcp::workspace::Loaded;
+use crate::mcp::workspace::{Loaded, bad_argument};
 
 #[derive(Debug, Serialize)]
 pub struct CheckAnswer {
@@ -46,8 +46,14 @@ pub struct Totals {
     pub infos: usize,
 }
 
-pub fn check(loaded: &Loaded, params: &CheckParams) -> Result<CheckAnswer, ErrorData> {
+pub fn check(loaded: &mut Loaded, params: &CheckParams) -> Result<CheckAnswer, ErrorData> {
     let limit = answer::limit(params.limit)?;
+    if let Some(git_ref) = &params.changed_since {
+        let base = loaded.base.clone();
+        crate::changed_since::narrow_run(&mut loaded.run, &base, git_ref, false)
+            .map_err(|error| bad_argument(format!("{error:#}").replace("--changed-since", "`changed_since`")))?;
+    }
+    let loaded = &*loaded;
     let scope = params.path.as_deref().map(|path| loaded.normalize(path)).transpose()?;
     let in_scope = |display_path: &str| {
         scope.as_deref().is_none_or(|scope| {

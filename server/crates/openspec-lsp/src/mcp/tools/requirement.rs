@@ -7,7 +7,9 @@ use openspec_syntax::TextRange;
 use openspec_syntax::requirement_text::normalize_requirement_name;
 use rmcp::ErrorData;
 use serde::Serialize;
+use serde_json::{Value, json};
 
+use crate::history_command::history_json;
 use crate::mcp::answer::{Location, bounded_text};
 use crate::mcp::params::RequirementParams;
 use crate::mcp::workspace::{Loaded, bad_argument, list_or_none};
@@ -26,6 +28,10 @@ pub struct RequirementAnswer {
     pub scenarios: Vec<Scenario>,
     /// Active changes with an entry naming it.
     pub changes: Vec<ChangeEntry>,
+    /// Its timeline (`openspec-lsp history --format json`'s entry for it): `summary`, the
+    /// `archived` changes that named it, oldest first and following renames, and the `active`
+    /// ones.
+    pub history: Value,
     pub truncated: bool,
 }
 
@@ -59,15 +65,8 @@ pub fn requirement(loaded: &Loaded, params: &RequirementParams) -> Result<Requir
         if let Some(spec) = index.spec(capability)
             && let Some(requirement) = spec.requirement(name)
         {
-            return Ok(answer(
-                root,
-                capability,
-                name,
-                true,
-                (&spec.path, requirement.range),
-                &requirement.scenarios,
-                changes,
-            ));
+            let found = (spec.path.as_str(), requirement.range, requirement.scenarios.as_slice());
+            return Ok(answer(root, capability, name, true, found, changes, history(root, index, capability, name)));
         }
         let added = index.active_changes().find_map(|change| {
             let delta = change.delta(capability)?;
@@ -78,15 +77,8 @@ pub fn requirement(loaded: &Loaded, params: &RequirementParams) -> Result<Requir
             Some((delta, entry))
         });
         if let Some((delta, entry)) = added {
-            return Ok(answer(
-                root,
-                capability,
-                name,
-                false,
-                (&delta.path, entry.block_range),
-                &entry.scenarios,
-                changes,
-            ));
+            let found = (delta.path.as_str(), entry.block_range, entry.scenarios.as_slice());
+            return Ok(answer(root, capability, name, false, found, changes, history(root, index, capability, name)));
         }
         if let Some(spec) = index.spec(capability) {
             let names: Vec<String> = spec.requirements.iter().map(|requirement| requirement.name.clone()).collect();
@@ -109,9 +101,9 @@ fn answer(
     capability: &str,
     name: &str,
     in_main_spec: bool,
-    (path, range): (&str, TextRange),
-    scenarios: &[ScenarioInfo],
+    (path, range, scenarios): (&str, TextRange, &[ScenarioInfo]),
     changes: Vec<ChangeEntry>,
+    history: Value,
 ) -> RequirementAnswer {
     let block = root.text(path).and_then(|text| text.get(range.start..range.end)).unwrap_or_default();
     let (text, truncated) = bounded_text(block);
@@ -129,8 +121,27 @@ fn answer(
             })
             .collect(),
         changes,
+        history,
         truncated,
     }
+}
+
+/// The requirement's entry of `history_command::history_json` (the same document as
+/// `openspec-lsp history --format json`) without what the answer already says: `summary` and
+/// the `archived` events, each with a location.
+fn history(root: &CheckedRoot, index: &WorkspaceIndex, capability: &str, name: &str) -> Value {
+    let Some(history) = openspec_ide::history::requirement_history(index, capability, name) else {
+        return json!({ "summary": "no archived changes", "archived": [] });
+    };
+    let mut location =
+        |path: &str, range: TextRange| serde_json::to_value(Location::new(root, path, range)).unwrap_or_default();
+    let mut document = history_json(std::slice::from_ref(&history), &mut location);
+    let mut entry = document.get_mut("requirements").and_then(|list| list.get_mut(0)).map(Value::take);
+    let object = entry.as_mut().and_then(Value::as_object_mut);
+    let (summary, archived) = object.map_or((Value::Null, Value::Null), |object| {
+        (object.remove("summary").unwrap_or_default(), object.remove("archived").unwrap_or_default())
+    });
+    json!({ "summary": summary, "archived": archived })
 }
 
 fn changes_touching(root: &CheckedRoot, index: &WorkspaceIndex, capability: &str, name: &str) -> Vec<ChangeEntry> {

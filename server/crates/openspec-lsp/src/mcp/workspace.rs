@@ -101,11 +101,17 @@ impl Loaded {
         })
     }
 
-    /// The root holding active change `change`, or an error naming the active changes.
-    pub fn change_root(&self, change: &str) -> Result<usize, ErrorData> {
-        if let Some(root_idx) = self.analyses.iter().position(|analysis| analysis.index.active_change(change).is_some())
-        {
-            return Ok(root_idx);
+    /// The root holding active change `change` and its analysis, or an error naming the
+    /// active changes.
+    pub fn change_root(&self, change: &str) -> Result<(&CheckedRoot, &Analysis), ErrorData> {
+        let found = self
+            .run
+            .roots
+            .iter()
+            .zip(&self.analyses)
+            .find(|(_, analysis)| analysis.index.active_change(change).is_some());
+        if let Some(found) = found {
+            return Ok(found);
         }
         let known: Vec<String> = self
             .analyses

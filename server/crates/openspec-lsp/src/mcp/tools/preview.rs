@@ -11,10 +11,7 @@ use crate::mcp::workspace::{Loaded, bad_argument};
 use crate::preview_command::{Previewed, spec_diff, to_json};
 
 pub fn preview_archive(loaded: &Loaded, params: &PreviewArchiveParams) -> Result<Value, ErrorData> {
-    let root_idx = loaded.change_root(&params.change)?;
-    let (Some(root), Some(analysis)) = (loaded.run.roots.get(root_idx), loaded.analyses.get(root_idx)) else {
-        return Err(ErrorData::internal_error("the workspace changed while loading", None));
-    };
+    let (root, analysis) = loaded.change_root(&params.change)?;
     let validate = params.validate.unwrap_or(true);
     let plan = analysis
         .preview_change(&params.change, params.capability.as_deref(), &root.report.diagnostics, validate)

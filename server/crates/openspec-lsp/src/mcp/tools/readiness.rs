@@ -28,10 +28,7 @@ pub struct ReadinessAnswer {
 }
 
 pub fn archive_readiness(loaded: &Loaded, params: &ArchiveReadinessParams) -> Result<ReadinessAnswer, ErrorData> {
-    let root_idx = loaded.change_root(&params.change)?;
-    let (Some(root), Some(analysis)) = (loaded.run.roots.get(root_idx), loaded.analyses.get(root_idx)) else {
-        return Err(ErrorData::internal_error("the workspace changed while loading", None));
-    };
+    let (root, analysis) = loaded.change_root(&params.change)?;
     let readiness = openspec_ide::readiness::archive_readiness(
         &analysis.root,
         &analysis.index,

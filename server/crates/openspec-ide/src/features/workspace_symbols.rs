@@ -3,10 +3,10 @@
 //! first, capped at `WORKSPACE_SYMBOL_LIMIT`. Pure lookups in the index's name index
 //! (`index/names.rs`), which touches only candidates.
 
-use crate::analysis::NavigationTarget;
 use crate::features::document_symbols::SymbolKind;
 use crate::features::{change_target, file_target, requirement_target, spec_file_target};
 use crate::index::{ChangeInfo, DeltaFileInfo, NameRef, RequirementInfo, SpecInfo, WorkspaceIndex};
+use crate::types::NavigationTarget;
 use crate::vfs::RootSnapshot;
 
 /// Enough to find anything by typing a little more, few enough to send on every keystroke.

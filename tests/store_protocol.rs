@@ -106,6 +106,20 @@ fn store_checkout(dir: &Path, id: &str) {
     write(&dir.join("openspec/specs/auth/spec.md"), SPEC);
 }
 
+/// In `top`: `app/` (a real root whose config lists `references`), the store checkout
+/// `team-specs/`, and `data/` with a registry naming that checkout. Returns (app, team, data).
+fn app_referencing(top: &Path, references: &str) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let (app, team, data) = (top.join("app"), top.join("team-specs"), top.join("data"));
+    write(&app.join("openspec/config.yaml"), &format!("schema: spec-driven\nreferences:\n{references}"));
+    write(
+        &app.join("openspec/specs/app/spec.md"),
+        &SPEC.replace("Short.", "The application keeps every session safe."),
+    );
+    store_checkout(&team, "team-specs");
+    register(&data.join("openspec/stores/registry.yaml"), &[("team-specs", &team)]);
+    (app, team, data)
+}
+
 fn at(path: &Path, line: u32, character: u32) -> Value {
     json!({"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": character}})
 }
@@ -119,16 +133,9 @@ fn at(path: &Path, line: u32, character: u32) -> Value {
 fn store_ids_in_the_editor() {
     let temp = tempfile::tempdir().expect("temp dir");
     let top = temp.path().canonicalize().expect("canonical temp dir");
-    let (app, team, data) = (top.join("app"), top.join("team-specs"), top.join("data"));
+    let (app, team, data) = app_referencing(&top, "  - team-specs\n  - ghost\n");
     let config = app.join("openspec/config.yaml");
-    write(&config, "schema: spec-driven\nreferences:\n  - team-specs\n  - ghost\n");
-    write(
-        &app.join("openspec/specs/app/spec.md"),
-        &SPEC.replace("Short.", "The application keeps every session safe."),
-    );
-    store_checkout(&team, "team-specs");
     let registry = data.join("openspec/stores/registry.yaml");
-    register(&registry, &[("team-specs", &team)]);
     let capabilities = json!({
         "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
         "textDocument": {"publishDiagnostics": {"relatedInformation": true}},
@@ -232,15 +239,8 @@ fn store_ids_in_the_editor() {
 fn a_store_that_breaks_and_heals_is_followed() {
     let temp = tempfile::tempdir().expect("temp dir");
     let top = temp.path().canonicalize().expect("canonical temp dir");
-    let (app, team, data) = (top.join("app"), top.join("team-specs"), top.join("data"));
+    let (app, team, data) = app_referencing(&top, "  - team-specs\n");
     let config = app.join("openspec/config.yaml");
-    write(&config, "schema: spec-driven\nreferences:\n  - team-specs\n");
-    write(
-        &app.join("openspec/specs/app/spec.md"),
-        &SPEC.replace("Short.", "The application keeps every session safe."),
-    );
-    store_checkout(&team, "team-specs");
-    register(&data.join("openspec/stores/registry.yaml"), &[("team-specs", &team)]);
     let capabilities = json!({
         "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true, "relativePatternSupport": true}},
     });

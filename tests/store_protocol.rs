@@ -106,6 +106,20 @@ fn store_checkout(dir: &Path, id: &str) {
     write(&dir.join("openspec/specs/auth/spec.md"), SPEC);
 }
 
+/// In `top`: `app/` (a real root whose config lists `references`), the store checkout
+/// `team-specs/`, and `data/` with a registry naming that checkout. Returns (app, team, data).
+fn app_referencing(top: &Path, references: &str) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let (app, team, data) = (top.join("app"), top.join("team-specs"), top.join("data"));
+    write(&app.join("openspec/config.yaml"), &format!("schema: spec-driven\nreferences:\n{references}"));
+    write(
+        &app.join("openspec/specs/app/spec.md"),
+        &SPEC.replace("Short.", "The application keeps every session safe."),
+    );
+    store_checkout(&team, "team-specs");
+    register(&data.join("openspec/stores/registry.yaml"), &[("team-specs", &team)]);
+    (app, team, data)
+}
+
 fn at(path: &Path, line: u32, character: u32) -> Value {
     json!({"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": character}})
 }
@@ -119,16 +133,9 @@ fn at(path: &Path, line: u32, character: u32) -> Value {
 fn store_ids_in_the_editor() {
     let temp = tempfile::tempdir().expect("temp dir");
     let top = temp.path().canonicalize().expect("canonical temp dir");
-    let (app, team, data) = (top.join("app"), top.join("team-specs"), top.join("data"));
+    let (app, team, data) = app_referencing(&top, "  - team-specs\n  - ghost\n");
     let config = app.join("openspec/config.yaml");
-    write(&config, "schema: spec-driven\nreferences:\n  - team-specs\n  - ghost\n");
-    write(
-        &app.join("openspec/specs/app/spec.md"),
-        &SPEC.replace("Short.", "The application keeps every session safe."),
-    );
-    store_checkout(&team, "team-specs");
     let registry = data.join("openspec/stores/registry.yaml");
-    register(&registry, &[("team-specs", &team)]);
     let capabilities = json!({
         "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
         "textDocument": {"publishDiagnostics": {"relatedInformation": true}},
@@ -222,5 +229,64 @@ fn store_ids_in_the_editor() {
             .all(|message| !store_uris.contains(&message["params"]["uri"].as_str().unwrap_or_default().to_owned())),
         "{pushed:#?}"
     );
+    client.finish();
+}
+
+/// The registered checkouts are watched (relative patterns based at each checkout), and a store
+/// whose identity breaks turns the reference naming it into `store/reference-root-unhealthy`
+/// without a restart; healing it clears the finding again.
+#[test]
+fn a_store_that_breaks_and_heals_is_followed() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let top = temp.path().canonicalize().expect("canonical temp dir");
+    let (app, team, data) = app_referencing(&top, "  - team-specs\n");
+    let config = app.join("openspec/config.yaml");
+    let capabilities = json!({
+        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true, "relativePatternSupport": true}},
+    });
+    let mut client = start(&app, &data, &capabilities);
+    let is_store_watch = |request: &Value| {
+        request["method"] == json!("client/registerCapability")
+            && request["params"]["registrations"][0]["id"] == json!("openspec-lsp/watch-stores")
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !client.server_requests.iter().any(is_store_watch) {
+        assert!(std::time::Instant::now() < deadline, "no store watch registered: {:#?}", client.server_requests);
+        client.drain_notifications();
+    }
+    let registration =
+        client.server_requests.iter().find(|request| is_store_watch(request)).cloned().unwrap_or_default();
+    let watchers = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
+    let patterns: Vec<(String, String)> = watchers
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|watcher| {
+            let glob = &watcher["globPattern"];
+            (
+                glob["baseUri"].as_str().unwrap_or_default().to_owned(),
+                glob["pattern"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        patterns,
+        vec![(uri(&team), ".openspec-store/store.yaml".to_owned()), (uri(&team), "openspec/**".to_owned())]
+    );
+
+    let metadata = team.join(".openspec-store/store.yaml");
+    write(&metadata, "version: 1\nid: other\n");
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&metadata), "type": 2}]}));
+    let broken = client.diagnostics_for(&uri(&config), |params| !codes(params).is_empty());
+    assert_eq!(codes(&broken), vec!["store/reference-root-unhealthy".to_owned()]);
+    // This client takes no related information: the fix is folded into the message.
+    let message = broken["diagnostics"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("Referenced store 'team-specs' is registered but not usable (metadata id mismatch).\n"),
+        "{message}"
+    );
+    write(&metadata, "version: 1\nid: team-specs\n");
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&metadata), "type": 2}]}));
+    client.diagnostics_for(&uri(&config), |params| codes(params).is_empty());
     client.finish();
 }

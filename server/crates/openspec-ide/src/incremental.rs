@@ -429,4 +429,34 @@ mod tests {
         check.update(root.clone(), &Changed::Paths(BTreeSet::from(["openspec/specs/billing/spec.md".to_owned()])));
         assert_eq!(check.last_units_run(), 0, "an unchanged candidate costs nothing");
     }
+
+    /// Findings made outside the snapshot (the store rules) join the report as `check_root_with`
+    /// gives it, stay through text edits, take the policy, and report the paths they change.
+    #[test]
+    fn external_findings_join_the_report() {
+        let mut root = workspace();
+        root.insert_file("openspec-lsp.toml", "[severity]\n\"store/initiative-unregistered\" = \"hint\"\n");
+        let external = vec![crate::Diagnostic::lsp(
+            None,
+            "store/initiative-unregistered",
+            crate::Severity::Warning,
+            "openspec/config.yaml",
+            openspec_syntax::TextRange::empty(0),
+            "x",
+        )];
+        let mut check = IncrementalCheck::new(root.clone());
+        let changed = check.set_external(external.clone());
+        assert_eq!(changed, BTreeSet::from(["openspec/config.yaml".to_owned()]));
+        let expected = crate::check::check_root_with(&root, &CheckConfig::default(), external.clone());
+        assert!(check.report(&CheckConfig::default()) == expected);
+        let found = check.diagnostics_on("openspec/config.yaml").find(|d| d.code == "store/initiative-unregistered");
+        assert_eq!(found.map(|d| d.severity), Some(crate::Severity::Hint));
+        assert!(check.set_external(external.clone()).is_empty(), "the same findings change nothing");
+        root.insert_file("openspec/specs/billing/spec.md", &BASE.replace("log in", "sign in"));
+        check.update(root.clone(), &Changed::Paths(BTreeSet::from(["openspec/specs/billing/spec.md".to_owned()])));
+        assert!(
+            check.report(&CheckConfig::default())
+                == crate::check::check_root_with(&root, &CheckConfig::default(), external)
+        );
+    }
 }

@@ -107,7 +107,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
 fn to_migration(run: &mut CheckRun) {
     for root in &mut run.roots {
         let policy_problems = root.report.diagnostics.iter().filter(|d| d.code == POLICY_INVALID_CODE).cloned();
-        let mut diagnostics: Vec<_> = openspec_ide::migration::findings(&root.snapshot);
+        let mut diagnostics: Vec<_> = openspec_ide::rules::legacy::findings(&root.snapshot);
         diagnostics.extend(policy_problems);
         root.report = openspec_ide::RootReport { items: Vec::new(), diagnostics };
     }

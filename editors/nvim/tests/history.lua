@@ -7,9 +7,7 @@ local h = dofile(vim.g.openspec_plugin_dir .. '/tests/harness.lua')
 
 local workspace = h.temp_dir('-openspec-history')
 local function write(relative, text)
-  local file = workspace .. '/' .. relative
-  vim.fn.mkdir(vim.fs.dirname(file), 'p')
-  vim.fn.writefile(vim.split(text, '\n'), file)
+  h.write(workspace, relative, text)
 end
 write(
   'openspec/specs/auth/spec.md',

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { type ExtensionModule, fakeContext, installVscodeMock, loadExtension, repoRoot } from './host';
+import { installVscodeMock, repoRoot, startExtension } from './host';
 import * as vscode from './vscodeMock';
 
 installVscodeMock();
@@ -33,8 +33,7 @@ const TIMELINE = [
     'now  main spec',
 ];
 
-let extension: ExtensionModule;
-let context: ReturnType<typeof fakeContext>;
+let running: { stop(): Promise<void> } | undefined;
 let workspaceDir: string;
 
 before(async () => {
@@ -44,24 +43,11 @@ before(async () => {
         fs.mkdirSync(path.dirname(path.join(workspaceDir, file)), { recursive: true });
         fs.writeFileSync(path.join(workspaceDir, file), text);
     }
-    vscode.host.workspaceFolders = [{ uri: vscode.Uri.file(workspaceDir), name: 'history', index: 0 }];
-    vscode.host.settings = {
-        openspec: { server: { path: serverBin }, strict: false, allRules: false, severity: {}, extraRoots: [], trace: { server: 'off' } },
-    };
-    extension = loadExtension();
-    context = fakeContext();
-    const api = await extension.activate(context);
-    await api.ready;
+    running = await startExtension(workspaceDir, serverBin);
 });
 
 after(async () => {
-    await extension?.deactivate();
-    for (const disposable of context?.subscriptions ?? []) {
-        disposable.dispose();
-    }
-    if (workspaceDir !== undefined) {
-        fs.rmSync(workspaceDir, { recursive: true, force: true });
-    }
+    await running?.stop();
 });
 
 describe('openspec.history', () => {

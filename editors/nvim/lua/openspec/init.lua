@@ -400,18 +400,27 @@ local function show_scratch(name, text)
   return bufnr
 end
 
---- :OpenSpecPreview [change] [capability]: the main spec as archiving the change would write it,
---- computed by the server (`openspec.previewArchive`), in a read-only scratch buffer. Without
---- arguments it previews the delta spec in the current buffer, or asks.
-function M.preview(change, capability, on_done)
+--- The current root and its openspec client; nil (after saying why) when either is missing.
+local function root_and_client()
   local root = current_root()
   if root == nil then
     notify('no OpenSpec root here', vim.log.levels.ERROR)
-    return
+    return nil
   end
   local client = openspec_client(root)
   if client == nil then
     notify('the openspec-lsp client is not running; open a file under openspec/ first', vim.log.levels.ERROR)
+    return nil
+  end
+  return root, client
+end
+
+--- :OpenSpecPreview [change] [capability]: the main spec as archiving the change would write it,
+--- computed by the server (`openspec.previewArchive`), in a read-only scratch buffer. Without
+--- arguments it previews the delta spec in the current buffer, or asks.
+function M.preview(change, capability, on_done)
+  local root, client = root_and_client()
+  if client == nil then
     return
   end
   if change == nil or change == '' then
@@ -493,14 +502,8 @@ end
 --- active changes (`openspec.history`) in the quickfix list. Without arguments, the requirement
 --- under the cursor (in a main spec or a delta spec).
 function M.history(capability, requirement, on_done)
-  local root = current_root()
-  if root == nil then
-    notify('no OpenSpec root here', vim.log.levels.ERROR)
-    return
-  end
-  local client = openspec_client(root)
+  local root, client = root_and_client()
   if client == nil then
-    notify('the openspec-lsp client is not running; open a file under openspec/ first', vim.log.levels.ERROR)
     return
   end
   local argument

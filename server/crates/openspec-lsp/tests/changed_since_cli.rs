@@ -267,7 +267,11 @@ fn git_problems_exit_2_with_a_clear_message() {
         .output()
         .expect("spawn");
     assert_eq!(not_repo.status.code(), Some(2));
-    assert!(stderr(&not_repo).contains("is not inside a git work tree"), "{}", stderr(&not_repo));
+    assert!(
+        stderr(&not_repo).contains("is not inside a git work tree (git: fatal: not a git repository"),
+        "{}",
+        stderr(&not_repo)
+    );
 
     let no_git = Command::new(env!("CARGO_BIN_EXE_openspec-lsp"))
         .args(["check", "--changed-since", "main"])

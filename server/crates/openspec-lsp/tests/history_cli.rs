@@ -1,6 +1,7 @@
-//! `openspec-lsp history`: the built binary on a fixture workspace whose archive is messy (an
-//! undated folder, a rename, a name with control characters): the human timeline, the JSON
-//! document, escaping per format, and exit 2 for what nothing names.
+//! `openspec-lsp history`: the built binary on a fixture workspace whose archive is messy
+//! (`tests/history/workspace.md`: an undated folder, a rename; here also a requirement name with
+//! control characters): the human timeline, the JSON document, escaping per format, and exit 2
+//! for what nothing names.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -8,38 +9,13 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use test_utils::temp_workspace;
 
-const WORKSPACE: &str = "
-//- /openspec/specs/auth/spec.md
-# auth Specification
+/// Shared with the protocol test (`tests/history_protocol.rs`).
+const WORKSPACE: &str = include_str!("../../../../tests/history/workspace.md");
 
-## Purpose
-Sign-in keeps accounts safe for everyone who uses the product.
-
-## Requirements
-### Requirement: Sign in
-The system SHALL let people sign in.
-
-#### Scenario: Good password
-- **WHEN** the password matches
-- **THEN** the session starts
-
-### Requirement: Bell \u{7}\u{1b}[31m red
-The system SHALL ring.
-//- /openspec/changes/archive/2024-01-05-add-login/specs/auth/spec.md
-## ADDED Requirements
-### Requirement: Login
-The system SHALL let people log in.
-### Requirement: Bell \u{7}\u{1b}[31m red
-The system SHALL ring.
-//- /openspec/changes/archive/2024-02-01-rename-login/specs/auth/spec.md
-## RENAMED Requirements
-- FROM: `### Requirement: Login`
-- TO: `### Requirement: Sign in`
-//- /openspec/changes/archive/by-hand/specs/auth/spec.md
-## MODIFIED Requirements
-### Requirement: Sign in
-The system SHALL let people sign in.
-";
+/// `WORKSPACE` with a requirement named with a bell and a terminal colour escape.
+fn workspace() -> (tempfile::TempDir, std::path::PathBuf) {
+    temp_workspace(&WORKSPACE.replace("Bell red", "Bell \u{7}\u{1b}[31m red"))
+}
 
 fn history(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_openspec-lsp"))
@@ -53,7 +29,7 @@ fn history(dir: &Path, args: &[&str]) -> Output {
 
 #[test]
 fn human_timeline_oldest_first_following_the_rename() {
-    let (_temp, dir) = temp_workspace(WORKSPACE);
+    let (_temp, dir) = workspace();
     let output = history(&dir, &["auth", "Sign in"]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8(output.stdout).expect("UTF-8");
@@ -63,6 +39,7 @@ auth / Requirement: Sign in (openspec/specs/auth/spec.md:7:1)
   2024-02-01  RENAMED FROM  rename-login  \"Login -> Sign in\"  openspec/changes/archive/2024-02-01-rename-login/specs/auth/spec.md:2:1
   2024-02-01  RENAMED TO    rename-login  \"Sign in <- Login\"  openspec/changes/archive/2024-02-01-rename-login/specs/auth/spec.md:3:1
   no date     MODIFIED      by-hand  \"Sign in\"  openspec/changes/archive/by-hand/specs/auth/spec.md:2:1
+  active      MODIFIED      next  \"Sign in\"  openspec/changes/next/specs/auth/spec.md:2:1
   added by add-login · modified 1x · renamed 1x · last by by-hand
 
 ";
@@ -71,7 +48,7 @@ auth / Requirement: Sign in (openspec/specs/auth/spec.md:7:1)
 
 #[test]
 fn json_document_and_escaping_per_format() {
-    let (_temp, dir) = temp_workspace(WORKSPACE);
+    let (_temp, dir) = workspace();
     let output = history(&dir, &["auth", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0));
     let document: Value = serde_json::from_slice(&output.stdout).expect("JSON");
@@ -100,7 +77,7 @@ fn json_document_and_escaping_per_format() {
 
 #[test]
 fn unknown_names_exit_2() {
-    let (_temp, dir) = temp_workspace(WORKSPACE);
+    let (_temp, dir) = workspace();
     for (args, message) in [
         (&["auth", "Nope"][..], "no requirement `Nope` in capability `auth`"),
         (&["billing"][..], "no main spec `billing` with requirements"),

@@ -17,10 +17,11 @@ import {
 } from 'vscode-languageclient/node';
 
 import { PREVIEW_SCHEME, PreviewContentProvider, type PreviewTarget, pickTarget, previewArchiveDiff, previewText } from './preview';
+import { type HistoryTarget, showHistory } from './history';
 import { bundledServerPath, findServer, type ServerLookup } from './serverPath';
 
 /** VS Code commands this extension registers itself; the server's same-named commands are called by them. */
-const CLIENT_COMMANDS = new Set(['openspec.restartServer', 'openspec.checkWorkspace', 'openspec.previewArchive', 'openspec.showOutput']);
+const CLIENT_COMMANDS = new Set(['openspec.restartServer', 'openspec.checkWorkspace', 'openspec.previewArchive', 'openspec.showOutput', 'openspec.history']);
 
 /** The command the missing-server message offers; the npm package needs no Rust toolchain. */
 export const INSTALL_COMMAND = 'npm install --global openspec-lsp';
@@ -93,6 +94,7 @@ class Extension implements OpenSpecApi {
             vscode.commands.registerCommand('openspec.previewArchive', (target?: PreviewTarget) => this.previewArchive(target)),
             vscode.commands.registerCommand('openspec.previewArchiveDiff', (target?: PreviewTarget) => previewArchiveDiff(this.preview, this.client, target)),
             vscode.commands.registerCommand('openspec.showOutput', () => this.output.show(true)),
+            vscode.commands.registerCommand('openspec.history', (target?: HistoryTarget) => showHistory(this.client, target)),
             // The server's code lenses ("2 scenarios", "1 active change: …") carry this command
             // with LSP-typed arguments; it is not in the command palette.
             vscode.commands.registerCommand('openspec.showLocations', (uri: unknown, position: unknown, locations: unknown) =>

@@ -332,6 +332,28 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_impact_section_gets_its_lines() {
+        check(
+            "//- /openspec/changes/c/proposal.md\r\n# Change: C\r\n## Why\r\nx\r\n## Imp$0act\r\n\r\n## What Changes\r\n- y\r\n",
+            "review/impact-missing",
+            &expect![[r#"
+                Add an Impact section (fixes Some("review/impact-missing"), preferred true)
+                //- /openspec/changes/c/proposal.md
+                # Change: C␍
+                ## Why␍
+                x␍
+                ## Impact␍
+                - Affected specs: TODO␍
+                - Affected code: TODO␍
+                - Affected APIs and systems: TODO␍
+                ␍
+                ## What Changes␍
+                - y␍
+            "#]],
+        );
+    }
+
+    #[test]
     fn tasks_get_a_test_task() {
         check(
             "//- /openspec/changes/c/tasks.md\n## 1.$0 Build\n- [x] 1.1 Write code\n  - [ ] 1.2 More code\n\nNotes follow.\n",

@@ -20,6 +20,9 @@ use super::settings::Settings;
 use super::state::{self, FileDiagnostics, RootState, ServerState};
 use crate::{discover, vfs_load};
 
+mod history;
+pub use history::HISTORY_COMMAND;
+
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<ServerState>>,
@@ -558,7 +561,11 @@ impl LanguageServer for Backend {
                     },
                 )),
                 execute_command_provider: Some(ls_types::ExecuteCommandOptions {
-                    commands: vec![PREVIEW_COMMAND.to_owned(), SHOW_DOCUMENT_COMMAND.to_owned()],
+                    commands: vec![
+                        PREVIEW_COMMAND.to_owned(),
+                        SHOW_DOCUMENT_COMMAND.to_owned(),
+                        HISTORY_COMMAND.to_owned(),
+                    ],
                     work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
                 }),
                 workspace: Some(ls_types::WorkspaceServerCapabilities {
@@ -977,6 +984,9 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ls_types::ExecuteCommandParams) -> RpcResult<Option<serde_json::Value>> {
         if params.command == SHOW_DOCUMENT_COMMAND {
             return self.show_document(&params.arguments).await;
+        }
+        if params.command == HISTORY_COMMAND {
+            return self.history(&params.arguments).await;
         }
         if params.command != PREVIEW_COMMAND {
             return Err(invalid_params(format!("unknown command {}", params.command)));

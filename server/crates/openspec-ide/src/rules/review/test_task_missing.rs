@@ -52,7 +52,7 @@ pub fn check(change: &ChangeDeltas<'_>, config: &ReviewConfig, acc: &mut Vec<Dia
 
 /// The change's task files: those its schema tracks, else `tasks.md`.
 pub(crate) fn task_files(root: &RootSnapshot, change_dir: &str) -> Vec<String> {
-    let tracked = crate::schema::tracked_task_files(root, change_dir);
+    let tracked = crate::change_schema::tracked_task_files(root, change_dir);
     if tracked.is_empty() { vec![format!("{change_dir}/tasks.md")] } else { tracked }
 }
 

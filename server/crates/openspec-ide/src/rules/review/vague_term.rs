@@ -14,7 +14,7 @@
 use openspec_syntax::TextRange;
 use openspec_syntax::requirement_blocks::RequirementBlock;
 
-use super::{Site, find_term, unfenced_lines};
+use super::{Haystack, Site, unfenced_lines};
 use crate::diagnostic::Diagnostic;
 
 pub(crate) const CODE: &str = "review/vague-term";
@@ -23,34 +23,29 @@ pub(crate) const CODE: &str = "review/vague-term";
 const PRECISE_PHRASES: &[&str] = &["fail fast", "fails fast", "failing fast"];
 
 pub fn check(site: &Site<'_>, block: &RequirementBlock<'_>, acc: &mut Vec<Diagnostic>) {
-    let mut found: Vec<(TextRange, &str)> = Vec::new();
+    let Some(matcher) = &site.config.vague_terms else { return };
     for line in unfenced_lines(block.body_lines()) {
-        let precise: Vec<TextRange> = PRECISE_PHRASES
-            .iter()
-            .flat_map(|phrase| find_term(line.text, phrase).into_iter().map(|at| TextRange::new(at, at + phrase.len())))
-            .collect();
-        for term in &site.config.settings.vague_terms {
-            for at in find_term(line.text, term) {
-                if precise.iter().any(|phrase| phrase.start <= at && at + term.len() <= phrase.end) {
-                    continue;
-                }
-                found.push((TextRange::new(line.start + at, line.start + at + term.len()), term));
-            }
-        }
-    }
-    // Longest first at one place, so "as appropriate" hides the "appropriate" inside it.
-    found.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
-    let mut covered_to = 0;
-    for (range, term) in found {
-        if range.start < covered_to {
+        let mut matches = matcher.find_iter(line.text).peekable();
+        if matches.peek().is_none() {
             continue;
         }
-        covered_to = range.end;
-        let message = format!(
-            "Vague term \"{term}\" in requirement \"{}\": say what it means in a way a test can check (a number, a limit, a list).",
-            block.name
-        );
-        acc.push(site.finding(CODE, range, message));
+        let haystack = Haystack::new(line.text);
+        let precise: Vec<TextRange> = PRECISE_PHRASES
+            .iter()
+            .flat_map(|phrase| haystack.find(phrase).into_iter().map(|at| TextRange::new(at, at + phrase.len())))
+            .collect();
+        for found in matches {
+            let (at, end) = (found.start(), found.end());
+            if !haystack.stands_alone(at, end) || precise.iter().any(|phrase| phrase.start <= at && end <= phrase.end) {
+                continue;
+            }
+            let message = format!(
+                "Vague term \"{}\" in requirement \"{}\": say what it means in a way a test can check (a number, a limit, a list).",
+                found.as_str(),
+                block.name
+            );
+            acc.push(site.finding(CODE, TextRange::new(line.start + at, line.start + end), message));
+        }
     }
 }
 

@@ -215,7 +215,7 @@ def issue_rows(results):
         ("openspec-self", results.get("floor-self") or {}, "`openspec-bench floor ../shared/corpus/openspec-self --ours target/release/openspec-lsp`"),
     ]:
         cpu = data.get("cpu_ratio")
-        rows.append((f"`check` CPU vs reading every file once (`find … -print0 | xargs -0 cat`), {label}",
+        rows.append((f"`check` CPU vs reading every file once (`find … -print0 \\| xargs -0 cat`), {label}",
                      cpu and f"{fmt(data['check']['cpu_ms'])} vs {fmt(data['read_once']['cpu_ms'])} CPU (**{cpu:.2f}x**)",
                      cpu, "≤ 1.2x", ISSUE_TARGETS["check_cpu_over_read_once"], True, how))
     return rows

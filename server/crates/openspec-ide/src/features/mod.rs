@@ -11,9 +11,11 @@ pub mod folding_ranges;
 pub mod goto_definition;
 pub mod hover;
 pub mod migration_actions;
+pub mod outline;
 pub mod preview;
 pub mod references;
 pub mod rename;
+pub mod rename_through_change;
 pub mod semantic_tokens;
 pub mod workspace_symbols;
 

@@ -108,17 +108,14 @@ pub fn rename_through_change(
             let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
             let pair = format!("- FROM: `### Requirement: {old_name}`{eol}- TO: `### Requirement: {new_name}`");
             let renamed_header = delta.sections.iter().find(|section| section.kind == DeltaKind::Renamed);
-            let insertion = match renamed_header {
-                Some(section) => {
-                    TextEdit { range: empty_at(section.header_range.end), new_text: format!("{eol}{pair}") }
-                }
-                None => {
-                    let lead = if text.is_empty() || text.ends_with('\n') || text.ends_with('\r') { "" } else { eol };
-                    let gap = if text.is_empty() { "" } else { eol };
-                    TextEdit {
-                        range: empty_at(text.len()),
-                        new_text: format!("{lead}{gap}## RENAMED Requirements{eol}{pair}{eol}"),
-                    }
+            let insertion = if let Some(section) = renamed_header {
+                TextEdit { range: empty_at(section.header_range.end), new_text: format!("{eol}{pair}") }
+            } else {
+                let lead = if text.is_empty() || text.ends_with('\n') || text.ends_with('\r') { "" } else { eol };
+                let gap = if text.is_empty() { "" } else { eol };
+                TextEdit {
+                    range: empty_at(text.len()),
+                    new_text: format!("{lead}{gap}## RENAMED Requirements{eol}{pair}{eol}"),
                 }
             };
             edits.entry(delta.path.clone()).or_default().push(insertion);
@@ -203,6 +200,7 @@ impl Analysis {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write;
     use std::sync::Arc;
 
     use expect_test::{Expect, expect};
@@ -492,7 +490,7 @@ The system SHALL log in.
             }
             let renamed = Analysis::new(Arc::new(root));
             let (RenameVia::Existing(id) | RenameVia::New(id)) = &via;
-            previews.push_str(&format!("== {id}\n"));
+            let _ = writeln!(previews, "== {id}");
             previews
                 .push_str(&renamed.preview_archive(id, "auth").unwrap_or_else(|reason| format!("refused: {reason}\n")));
         }

@@ -15,10 +15,14 @@ use openspec_ide::Analysis;
 use super::capabilities::{FeatureSupport, SHOW_DOCUMENT_COMMAND};
 use super::convert::Converter;
 use super::document::{Document, PositionEncoding};
+use super::explorer::{self, ExplorerSupport};
 use super::handlers;
 use super::settings::Settings;
 use super::state::{self, FileDiagnostics, RootState, ServerState};
 use crate::{discover, vfs_load};
+
+mod explorer_handlers;
+use explorer_handlers::{ExplorerState, notify_outline_changed};
 
 pub struct Backend {
     client: Client,
@@ -31,6 +35,8 @@ pub struct Backend {
     /// Held by a publication from deciding what to send until it is sent, so two publications
     /// never interleave: the later generation always lands last.
     publishing: Arc<tokio::sync::Mutex<()>>,
+    /// The explorer: what the client declared, and the outlines last announced to it.
+    explorer: Arc<ExplorerState>,
 }
 
 impl Backend {
@@ -42,6 +48,7 @@ impl Backend {
             shutdown_requested,
             indexed,
             publishing: Arc::default(),
+            explorer: Arc::default(),
         }
     }
 
@@ -70,6 +77,7 @@ impl Backend {
         let client = self.client.clone();
         let shared = self.state.clone();
         let publishing = self.publishing.clone();
+        let explorer_state = self.explorer.clone();
         let current = self.state.clone();
         tokio::spawn(async move {
             let computed = tokio::task::spawn_blocking(move || {
@@ -118,8 +126,10 @@ impl Backend {
                 tokio::spawn(async move { with_deadline(client.workspace_diagnostic_refresh()).await });
             }
             if refresh_lenses && support.code_lens_refresh {
+                let client = client.clone();
                 tokio::spawn(async move { with_deadline(client.code_lens_refresh()).await });
             }
+            notify_outline_changed(&client, &shared, &explorer_state).await;
         });
     }
 
@@ -491,6 +501,7 @@ impl LanguageServer for Backend {
                     .unwrap_or(false),
             };
             state.features = FeatureSupport::from_capabilities(&params.capabilities);
+            self.explorer.set_support(ExplorerSupport::from_capabilities(&params.capabilities));
             if let Some(options) = &params.initialization_options {
                 state.settings = Settings::from_json(options);
             }
@@ -558,7 +569,11 @@ impl LanguageServer for Backend {
                     },
                 )),
                 execute_command_provider: Some(ls_types::ExecuteCommandOptions {
-                    commands: vec![PREVIEW_COMMAND.to_owned(), SHOW_DOCUMENT_COMMAND.to_owned()],
+                    commands: vec![
+                        PREVIEW_COMMAND.to_owned(),
+                        SHOW_DOCUMENT_COMMAND.to_owned(),
+                        explorer::APPLY_RENAME_COMMAND.to_owned(),
+                    ],
                     work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
                 }),
                 workspace: Some(ls_types::WorkspaceServerCapabilities {
@@ -930,8 +945,13 @@ impl LanguageServer for Backend {
         let range = params.range;
         let context = params.context;
         let support = self.lock().features;
+        let rename_through_change = self.explorer.support().rename_through_change
+            && context.only.as_ref().is_none_or(|only| only.iter().any(|kind| kind.as_str().starts_with("refactor")));
         self.on_file(&params.text_document.uri, move |conv, path| {
-            let actions = handlers::code_actions(conv, path, range, &context, support);
+            let mut actions = handlers::code_actions(conv, path, range, &context, support);
+            if rename_through_change {
+                actions.extend(explorer::rename_action(conv, path, range, support.code_actions.create_files));
+            }
             (!actions.is_empty()).then_some(actions)
         })
         .await
@@ -977,6 +997,9 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ls_types::ExecuteCommandParams) -> RpcResult<Option<serde_json::Value>> {
         if params.command == SHOW_DOCUMENT_COMMAND {
             return self.show_document(&params.arguments).await;
+        }
+        if params.command == explorer::APPLY_RENAME_COMMAND {
+            return self.apply_rename_through_change(&params.arguments).await;
         }
         if params.command != PREVIEW_COMMAND {
             return Err(invalid_params(format!("unknown command {}", params.command)));

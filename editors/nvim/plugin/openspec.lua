@@ -45,3 +45,11 @@ end, {
   end,
   desc = 'Show what archiving a change would do to each main spec, as a unified diff',
 })
+
+vim.api.nvim_create_user_command('OpenSpecExplorer', function()
+  require('openspec.explorer').open()
+end, { desc = 'Open the OpenSpec explorer: specs and active changes with their verdicts' })
+
+vim.api.nvim_create_user_command('OpenSpecRename', function()
+  require('openspec.rename').at_cursor()
+end, { desc = 'Rename the requirement under the cursor through a change (a RENAMED entry)' })

@@ -110,13 +110,14 @@ pub fn rename_through_change(
             let renamed_header = delta.sections.iter().find(|section| section.kind == DeltaKind::Renamed);
             let insertion = if let Some(section) = renamed_header {
                 TextEdit { range: empty_at(section.header_range.end), new_text: format!("{eol}{pair}") }
+            } else if text.is_empty() {
+                TextEdit { range: empty_at(0), new_text: format!("## RENAMED Requirements{eol}{pair}{eol}") }
             } else {
-                let lead = if text.is_empty() || text.ends_with('\n') || text.ends_with('\r') { "" } else { eol };
-                let gap = if text.is_empty() { "" } else { eol };
-                TextEdit {
-                    range: empty_at(text.len()),
-                    new_text: format!("{lead}{gap}## RENAMED Requirements{eol}{pair}{eol}"),
-                }
+                // Before the file's last line break, so the file keeps ending the way it did (an
+                // insertion after it makes some editors add a blank last line).
+                let end =
+                    text.strip_suffix("\r\n").or_else(|| text.strip_suffix(['\n', '\r'])).map_or(text.len(), str::len);
+                TextEdit { range: empty_at(end), new_text: format!("{eol}{eol}## RENAMED Requirements{eol}{pair}") }
             };
             edits.entry(delta.path.clone()).or_default().push(insertion);
             // The CLI applies RENAMED first, so this change's MODIFIED block must use the new name.
@@ -342,6 +343,43 @@ The system SHALL log in.
                 ## REMOVED Requirements
                 - `### Requirement: Sign in`
             "#]],
+        );
+    }
+
+    #[test]
+    fn keeps_the_line_endings_and_the_end_of_the_file() {
+        let crlf = on_login().replace(
+            "## MODIFIED Requirements\n### Requirement: Logout\nThe system SHALL log users out everywhere.\n#### Scenario: ok\n- **WHEN** a user logs out\n- **THEN** it works\n\n## RENAMED Requirements\n- FROM: `### Requirement: Logout`\n- TO: `### Requirement: Sign out`\n",
+            "## MODIFIED Requirements\r\n### Requirement: Logout\r\nThe system SHALL log users out everywhere.\r\n#### Scenario: ok\r\n- **WHEN** a user logs out\r\n- **THEN** it works\r\n",
+        );
+        check(
+            &crlf,
+            "Sign in",
+            &RenameVia::Existing("tidy".to_owned()),
+            &expect![[r#"
+            target: auth "Login" via ["add-2fa", "tidy"]
+            //- /openspec/changes/add-2fa/specs/auth/spec.md
+            ## MODIFIED Requirements
+            ### Requirement: Sign in
+            The system SHALL log users in with a second factor.
+            #### Scenario: ok
+            - **WHEN** a user logs in
+            - **THEN** it works
+            //- /openspec/changes/drop/specs/auth/spec.md
+            ## REMOVED Requirements
+            - `### Requirement: Sign in`
+            //- /openspec/changes/tidy/specs/auth/spec.md
+            ## MODIFIED Requirements␍
+            ### Requirement: Logout␍
+            The system SHALL log users out everywhere.␍
+            #### Scenario: ok␍
+            - **WHEN** a user logs out␍
+            - **THEN** it works␍
+            ␍
+            ## RENAMED Requirements␍
+            - FROM: `### Requirement: Login`␍
+            - TO: `### Requirement: Sign in`␍
+        "#]],
         );
     }
 

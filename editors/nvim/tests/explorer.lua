@@ -100,6 +100,34 @@ H.check('<CR> on a spec opens it', function()
   H.eq('spec', require('openspec.explorer').node(sidebar, 6).kind, 'node kind')
 end)
 
+H.check('p previews the change, c says whether it is ready to archive', function()
+  local explorer = require('openspec.explorer')
+  local change = explorer.node(sidebar, 3)
+  H.eq('add-2fa', change.change, 'node')
+  explorer.actions.preview(change)
+  local preview = H.wait_for('the preview buffer', function()
+    local found = vim.fn.bufnr('openspec-preview://add-2fa/all')
+    return found ~= -1 and found or nil
+  end)
+  local text = table.concat(vim.api.nvim_buf_get_lines(preview, 0, -1, false), '\n')
+  assert(text:find('The system SHALL log users in with a second factor.', 1, true), text)
+  local said
+  local notify = vim.notify
+  vim.notify = function(message)
+    said = message
+  end
+  -- `check` reads the files as saved; the task was checked in a buffer.
+  vim.api.nvim_buf_call(vim.fn.bufnr(path('openspec/changes/add-2fa/tasks.md')), function()
+    vim.cmd('silent write')
+  end)
+  explorer.actions.check(change)
+  H.wait_for('the check', function()
+    return said
+  end)
+  vim.notify = notify
+  H.eq('OpenSpec: ✓ change/add-2fa: ready to archive', said, 'message')
+end)
+
 --- Runs the rename code action at the Login header with `answers` for the prompts.
 local function rename(answers)
   local inputs, selects = vim.deepcopy(answers.inputs), answers.select

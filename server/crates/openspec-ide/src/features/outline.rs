@@ -3,13 +3,13 @@
 //! in the order `openspec validate` reports them. Pure: reads the snapshot, the index and the
 //! findings `check_root` gave for that snapshot; the server serves it as `openspec/outline`.
 
-use crate::analysis::Analysis;
 use crate::check::{CheckConfig, ItemVerdict, verdicts};
 use crate::diagnostic::{Diagnostic, ItemKind};
 use crate::features::change_target;
-use crate::index::TaskProgress;
+use crate::index::{TaskProgress, WorkspaceIndex};
 use crate::layout;
 use crate::readiness;
+use crate::vfs::RootSnapshot;
 
 /// The outline of one root.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -68,56 +68,59 @@ pub struct TouchedCapability {
     pub existing: bool,
 }
 
-impl Analysis {
-    /// The outline of this root; `diagnostics` are `check_root`'s for this snapshot, and
-    /// `config` decides what counts toward a verdict (`--strict`, `--all-rules`).
-    pub fn outline(&self, diagnostics: &[Diagnostic], config: &CheckConfig) -> Outline {
-        let mut outline = Outline::default();
-        for verdict in verdicts(&self.root, diagnostics, config) {
-            let id = verdict.item.id.clone();
-            match verdict.item.kind {
-                ItemKind::Spec => {
-                    let spec = self.index.spec(&id);
-                    outline.specs.push(SpecOutline {
-                        path: spec.map_or_else(|| layout::main_spec_path(&id), |spec| spec.path.clone()),
-                        requirements: spec.map_or(0, |spec| spec.requirements.len()),
-                        capability: id,
-                        verdict: Verdict::from(&verdict),
-                    });
-                }
-                ItemKind::Change => {
-                    let change = self.index.active_change(&id);
-                    let path = change
-                        .and_then(|change| change_target(&self.root, change))
-                        .map_or_else(|| format!("{}/{id}", layout::CHANGES_DIR), |target| target.path);
-                    let readiness = readiness::archive_readiness(&self.root, &self.index, &id, diagnostics);
-                    let capabilities = change
-                        .map(|change| {
-                            change
-                                .deltas
-                                .iter()
-                                .map(|delta| TouchedCapability {
-                                    capability: delta.capability.clone(),
-                                    path: delta.path.clone(),
-                                    existing: self.index.spec(&delta.capability).is_some(),
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    outline.changes.push(ChangeOutline {
-                        path,
-                        verdict: Verdict::from(&verdict),
-                        tasks: change.and_then(|change| change.tasks.as_ref().map(|(_, progress)| *progress)),
-                        ready: readiness.as_ref().is_some_and(readiness::Readiness::is_ready),
-                        readiness: readiness.map_or_else(String::new, |readiness| readiness.title()),
-                        capabilities,
-                        id,
-                    });
-                }
+/// The outline of `root`; `diagnostics` are `check_root`'s for this snapshot, and `config`
+/// decides what counts toward a verdict (`--strict`, `--all-rules`).
+pub fn outline(
+    root: &RootSnapshot,
+    index: &WorkspaceIndex,
+    diagnostics: &[Diagnostic],
+    config: &CheckConfig,
+) -> Outline {
+    let mut outline = Outline::default();
+    for verdict in verdicts(root, diagnostics, config) {
+        let id = verdict.item.id.clone();
+        match verdict.item.kind {
+            ItemKind::Spec => {
+                let spec = index.spec(&id);
+                outline.specs.push(SpecOutline {
+                    path: spec.map_or_else(|| layout::main_spec_path(&id), |spec| spec.path.clone()),
+                    requirements: spec.map_or(0, |spec| spec.requirements.len()),
+                    capability: id,
+                    verdict: Verdict::from(&verdict),
+                });
+            }
+            ItemKind::Change => {
+                let change = index.active_change(&id);
+                let path = change
+                    .and_then(|change| change_target(root, change))
+                    .map_or_else(|| format!("{}/{id}", layout::CHANGES_DIR), |target| target.path);
+                let readiness = readiness::archive_readiness(root, &index, &id, diagnostics);
+                let capabilities = change
+                    .map(|change| {
+                        change
+                            .deltas
+                            .iter()
+                            .map(|delta| TouchedCapability {
+                                capability: delta.capability.clone(),
+                                path: delta.path.clone(),
+                                existing: index.spec(&delta.capability).is_some(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                outline.changes.push(ChangeOutline {
+                    path,
+                    verdict: Verdict::from(&verdict),
+                    tasks: change.and_then(|change| change.tasks.as_ref().map(|(_, progress)| *progress)),
+                    ready: readiness.as_ref().is_some_and(readiness::Readiness::is_ready),
+                    readiness: readiness.map_or_else(String::new, |readiness| readiness.title()),
+                    capabilities,
+                    id,
+                });
             }
         }
-        outline
     }
+    outline
 }
 
 #[cfg(test)]

@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 
 use openspec_syntax::requirement_blocks::DeltaKind;
 
-use crate::analysis::{Analysis, FilePosition, FileRange, SourceChange, TextEdit};
 use crate::change_meta::is_kebab_id;
 use crate::features::rename::{RenameTarget, check_new_name};
 use crate::index::{DeltaOp, Located, WorkspaceIndex};
 use crate::layout;
+use crate::types::{FilePosition, FileRange, SourceChange, TextEdit};
 use crate::vfs::RootSnapshot;
 
 /// The main-spec requirement under a cursor and where its rename could go.
@@ -180,23 +180,6 @@ fn proposal(capability: &str, old_name: &str, new_name: &str) -> String {
          `{}`\n",
         layout::main_spec_path(capability)
     )
-}
-
-impl Analysis {
-    /// See [`rename_through_change_target`].
-    pub fn rename_through_change_target(&self, position: &FilePosition) -> Result<RenameThroughChangeTarget, String> {
-        rename_through_change_target(&self.index, position)
-    }
-
-    /// See [`rename_through_change`].
-    pub fn rename_through_change(
-        &self,
-        position: &FilePosition,
-        new_name: &str,
-        via: &RenameVia,
-    ) -> Result<SourceChange, String> {
-        rename_through_change(&self.root, &self.index, position, new_name, via)
-    }
 }
 
 #[cfg(test)]

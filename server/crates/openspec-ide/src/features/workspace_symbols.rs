@@ -2,10 +2,10 @@
 //! fuzzy-matched against the query (a case-insensitive subsequence), exact and prefix matches
 //! first, capped at `WORKSPACE_SYMBOL_LIMIT`. Pure index lookups.
 
-use crate::analysis::NavigationTarget;
 use crate::features::document_symbols::SymbolKind;
 use crate::features::{change_target, file_target, requirement_target, spec_file_target};
 use crate::index::{ChangeInfo, DeltaFileInfo, RequirementInfo, SpecInfo, WorkspaceIndex};
+use crate::types::NavigationTarget;
 use crate::vfs::RootSnapshot;
 
 /// Enough to find anything by typing a little more, few enough to send on every keystroke.

@@ -8,7 +8,7 @@ mod change;
 mod config;
 mod delta;
 mod file;
-pub(crate) mod legacy;
+pub mod legacy;
 mod markdown;
 mod metadata;
 mod proposal;

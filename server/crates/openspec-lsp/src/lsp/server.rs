@@ -22,7 +22,9 @@ use super::state::{self, FileDiagnostics, RootState, ServerState};
 use crate::{discover, vfs_load};
 
 mod explorer_handlers;
+mod history;
 use explorer_handlers::{ExplorerState, notify_outline_changed};
+pub use history::HISTORY_COMMAND;
 
 pub struct Backend {
     client: Client,
@@ -573,6 +575,7 @@ impl LanguageServer for Backend {
                         PREVIEW_COMMAND.to_owned(),
                         SHOW_DOCUMENT_COMMAND.to_owned(),
                         explorer::APPLY_RENAME_COMMAND.to_owned(),
+                        HISTORY_COMMAND.to_owned(),
                     ],
                     work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
                 }),
@@ -1000,6 +1003,9 @@ impl LanguageServer for Backend {
         }
         if params.command == explorer::APPLY_RENAME_COMMAND {
             return self.apply_rename_through_change(&params.arguments).await;
+        }
+        if params.command == HISTORY_COMMAND {
+            return self.history(&params.arguments).await;
         }
         if params.command != PREVIEW_COMMAND {
             return Err(invalid_params(format!("unknown command {}", params.command)));

@@ -128,6 +128,22 @@ H.check('p previews the change, c says whether it is ready to archive', function
   H.eq('OpenSpec: ✓ change/add-2fa: ready to archive', said, 'message')
 end)
 
+H.check('h lists the history of a spec in the quickfix list', function()
+  local explorer = require('openspec.explorer')
+  local done
+  explorer.actions.history(explorer.node(sidebar, 6), function(items)
+    done = items
+  end)
+  H.wait_for('the history', function()
+    return done
+  end)
+  local qf = vim.fn.getqflist()
+  H.eq(1, #qf, 'entries')
+  H.eq('Login: MODIFIED by add-2fa (active)', qf[1].text, 'entry')
+  H.eq(path('openspec/changes/add-2fa/specs/auth/spec.md'), vim.api.nvim_buf_get_name(qf[1].bufnr), 'file')
+  vim.cmd('cclose')
+end)
+
 --- Runs the rename code action at the Login header with `answers` for the prompts.
 local function rename(answers)
   local inputs, selects = vim.deepcopy(answers.inputs), answers.select

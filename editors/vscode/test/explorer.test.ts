@@ -119,6 +119,13 @@ describe('the OpenSpec view', () => {
         assert.ok(preview, `no preview shown; messages: ${JSON.stringify(vscode.host.messages)}`);
         assert.match(preview.getText(), /### Requirement: Login\nThe system SHALL log users in with a second factor\./);
 
+        // History of the spec: the active change's MODIFIED entry, opened when picked.
+        const spec = (await provider.getChildren()).find((node) => provider.getTreeItem(node).contextValue === 'openspecSpec');
+        vscode.host.quickPickAnswers.push('Login: MODIFIED');
+        await vscode.commands.executeCommand('openspec.explorer.history', spec);
+        assert.deepEqual(vscode.host.quickPicks.at(-1)?.items, ['Login: MODIFIED']);
+        assert.equal(vscode.host.shownDocuments.at(-1)?.uri.fsPath, path.join(workspaceDir, 'openspec/changes/add-2fa/specs/auth/spec.md'));
+
         await vscode.commands.executeCommand('openspec.explorer.check', change);
         const task = vscode.host.executedTasks.at(-1);
         assert.ok(task?.execution instanceof vscode.ProcessExecution);

@@ -3,7 +3,8 @@
 -- in a sidebar buffer, redrawn when the server sends `openspec/outlineChanged`.
 -- Keys in the sidebar: <CR> opens the item's file, p previews a change's archive, c checks
 -- (`check --archive-ready` for a change, the whole root otherwise, into the quickfix list),
--- r refreshes, q closes. All OpenSpec knowledge is in the server; this file only draws.
+-- h lists a spec's requirement history (`openspec.history`) in the quickfix list, r refreshes,
+-- q closes. All OpenSpec knowledge is in the server; this file only draws.
 local M = {}
 
 --- bufnr -> { root = path, nodes = { [line] = node } } for every open sidebar.
@@ -52,7 +53,7 @@ function M.render(answer)
     for _, spec in ipairs(root.specs or {}) do
       add(
         ('  %s  %s · %s'):format(spec.capability, plural(spec.requirements or 0, 'requirement'), verdict_text(spec.verdict)),
-        { kind = 'spec', uri = spec.uri, root = root_path }
+        { kind = 'spec', uri = spec.uri, root = root_path, capability = spec.capability }
       )
     end
   end
@@ -125,6 +126,47 @@ end
 --- The actions of a node, by key: shared by the sidebar's mappings and the test.
 M.actions = {
   open = M.open_node,
+  history = function(node, on_done)
+    local client = openspec_client()
+    if node == nil or node.capability == nil or client == nil then
+      return
+    end
+    local argument = { capability = node.capability, root = node.root and vim.uri_from_fname(node.root) or nil }
+    local params = { command = 'openspec.history', arguments = { argument } }
+    local function handler(err, result)
+      local items = {}
+      for _, history in ipairs(type(result) == 'table' and result.requirements or {}) do
+        for _, group in ipairs({ history.archived or {}, history.active or {} }) do
+          for _, event in ipairs(group) do
+            local location = event.location or {}
+            if type(location.uri) == 'string' and type(location.range) == 'table' then
+              local when = event.archived and (event.date or 'no date') or 'active'
+              table.insert(items, {
+                filename = vim.uri_to_fname(location.uri),
+                lnum = location.range.start.line + 1,
+                col = location.range.start.character + 1,
+                text = ('%s: %s by %s (%s)'):format(history.requirement, event.kind, event.change, when),
+              })
+            end
+          end
+        end
+      end
+      if err ~= nil then
+        vim.notify('OpenSpec: no history: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      else
+        vim.fn.setqflist({}, ' ', { title = 'OpenSpec history: ' .. node.capability, items = items })
+        vim.cmd('botright copen')
+      end
+      if on_done then
+        on_done(items)
+      end
+    end
+    if vim.fn.has('nvim-0.11') == 1 then
+      client:request('workspace/executeCommand', params, handler)
+    else
+      client.request('workspace/executeCommand', params, handler)
+    end
+  end,
   preview = function(node)
     if node ~= nil and node.change ~= nil then
       require('openspec').preview(node.change)
@@ -185,6 +227,7 @@ function M.open(on_done)
   map('<CR>', 'open', 'OpenSpec: open the file')
   map('p', 'preview', 'OpenSpec: preview the archive of the change')
   map('c', 'check', 'OpenSpec: check (the change: --archive-ready)')
+  map('h', 'history', 'OpenSpec: the requirement history of the spec (quickfix)')
   vim.keymap.set('n', 'r', function()
     M.refresh(bufnr)
   end, { buffer = bufnr, desc = 'OpenSpec: refresh' })

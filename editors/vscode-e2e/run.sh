@@ -3,7 +3,7 @@
 # driven by Debian's Chromium through playwright-core. Installs the given platform .vsix, opens
 # a copy of examples/demo with NO openspec-lsp on PATH (the bundled server must be used), and
 # runs e2e.mjs: diagnostics once, a quick fix, hover, go to definition, completion of a
-# multi-word name, the archive preview.
+# multi-word name, the archive preview, the OpenSpec view.
 #
 #   editors/vscode-e2e/run.sh PATH/TO/openspec-lsp-<version>-linux-x64.vsix
 #

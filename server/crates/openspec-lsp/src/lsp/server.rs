@@ -131,7 +131,8 @@ impl Backend {
                 let client = client.clone();
                 tokio::spawn(async move { with_deadline(client.code_lens_refresh()).await });
             }
-            notify_outline_changed(&client, &shared, &explorer_state).await;
+            // Its own task: an outline takes longer than a publication, which must not wait.
+            tokio::spawn(notify_outline_changed(client, shared, explorer_state));
         });
     }
 

@@ -25,6 +25,10 @@ pub struct ExplorerState {
     requested: AtomicBool,
     /// Every root's outline as last answered or announced.
     announced: Mutex<Option<Vec<(PathBuf, Outline)>>>,
+    /// Held while an outline is computed for `openspec/outlineChanged`.
+    computing: tokio::sync::Mutex<()>,
+    /// A publication happened since the running computation took its snapshot.
+    stale: AtomicBool,
 }
 
 impl ExplorerState {
@@ -62,19 +66,35 @@ fn outlines(shared: &Mutex<ServerState>) -> Vec<(PathBuf, Outline)> {
 }
 
 /// After a publication: tells a client that declared `outlineChanged` and has asked for an
-/// outline that it changed. Skipped when a newer generation exists (its pass announces).
-pub async fn notify_outline_changed(client: &Client, shared: &Arc<Mutex<ServerState>>, explorer: &ExplorerState) {
+/// outline that it changed. One computation at a time: a publication arriving meanwhile only
+/// marks the outline stale, and the running one goes round again, so fast typing coalesces
+/// into a few outlines. An outline of a generation overtaken while it was computed is dropped
+/// (the next round computes the newer one).
+pub async fn notify_outline_changed(client: Client, shared: Arc<Mutex<ServerState>>, explorer: Arc<ExplorerState>) {
     if !explorer.support().outline_changed || !explorer.requested.load(Ordering::SeqCst) {
         return;
     }
-    let generation = lock(shared).generation;
-    let from = shared.clone();
-    let Ok(current) = tokio::task::spawn_blocking(move || outlines(&from)).await else { return };
-    if lock(shared).generation != generation || !explorer.announce(current) {
-        return;
+    explorer.stale.store(true, Ordering::SeqCst);
+    loop {
+        let Ok(running) = explorer.computing.try_lock() else { return };
+        while explorer.stale.swap(false, Ordering::SeqCst) {
+            let generation = lock(&shared).generation;
+            let from = shared.clone();
+            let Ok(current) = tokio::task::spawn_blocking(move || outlines(&from)).await else { return };
+            if lock(&shared).generation != generation {
+                explorer.stale.store(true, Ordering::SeqCst);
+                continue;
+            }
+            if explorer.announce(current) {
+                client.send_notification::<OutlineChanged>(None).await;
+            }
+        }
+        drop(running);
+        // A publication that found the computation running just before it ended goes next.
+        if !explorer.stale.load(Ordering::SeqCst) {
+            return;
+        }
     }
-
-    client.send_notification::<OutlineChanged>(None).await;
 }
 
 impl Backend {

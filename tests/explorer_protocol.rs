@@ -121,6 +121,22 @@ fn workspace() -> (tempfile::TempDir, std::path::PathBuf) {
     (temp, root)
 }
 
+/// Opens the main spec and asks for code actions on its `Login` header (with `context`):
+/// the spec's URI and the `renameThroughChange` action, if offered.
+fn rename_action(client: &mut LspClient, root: &Path, context: Value) -> (String, Option<Value>) {
+    let spec = uri(&root.join("openspec/specs/auth/spec.md"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": spec, "languageId": "markdown", "version": 1, "text": SPEC}}),
+    );
+    let at = json!({"start": {"line": 6, "character": 20}, "end": {"line": 6, "character": 20}});
+    let response = client
+        .request("textDocument/codeAction", json!({"textDocument": {"uri": spec}, "range": at, "context": context}));
+    let actions = response["result"].as_array().cloned().unwrap_or_default();
+    let action = actions.into_iter().find(|action| action["command"]["command"] == "openspec.renameThroughChange");
+    (spec, action)
+}
+
 #[test]
 fn the_outline_lists_specs_and_changes_and_follows_edits() {
     let (_temp, root) = workspace();
@@ -191,18 +207,8 @@ fn a_client_that_did_not_declare_it_gets_no_notice_and_no_rename_action() {
     let (_temp, root) = workspace();
     let mut client = start(&root, &json!({}));
     assert_eq!(outline(&mut client)["roots"][0]["specs"][0]["requirements"], json!(2));
-    let spec = uri(&root.join("openspec/specs/auth/spec.md"));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": spec, "languageId": "markdown", "version": 1, "text": SPEC}}),
-    );
-    let at = json!({"start": {"line": 6, "character": 20}, "end": {"line": 6, "character": 20}});
-    let response = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": spec}, "range": at, "context": {"diagnostics": []}}),
-    );
-    let actions = response["result"].as_array().cloned().unwrap_or_default();
-    assert!(actions.iter().all(|action| action["command"]["command"] != "openspec.renameThroughChange"), "{response}");
+    let (_, action) = rename_action(&mut client, &root, json!({"diagnostics": []}));
+    assert!(action.is_none(), "{action:?}");
     client.drain_notifications();
     assert!(client.collect("openspec/outlineChanged", Duration::from_millis(500)).is_empty());
     client.finish();
@@ -212,21 +218,8 @@ fn a_client_that_did_not_declare_it_gets_no_notice_and_no_rename_action() {
 fn rename_through_a_change_is_applied_by_the_client_and_archives_with_the_cli() {
     let (_temp, root) = workspace();
     let mut client = start(&root, &json!({"openspec": {"renameThroughChange": true}}));
-    let spec = uri(&root.join("openspec/specs/auth/spec.md"));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": spec, "languageId": "markdown", "version": 1, "text": SPEC}}),
-    );
-    let at = json!({"start": {"line": 6, "character": 20}, "end": {"line": 6, "character": 20}});
-    let response = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": spec}, "range": at, "context": {"diagnostics": [], "only": ["refactor"]}}),
-    );
-    let actions = response["result"].as_array().cloned().unwrap_or_default();
-    let action = actions
-        .iter()
-        .find(|action| action["command"]["command"] == "openspec.renameThroughChange")
-        .unwrap_or_else(|| panic!("no rename-through-change action: {response}"));
+    let (spec, action) = rename_action(&mut client, &root, json!({"diagnostics": [], "only": ["refactor"]}));
+    let action = action.expect("a rename-through-change action");
     let argument = &action["command"]["arguments"][0];
     assert_eq!(argument["requirement"], "Login");
     assert_eq!(argument["capability"], "auth");

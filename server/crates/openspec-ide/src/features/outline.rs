@@ -94,7 +94,7 @@ pub fn outline(
                 let path = change
                     .and_then(|change| change_target(root, change))
                     .map_or_else(|| format!("{}/{id}", layout::CHANGES_DIR), |target| target.path);
-                let readiness = readiness::archive_readiness(root, &index, &id, diagnostics);
+                let readiness = readiness::archive_readiness(root, index, &id, diagnostics);
                 let capabilities = change
                     .map(|change| {
                         change

@@ -16,6 +16,11 @@ pub mod references;
 pub mod rename;
 pub mod rename_through_change;
 pub mod semantic_tokens;
+pub mod store_actions;
+pub mod store_completion;
+pub mod store_definition;
+pub mod store_hover;
+pub mod store_sites;
 pub mod workspace_symbols;
 
 use openspec_syntax::TextRange;

@@ -280,6 +280,23 @@ try {
         assert.match(text ?? '', /rotate access tokens every hour/, `hover text: ${text}`);
         await page.keyboard.press('Escape');
     });
+
+    await check('the OpenSpec view lists the changes, and a click opens one', async () => {
+        await page.keyboard.press('Control+Shift+E');
+        const header = page.locator('.pane-header', { has: page.locator('h3.title', { hasText: /^OpenSpec$/ }) }).first();
+        await header.waitFor({ state: 'visible', timeout: 20_000 });
+        if ((await header.getAttribute('aria-expanded')) !== 'true') {
+            await header.click();
+        }
+        // Rows of this pane only (the file tree above lists the change's folder too).
+        const row = page.locator('.pane', { has: header }).locator('.monaco-list-row', { hasText: 'add-two-factor-auth' }).first();
+        await row.waitFor({ state: 'visible', timeout: 30_000 });
+        const text = (await row.textContent()) ?? '';
+        console.log(`     view row: ${text}`);
+        assert.match(text, /tasks · (valid|invalid)/, text);
+        await row.click();
+        await until('the change to open', async () => ((await activeTabPath())?.includes('openspec/changes/add-two-factor-auth/') ? true : undefined), 15_000);
+    });
 } finally {
     await context.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });

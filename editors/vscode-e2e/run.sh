@@ -4,7 +4,7 @@
 # a copy of examples/demo with NO openspec-lsp on PATH (the bundled server must be used), and
 # runs e2e.mjs: diagnostics once, a quick fix, hover, go to definition, completion of a
 # multi-word name, the archive preview, a referenced store's requirement (outside the
-# workspace) from workspace symbols with hover.
+# workspace) from workspace symbols with hover, the OpenSpec view.
 #
 #   editors/vscode-e2e/run.sh PATH/TO/openspec-lsp-<version>-linux-x64.vsix
 #

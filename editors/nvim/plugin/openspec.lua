@@ -54,3 +54,10 @@ end, {
   nargs = '*',
   desc = "A requirement's history across archived and active changes, in the quickfix list",
 })
+vim.api.nvim_create_user_command('OpenSpecExplorer', function()
+  require('openspec.explorer').open()
+end, { desc = 'Open the OpenSpec explorer: specs and active changes with their verdicts' })
+
+vim.api.nvim_create_user_command('OpenSpecRename', function()
+  require('openspec.rename').at_cursor()
+end, { desc = 'Rename the requirement under the cursor through a change (a RENAMED entry)' })

@@ -16,8 +16,10 @@ import {
     type StaticFeature,
 } from 'vscode-languageclient/node';
 
+import { changeOf, OutlineProvider, rootFolderOf, showHistory, VIEW_ID } from './explorer';
 import { PREVIEW_SCHEME, PreviewContentProvider, type PreviewTarget, pickTarget, previewArchiveDiff, previewText } from './preview';
 import { type HistoryTarget, showHistory } from './history';
+import { COMMAND as RENAME_THROUGH_CHANGE, renameThroughChange } from './renameThroughChange';
 import { bundledServerPath, findServer, type ServerLookup } from './serverPath';
 
 /** VS Code commands this extension registers itself; the server's same-named commands are called by them. */
@@ -79,6 +81,7 @@ class Extension implements OpenSpecApi {
     ready: Promise<void> = Promise.resolve();
     private readonly output: vscode.OutputChannel;
     private readonly preview = new PreviewContentProvider();
+    private readonly outline = new OutlineProvider(() => this.client);
     private readonly serverProcesses = new Set<ChildProcess>();
     private missingBinaryShown = false;
     private waitingForDocument: vscode.Disposable | undefined;
@@ -95,6 +98,7 @@ class Extension implements OpenSpecApi {
             vscode.commands.registerCommand('openspec.previewArchiveDiff', (target?: PreviewTarget) => previewArchiveDiff(this.preview, this.client, target)),
             vscode.commands.registerCommand('openspec.showOutput', () => this.output.show(true)),
             vscode.commands.registerCommand('openspec.history', (target?: HistoryTarget) => showHistory(this.client, target)),
+            ...this.registerExplorer(),
             // The server's code lenses ("2 scenarios", "1 active change: …") carry this command
             // with LSP-typed arguments; it is not in the command palette.
             vscode.commands.registerCommand('openspec.showLocations', (uri: unknown, position: unknown, locations: unknown) =>
@@ -201,9 +205,13 @@ class Extension implements OpenSpecApi {
             },
         };
         const client = new OpenSpecLanguageClient('openspec', 'OpenSpec', serverOptions, clientOptions);
+        client.registerFeature(EXPERIMENTAL_FEATURE);
         this.client = client;
         try {
             await client.start();
+            client.onNotification('openspec/outlineChanged', () => this.outline.refresh());
+            void vscode.commands.executeCommand('setContext', 'openspec.active', true);
+            this.outline.refresh();
         } catch (error) {
             this.client = undefined;
             this.output.appendLine(`The server failed to start: ${String(error)}`);
@@ -302,6 +310,42 @@ class Extension implements OpenSpecApi {
         }
     }
 
+    /** The OpenSpec view (`explorer.ts`), its context actions and "Rename through change...". */
+    private registerExplorer(): vscode.Disposable[] {
+        const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.outline, showCollapseAll: true });
+        this.outline.onInvalidCount = (count) => {
+            view.badge = count > 0 ? { value: count, tooltip: `${count} invalid OpenSpec item${count === 1 ? '' : 's'}` } : undefined;
+        };
+        return [
+            this.outline,
+            view,
+            vscode.commands.registerCommand('openspec.explorer.refresh', () => this.outline.refresh()),
+            vscode.commands.registerCommand('openspec.explorer.previewArchive', (node: unknown) => {
+                const target = changeOf(node);
+                return target === undefined ? undefined : this.previewArchive(target);
+            }),
+            vscode.commands.registerCommand('openspec.explorer.check', (node: unknown) => this.checkItem(node)),
+            vscode.commands.registerCommand('openspec.explorer.history', (node: unknown) => showHistory(this.client, node)),
+            vscode.commands.registerCommand(RENAME_THROUGH_CHANGE, (argument: unknown) => renameThroughChange(this.client, argument)),
+        ];
+    }
+
+    /** From the OpenSpec view: `check --archive-ready <id>` for a change, `check` of the root otherwise. */
+    private async checkItem(node: unknown): Promise<void> {
+        const folder = rootFolderOf(node);
+        const lookup = this.lookupServer();
+        if (folder === undefined || lookup.kind !== 'found') {
+            return lookup.kind === 'found' ? this.checkWorkspace() : this.reportMissingServer(lookup);
+        }
+        const change = changeOf(node)?.change;
+        const args = change === undefined ? ['check', folder] : ['check', '--archive-ready', change, folder];
+        const execution = new vscode.ProcessExecution(lookup.path, args, { cwd: folder });
+        const scope = vscode.workspace.workspaceFolders?.[0] ?? vscode.TaskScope.Workspace;
+        const task = new vscode.Task({ type: 'openspec', command: 'check' }, scope, change === undefined ? 'check' : `check ${change}`, 'openspec', execution, []);
+        task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true };
+        await vscode.tasks.executeTask(task);
+    }
+
     private async checkWorkspace(): Promise<void> {
         const folders = vscode.workspace.workspaceFolders ?? [];
         const folder = folders.length <= 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder to check' });
@@ -394,6 +438,17 @@ class Extension implements OpenSpecApi {
         return document;
     }
 }
+
+/** Declares `experimental.openspec`: the server then sends `openspec/outlineChanged` and offers "Rename through change...". */
+const EXPERIMENTAL_FEATURE: StaticFeature = {
+    fillClientCapabilities(capabilities) {
+        const experimental = (capabilities.experimental ?? {}) as Record<string, unknown>;
+        capabilities.experimental = { ...experimental, openspec: { outlineChanged: true, renameThroughChange: true } };
+    },
+    initialize: () => undefined,
+    getState: () => ({ kind: 'static' }),
+    clear: () => undefined,
+};
 
 /** Puts `text` on the clipboard and says so. */
 export async function copyToClipboard(text: unknown): Promise<void> {

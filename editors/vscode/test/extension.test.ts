@@ -41,7 +41,9 @@ childProcessModule.spawn = ((...args: Parameters<typeof realSpawn>) => {
 }) as typeof realSpawn;
 
 const serverBin = process.env.OPENSPEC_LSP_BIN ?? path.join(repoRoot, 'target', 'debug', 'openspec-lsp');
-const CLIENT_COMMANDS = ['openspec.restartServer', 'openspec.checkWorkspace', 'openspec.previewArchive', 'openspec.showOutput', 'openspec.history'];
+/** The OpenSpec view's commands and "Rename through change..." (explorer.test.ts tests them). */
+const EXPLORER_COMMANDS = ['openspec.explorer.refresh', 'openspec.explorer.previewArchive', 'openspec.explorer.check', 'openspec.explorer.history', 'openspec.renameThroughChange'];
+const CLIENT_COMMANDS = ['openspec.restartServer', 'openspec.checkWorkspace', 'openspec.previewArchive', 'openspec.showOutput', 'openspec.history', ...EXPLORER_COMMANDS];
 
 let extension: ExtensionModule;
 let api: Awaited<ReturnType<ExtensionModule['activate']>>;

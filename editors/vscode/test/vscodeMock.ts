@@ -566,6 +566,25 @@ export class SemanticTokensEdits {
     ) {}
 }
 
+export enum TreeItemCollapsibleState {
+    None = 0,
+    Collapsed = 1,
+    Expanded = 2,
+}
+
+export class TreeItem {
+    description?: string | boolean;
+    tooltip?: string;
+    contextValue?: string;
+    iconPath?: unknown;
+    command?: { title: string; command: string; arguments?: unknown[] };
+    resourceUri?: Uri;
+    constructor(
+        public label: string,
+        public collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None,
+    ) {}
+}
+
 export class ThemeIcon {
     constructor(readonly id: string) {}
 }
@@ -873,6 +892,11 @@ export const host = {
     /** Answers for the next quick picks, in order (a label, or undefined to cancel). */
     quickPickAnswers: [] as (string | undefined)[],
     quickPicks: [] as { items: string[]; placeHolder?: string }[],
+    /** Answers for the next input boxes, in order (undefined: cancel). */
+    inputBoxAnswers: [] as (string | undefined)[],
+    inputBoxes: [] as { prompt?: string; value?: string }[],
+    /** Tree views created with `window.createTreeView`. */
+    treeViews: [] as { id: string; options: { treeDataProvider: unknown }; badge?: { value: number; tooltip: string } }[],
     shownDocuments: [] as TextDocument[],
     openedExternal: [] as string[],
     /** What `env.clipboard.writeText` was last given. */
@@ -1038,6 +1062,15 @@ export const window = {
         });
     },
     showWorkspaceFolderPick: () => Promise.resolve(host.workspaceFolders[0]),
+    showInputBox(options?: { prompt?: string; value?: string }) {
+        host.inputBoxes.push({ prompt: options?.prompt, value: options?.value });
+        return Promise.resolve(host.inputBoxAnswers.shift());
+    },
+    createTreeView(id: string, options: { treeDataProvider: unknown }) {
+        const view = { id, options, badge: undefined as { value: number; tooltip: string } | undefined, dispose: () => undefined };
+        host.treeViews.push(view);
+        return view;
+    },
     async showTextDocument(documentOrUri: TextDocument | Uri, _options?: unknown) {
         const document = documentOrUri instanceof TextDocument ? documentOrUri : await openTextDocument(documentOrUri);
         host.shownDocuments.push(document);
@@ -1157,6 +1190,13 @@ export const workspace = {
     },
     /** Applies text edits to open (or newly opened) documents, as VS Code does for a code action. */
     async applyEdit(edit: WorkspaceEdit): Promise<boolean> {
+        // Created files first, on disk (VS Code creates them before editing them).
+        for (const operation of edit.fileOperations) {
+            if (operation.kind === 'create' && operation.to !== undefined && !fs.existsSync(operation.to.fsPath)) {
+                fs.mkdirSync(path.dirname(operation.to.fsPath), { recursive: true });
+                fs.writeFileSync(operation.to.fsPath, '');
+            }
+        }
         for (const [uri, edits] of edit.entries()) {
             const document = await openTextDocument(uri);
             const contentChanges = document.applyEdits(edits);

@@ -103,6 +103,10 @@ end
 
 --- Client-side commands the server's code lenses and code actions use.
 M.commands = {
+  --- The "Rename through change..." code action (lua/openspec/rename.lua).
+  ['openspec.renameThroughChange'] = function(command, ctx)
+    require('openspec.rename').run(command, ctx)
+  end,
   --- Argument: the text to copy (the register command of an unregistered store). Goes to the
   --- system clipboard (`+`) when Neovim has a clipboard provider, and to the unnamed register.
   ['openspec.copyToClipboard'] = function(command)
@@ -165,9 +169,29 @@ function M.lsp_config()
     settings = vim.deepcopy(M.default_settings),
     before_init = function(params, config)
       params.initializationOptions = (config.settings or {}).openspec
+      M.declare_experimental(params)
     end,
     commands = M.commands,
+    handlers = M.handlers,
   }
+end
+
+--- Server notifications the plugin handles: the explorer redraws when the outline changed.
+M.handlers = {
+  ['openspec/outlineChanged'] = function()
+    require('openspec.explorer').refresh()
+  end,
+}
+
+--- Declares `experimental.openspec` in the initialize request: the server then sends
+--- `openspec/outlineChanged` and offers "Rename through change...".
+function M.declare_experimental(params)
+  params.capabilities = params.capabilities or {}
+  params.capabilities.experimental = vim.tbl_extend(
+    'force',
+    params.capabilities.experimental or {},
+    { openspec = { outlineChanged = true, renameThroughChange = true } }
+  )
 end
 
 M.options = {}
@@ -212,7 +236,9 @@ function M.setup(opts)
     })
     start_config.root_markers = nil
     start_config.filetypes = nil
-    start_config.before_init = nil
+    start_config.before_init = function(params)
+      M.declare_experimental(params)
+    end
     vim.lsp.start(start_config, { bufnr = bufnr })
   end
   vim.api.nvim_create_autocmd('FileType', {

@@ -285,6 +285,8 @@ impl LspClient {
                 Value::Array(vec![Value::Null; items])
             }
             "window/showDocument" => json!({"success": true}),
+            // Recorded in `server_requests`; the test applies the edit itself when it cares.
+            "workspace/applyEdit" => json!({"applied": true}),
             _ => Value::Null,
         };
         self.server_requests.push(message.clone());

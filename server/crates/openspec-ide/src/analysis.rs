@@ -7,6 +7,7 @@ use std::sync::Arc;
 use openspec_syntax::TextRange;
 
 use crate::archive_plan::ChangePlan;
+use crate::check::CheckConfig;
 use crate::diagnostic::Diagnostic;
 use crate::features::code_actions::{self, CodeAction, CodeActionConfig};
 use crate::features::code_lens::{self, CodeLens};
@@ -15,8 +16,10 @@ use crate::features::document_links::{self, DocumentLink};
 use crate::features::document_symbols::{self, DocumentSymbol};
 use crate::features::folding_ranges::{self, FoldingRange};
 use crate::features::hover::{self, HoverResult};
+use crate::features::outline::{self, Outline};
 use crate::features::preview::{self, CapabilityPreview};
 use crate::features::references::{self, ReferencesConfig};
+use crate::features::rename_through_change::{self, RenameThroughChangeTarget, RenameVia};
 use crate::features::semantic_tokens::{self, SemanticToken};
 use crate::features::workspace_symbols::{self, WorkspaceSymbol};
 use crate::features::{goto_definition, rename};
@@ -132,5 +135,26 @@ impl Analysis {
     /// The timeline of every requirement of `capability`'s main spec.
     pub fn capability_history(&self, capability: &str) -> Vec<RequirementHistory> {
         history::capability_history(&self.index, capability)
+    }
+
+    /// The explorer's outline of this root (`features/outline.rs`); `diagnostics` are
+    /// `check_root`'s for this snapshot.
+    pub fn outline(&self, diagnostics: &[Diagnostic], config: &CheckConfig) -> Outline {
+        outline::outline(&self.root, &self.index, diagnostics, config)
+    }
+
+    /// The main-spec requirement at `position` and the changes that may rename it.
+    pub fn rename_through_change_target(&self, position: &FilePosition) -> Result<RenameThroughChangeTarget, String> {
+        rename_through_change::rename_through_change_target(&self.index, position)
+    }
+
+    /// "Rename through change...": the edits that rename the requirement at `position` via `via`.
+    pub fn rename_through_change(
+        &self,
+        position: &FilePosition,
+        new_name: &str,
+        via: &RenameVia,
+    ) -> Result<SourceChange, String> {
+        rename_through_change::rename_through_change(&self.root, &self.index, position, new_name, via)
     }
 }

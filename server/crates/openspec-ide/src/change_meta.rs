@@ -42,7 +42,7 @@ pub fn read_metadata<'a>(root: &'a RootSnapshot, change_dir: &str) -> MetadataRe
 }
 
 /// `^[a-z0-9]+(?:-[a-z0-9]+)*$`.
-fn is_kebab_id(text: &str) -> bool {
+pub(crate) fn is_kebab_id(text: &str) -> bool {
     !text.is_empty()
         && text
             .split('-')

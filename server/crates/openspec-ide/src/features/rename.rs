@@ -12,10 +12,10 @@ use crate::layout;
 use crate::types::{FilePosition, FileRange, SourceChange, TextEdit};
 
 /// The requirement a rename starts from.
-struct RenameTarget {
-    capability: String,
-    name: String,
-    at: FileRange,
+pub(crate) struct RenameTarget {
+    pub(crate) capability: String,
+    pub(crate) name: String,
+    pub(crate) at: FileRange,
 }
 
 fn target_at(index: &WorkspaceIndex, position: &FilePosition) -> Result<RenameTarget, String> {
@@ -76,7 +76,11 @@ pub fn rename(index: &WorkspaceIndex, position: &FilePosition, new_name: &str) -
 }
 
 /// The trimmed new name, or why it cannot be used.
-fn check_new_name<'n>(index: &WorkspaceIndex, target: &RenameTarget, new_name: &'n str) -> Result<&'n str, String> {
+pub(crate) fn check_new_name<'n>(
+    index: &WorkspaceIndex,
+    target: &RenameTarget,
+    new_name: &'n str,
+) -> Result<&'n str, String> {
     if new_name.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
         return Err("A requirement name must fit on one line".to_owned());
     }

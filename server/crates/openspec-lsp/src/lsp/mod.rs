@@ -7,6 +7,7 @@ mod convert;
 mod document;
 #[cfg(test)]
 mod document_props;
+mod explorer;
 #[cfg(test)]
 mod fuzz_smoke;
 #[cfg(test)]
@@ -39,10 +40,12 @@ pub fn run() -> ExitCode {
     runtime.block_on(async move {
         let panic_log = catch_panic::PanicLog::default();
         let client_for_log = panic_log.clone();
-        let (service, socket) = tower_lsp_server::LspService::new(move |client| {
+        let (service, socket) = tower_lsp_server::LspService::build(move |client| {
             client_for_log.set_client(client.clone());
             server::Backend::new(client, flag)
-        });
+        })
+        .custom_method(explorer::OUTLINE_REQUEST, server::Backend::outline)
+        .finish();
         // A panic in a handler becomes an error response and a log entry, not a dead server.
         let service = catch_panic::CatchPanic::new(service, panic_log);
         // Requests compute on blocking threads; a generous limit keeps a slow one from stalling

@@ -15,6 +15,7 @@ use openspec_ide::Analysis;
 use super::capabilities::{FeatureSupport, SHOW_DOCUMENT_COMMAND};
 use super::convert::Converter;
 use super::document::{Document, PositionEncoding};
+use super::explorer::{self, ExplorerSupport};
 use super::handlers;
 use super::settings::Settings;
 use super::state::{self, FileDiagnostics, RootState, ServerState};
@@ -22,7 +23,9 @@ use super::store_handlers;
 use crate::store_registry::StoreEnv;
 use crate::{discover, vfs_load};
 
+mod explorer_handlers;
 mod history;
+use explorer_handlers::{ExplorerState, notify_outline_changed};
 pub use history::HISTORY_COMMAND;
 
 pub struct Backend {
@@ -36,6 +39,8 @@ pub struct Backend {
     /// Held by a publication from deciding what to send until it is sent, so two publications
     /// never interleave: the later generation always lands last.
     publishing: Arc<tokio::sync::Mutex<()>>,
+    /// The explorer: what the client declared, and the outlines last announced to it.
+    explorer: Arc<ExplorerState>,
 }
 
 impl Backend {
@@ -47,6 +52,7 @@ impl Backend {
             shutdown_requested,
             indexed,
             publishing: Arc::default(),
+            explorer: Arc::default(),
         }
     }
 
@@ -76,6 +82,7 @@ impl Backend {
         let client = self.client.clone();
         let shared = self.state.clone();
         let publishing = self.publishing.clone();
+        let explorer_state = self.explorer.clone();
         let current = self.state.clone();
         tokio::spawn(async move {
             let computed = tokio::task::spawn_blocking(move || {
@@ -126,8 +133,11 @@ impl Backend {
                 tokio::spawn(async move { with_deadline(client.workspace_diagnostic_refresh()).await });
             }
             if refresh_lenses && support.code_lens_refresh {
+                let client = client.clone();
                 tokio::spawn(async move { with_deadline(client.code_lens_refresh()).await });
             }
+            // Its own task: an outline takes longer than a publication, which must not wait.
+            tokio::spawn(notify_outline_changed(client, shared, explorer_state));
         });
     }
 
@@ -659,6 +669,7 @@ impl LanguageServer for Backend {
                     .unwrap_or(false),
             };
             state.features = FeatureSupport::from_capabilities(&params.capabilities);
+            self.explorer.set_support(ExplorerSupport::from_capabilities(&params.capabilities));
             if let Some(options) = &params.initialization_options {
                 state.settings = Settings::from_json(options);
             }
@@ -729,6 +740,7 @@ impl LanguageServer for Backend {
                     commands: vec![
                         PREVIEW_COMMAND.to_owned(),
                         SHOW_DOCUMENT_COMMAND.to_owned(),
+                        explorer::APPLY_RENAME_COMMAND.to_owned(),
                         HISTORY_COMMAND.to_owned(),
                     ],
                     work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
@@ -1126,9 +1138,14 @@ impl LanguageServer for Backend {
             let state = self.lock();
             (state.features, state.stores.clone())
         };
+        let rename_through_change = self.explorer.support().rename_through_change
+            && context.only.as_ref().is_none_or(|only| only.iter().any(|kind| kind.as_str().starts_with("refactor")));
         self.on_file(&params.text_document.uri, move |conv, path| {
             let mut actions = store_handlers::copy_actions(conv, path, range, &context, &stores);
             actions.extend(handlers::code_actions(conv, path, range, &context, support));
+            if rename_through_change {
+                actions.extend(explorer::rename_action(conv, path, range, support.code_actions.create_files));
+            }
             (!actions.is_empty()).then_some(actions)
         })
         .await
@@ -1174,6 +1191,9 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ls_types::ExecuteCommandParams) -> RpcResult<Option<serde_json::Value>> {
         if params.command == SHOW_DOCUMENT_COMMAND {
             return self.show_document(&params.arguments).await;
+        }
+        if params.command == explorer::APPLY_RENAME_COMMAND {
+            return self.apply_rename_through_change(&params.arguments).await;
         }
         if params.command == store_handlers::COPY_COMMAND {
             // The editor extensions run this command themselves (clipboard); another client

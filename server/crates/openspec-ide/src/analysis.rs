@@ -2,66 +2,28 @@
 //! Core types only (root-relative paths, byte offsets and ranges); no LSP types, no IO, and no
 //! feature logic here: each method hands off to its file under `features/`.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use openspec_syntax::TextRange;
 
+use crate::archive_plan::ChangePlan;
 use crate::diagnostic::Diagnostic;
+use crate::features::code_actions::{self, CodeAction, CodeActionConfig};
 use crate::features::code_lens::{self, CodeLens};
+use crate::features::completion::{self, CompletionConfig, CompletionItem};
 use crate::features::document_links::{self, DocumentLink};
 use crate::features::document_symbols::{self, DocumentSymbol};
 use crate::features::folding_ranges::{self, FoldingRange};
 use crate::features::hover::{self, HoverResult};
+use crate::features::preview::{self, CapabilityPreview};
 use crate::features::references::{self, ReferencesConfig};
 use crate::features::semantic_tokens::{self, SemanticToken};
 use crate::features::workspace_symbols::{self, WorkspaceSymbol};
 use crate::features::{goto_definition, rename};
+use crate::history::{self, RequirementHistory};
 use crate::index::WorkspaceIndex;
+pub use crate::types::{FilePosition, FileRange, NavigationTarget, SourceChange, TextEdit};
 use crate::vfs::RootSnapshot;
-
-/// A cursor: a root-relative path and a byte offset into that file's original text.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct FilePosition {
-    pub path: String,
-    pub offset: usize,
-}
-
-/// A byte range of one file.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FileRange {
-    pub path: String,
-    pub range: TextRange,
-}
-
-/// Somewhere to jump to: the whole thing (`full_range`) and the part to select (its name).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NavigationTarget {
-    pub path: String,
-    pub full_range: TextRange,
-    /// Always inside `full_range`.
-    pub focus_range: TextRange,
-    pub name: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TextEdit {
-    pub range: TextRange,
-    pub new_text: String,
-}
-
-/// Edits to existing files (each file's edits sorted and non-overlapping) and files to create.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SourceChange {
-    pub edits: BTreeMap<String, Vec<TextEdit>>,
-    pub new_files: Vec<(String, String)>,
-}
-
-impl SourceChange {
-    pub fn is_empty(&self) -> bool {
-        self.edits.values().all(Vec::is_empty) && self.new_files.is_empty()
-    }
-}
 
 /// One snapshot of a root and its index. Cheap to clone; every method is a pure function of it.
 #[derive(Clone, Debug)]
@@ -122,5 +84,53 @@ impl Analysis {
 
     pub fn document_links(&self, path: &str) -> Vec<DocumentLink> {
         document_links::document_links(&self.root, &self.index, path)
+    }
+
+    pub fn definition_origin(&self, position: &FilePosition) -> Option<TextRange> {
+        goto_definition::definition_origin(&self.index, position)
+    }
+
+    /// The main spec archiving `change_id` would write for `capability`, or why it would not.
+    pub fn preview_archive(&self, change_id: &str, capability: &str) -> Result<String, String> {
+        preview::preview_archive(&self.root, &self.index, change_id, capability)
+    }
+
+    /// [`Analysis::preview_archive`] for every capability the change touches.
+    pub fn preview_change_archive(&self, change_id: &str) -> Result<Vec<CapabilityPreview>, String> {
+        preview::preview_change_archive(&self.root, &self.index, change_id)
+    }
+
+    /// [`preview_change`] over this snapshot; `diagnostics` are `check_root`'s for it.
+    pub fn preview_change(
+        &self,
+        change_id: &str,
+        capability: Option<&str>,
+        diagnostics: &[Diagnostic],
+        validate: bool,
+    ) -> Result<ChangePlan, String> {
+        preview::preview_change(&self.root, &self.index, change_id, capability, diagnostics, validate)
+    }
+
+    pub fn completions(&self, position: &FilePosition, config: CompletionConfig) -> Vec<CompletionItem> {
+        completion::completions(&self.root, &self.index, position, config)
+    }
+
+    pub fn code_actions(
+        &self,
+        range: &FileRange,
+        diagnostic_codes: &[&str],
+        config: CodeActionConfig,
+    ) -> Vec<CodeAction> {
+        code_actions::code_actions(&self.root, &self.index, range, diagnostic_codes, config)
+    }
+
+    /// The timeline of one requirement of `capability` (see `crate::history`).
+    pub fn requirement_history(&self, capability: &str, requirement: &str) -> Option<RequirementHistory> {
+        history::requirement_history(&self.index, capability, requirement)
+    }
+
+    /// The timeline of every requirement of `capability`'s main spec.
+    pub fn capability_history(&self, capability: &str) -> Vec<RequirementHistory> {
+        history::capability_history(&self.index, capability)
     }
 }

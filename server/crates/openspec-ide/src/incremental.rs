@@ -176,9 +176,11 @@ impl IncrementalCheck {
             mark(Unit::File(path.clone()));
             if let Some(spec) = layout.main_specs.iter().find(|spec| spec.path == *path) {
                 mark(Unit::Spec(spec.id.clone()));
+                mark(Unit::ReviewSpec(spec.id.clone()));
                 for change_id in layout.changes_by_capability.get(&spec.id).into_iter().flatten() {
                     mark(Unit::Delta(change_id.clone()));
                     mark(Unit::Archive(change_id.clone()));
+                    mark(Unit::Review(change_id.clone()));
                 }
             }
             let change_id = path
@@ -188,7 +190,7 @@ impl IncrementalCheck {
                 .map(|(change_id, _)| change_id)
                 .and_then(|change_id| layout.change_id(change_id));
             let Some(change_id) = change_id else { continue };
-            for unit in [Unit::Proposal, Unit::Change, Unit::Tasks, Unit::Metadata, Unit::Delta] {
+            for unit in [Unit::Proposal, Unit::Change, Unit::Tasks, Unit::Metadata, Unit::Delta, Unit::Review] {
                 mark(unit(change_id.to_owned()));
             }
             for sharing in layout.changes_sharing_capabilities(change_id) {

@@ -9,8 +9,8 @@ use openspec_syntax::TextRange;
 use openspec_syntax::legacy::find_marker_block;
 use openspec_syntax::yaml;
 
-use crate::analysis::{SourceChange, TextEdit};
 use crate::schema;
+use crate::types::{SourceChange, TextEdit};
 use crate::vfs::RootSnapshot;
 
 pub const PROJECT_MD: &str = "openspec/project.md";
@@ -19,14 +19,6 @@ pub const CONFIG_YAML: &str = "openspec/config.yaml";
 pub const CONTEXT_LIMIT_BYTES: usize = 50 * 1024;
 /// The schema `openspec init` writes and every change defaults to.
 const DEFAULT_SCHEMA: &str = "spec-driven";
-
-/// Every legacy finding of the root, whatever the repository policy says: what a migration
-/// touches, and what `check --migration` lists.
-pub fn findings(root: &RootSnapshot) -> Vec<crate::diagnostic::Diagnostic> {
-    let mut acc = Vec::new();
-    crate::rules::legacy::check(root, &mut acc);
-    acc
-}
 
 /// `project.md`'s text as `context:` would hold it: without a BOM, line breaks as `\n` (YAML
 /// reads every line break as `\n`, so that is what the CLI would see either way).
@@ -104,7 +96,7 @@ pub fn config_change(root: &RootSnapshot) -> Option<SourceChange> {
         ConfigPlan::AddContext { config_path, .. } => {
             let context = project_context(root)?;
             let config_text = root.text(config_path)?;
-            let newline = crate::features::code_actions::line_break(config_text);
+            let newline = crate::line_breaks::line_break(config_text);
             let mut addition = String::new();
             if !config_text.is_empty() && !config_text.ends_with(['\n', '\r']) {
                 addition.push_str(newline);
@@ -112,7 +104,7 @@ pub fn config_change(root: &RootSnapshot) -> Option<SourceChange> {
             addition.push_str(newline);
             addition.push_str("# Project context, moved verbatim from openspec/project.md.\n");
             addition.push_str(&context_entry(&context));
-            let addition = crate::features::code_actions::convert_line_breaks(&addition, newline);
+            let addition = crate::line_breaks::convert_line_breaks(&addition, newline);
             let mut change = SourceChange::default();
             change.edits.insert(
                 config_path.to_owned(),

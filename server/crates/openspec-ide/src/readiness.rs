@@ -7,10 +7,10 @@
 
 use openspec_syntax::TextRange;
 
-use crate::analysis::FileRange;
 use crate::archive_plan::{self, RefusalStep};
 use crate::diagnostic::{Diagnostic, ItemId, Origin, Severity};
 use crate::index::WorkspaceIndex;
+use crate::types::FileRange;
 use crate::vfs::RootSnapshot;
 
 /// The CLI's own note that archive would refuse a delta (an info, so never a CLI error).

@@ -39,6 +39,10 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
         Some(id) => store_registry::check_store(id, config)?,
         None => check_path(&path, config)?,
     };
+    if let Some(git_ref) = &args.changed_since {
+        let only_touched_files = matches!(args.format, Format::Sarif | Format::Github);
+        crate::changed_since::narrow_run(&mut run, &path, git_ref, only_touched_files)?;
+    }
     if args.migration {
         to_migration(&mut run);
     } else if let Some(change) = &args.archive_ready {
@@ -103,7 +107,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
 fn to_migration(run: &mut CheckRun) {
     for root in &mut run.roots {
         let policy_problems = root.report.diagnostics.iter().filter(|d| d.code == POLICY_INVALID_CODE).cloned();
-        let mut diagnostics: Vec<_> = openspec_ide::migration::findings(&root.snapshot);
+        let mut diagnostics: Vec<_> = openspec_ide::rules::legacy::findings(&root.snapshot);
         diagnostics.extend(policy_problems);
         root.report = openspec_ide::RootReport { items: Vec::new(), diagnostics };
     }

@@ -1,9 +1,11 @@
 //! The `openspec-lsp` binary: parses the command line and dispatches to a command. No logic
 //! of its own lives here; and the language server (`serve`, or no command at all).
 
+mod changed_since;
 mod check_command;
 mod cli;
 mod discover;
+mod history_command;
 mod lsp;
 mod output;
 mod preview_command;
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(cli::Command::Preview(args)) => preview_command::run(&args),
         Some(cli::Command::Check(args)) => check_command::run(&args),
+        Some(cli::Command::History(args)) => history_command::run(&args),
         Some(cli::Command::Serve(_)) => lsp::run(),
         None => {
             if let Some(hint) = startup_hint(std::io::stdin().is_terminal()) {

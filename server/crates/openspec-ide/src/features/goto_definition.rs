@@ -6,9 +6,9 @@
 
 use openspec_syntax::TextRange;
 
-use crate::analysis::{Analysis, FilePosition, NavigationTarget};
 use crate::features::{file_target, requirement_target, spec_file_target};
 use crate::index::{ChangeInfo, DeltaEntry, DeltaFileInfo, DeltaOp, Located, WorkspaceIndex};
+use crate::types::{FilePosition, NavigationTarget};
 use crate::vfs::RootSnapshot;
 
 pub fn goto_definition(root: &RootSnapshot, index: &WorkspaceIndex, position: &FilePosition) -> Vec<NavigationTarget> {
@@ -36,12 +36,6 @@ pub fn definition_origin(index: &WorkspaceIndex, position: &FilePosition) -> Opt
         | Located::Requirement { .. }
         | Located::SpecTitle { .. }
         | Located::SpecFile { .. } => None,
-    }
-}
-
-impl Analysis {
-    pub fn definition_origin(&self, position: &FilePosition) -> Option<TextRange> {
-        definition_origin(&self.index, position)
     }
 }
 

@@ -10,7 +10,6 @@ pub mod document_symbols;
 pub mod folding_ranges;
 pub mod goto_definition;
 pub mod hover;
-pub mod migration_actions;
 pub mod preview;
 pub mod references;
 pub mod rename;
@@ -19,8 +18,8 @@ pub mod workspace_symbols;
 
 use openspec_syntax::TextRange;
 
-use crate::analysis::NavigationTarget;
 use crate::index::{ChangeInfo, RequirementInfo, SpecInfo};
+use crate::types::NavigationTarget;
 use crate::vfs::RootSnapshot;
 
 /// Whether `path` names a Markdown file (`.md`, any case).
@@ -78,7 +77,8 @@ pub(crate) mod fixture {
     use openspec_syntax::{ColumnUnit, LineIndex, TextRange};
     use test_utils::Fixture;
 
-    use crate::analysis::{Analysis, FilePosition, NavigationTarget, SourceChange};
+    use crate::analysis::Analysis;
+    use crate::types::{FilePosition, NavigationTarget, SourceChange};
 
     /// The fixture's analysis and its `$0` cursor (offset 0 of the first file without one).
     pub fn analysis(fixture: &str) -> (Analysis, FilePosition, Fixture) {
@@ -157,8 +157,9 @@ mod tests {
 
     use openspec_syntax::TextRange;
 
-    use crate::analysis::{Analysis, FilePosition};
+    use crate::analysis::Analysis;
     use crate::features::references::ReferencesConfig;
+    use crate::types::FilePosition;
     use crate::vfs::RootSnapshot;
 
     fn assert_range(analysis: &Analysis, path: &str, range: TextRange, what: &str) {

@@ -2,7 +2,6 @@
 //! active change (`crate::archive_plan`): the file it writes, creates or deletes, or leaves
 //! alone, and every refusal with its place. It never writes and never judges beyond archive.
 
-use crate::analysis::Analysis;
 use crate::archive_plan::{self, ChangePlan, SpecAction};
 use crate::diagnostic::Diagnostic;
 use crate::index::WorkspaceIndex;
@@ -79,29 +78,6 @@ pub fn preview_change_archive(
             result: preview_archive(root, index, change_id, &delta.capability),
         })
         .collect())
-}
-
-impl Analysis {
-    /// The main spec archiving `change_id` would write for `capability`, or why it would not.
-    pub fn preview_archive(&self, change_id: &str, capability: &str) -> Result<String, String> {
-        preview_archive(&self.root, &self.index, change_id, capability)
-    }
-
-    /// [`Analysis::preview_archive`] for every capability the change touches.
-    pub fn preview_change_archive(&self, change_id: &str) -> Result<Vec<CapabilityPreview>, String> {
-        preview_change_archive(&self.root, &self.index, change_id)
-    }
-
-    /// [`preview_change`] over this snapshot; `diagnostics` are `check_root`'s for it.
-    pub fn preview_change(
-        &self,
-        change_id: &str,
-        capability: Option<&str>,
-        diagnostics: &[Diagnostic],
-        validate: bool,
-    ) -> Result<ChangePlan, String> {
-        preview_change(&self.root, &self.index, change_id, capability, diagnostics, validate)
-    }
 }
 
 #[cfg(test)]

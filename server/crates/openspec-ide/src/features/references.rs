@@ -1,8 +1,8 @@
 //! Find references: on a requirement, every delta entry (active and archived changes) naming it
 //! plus its main-spec header; on a capability, every change touching it. Pure index lookups.
 
-use crate::analysis::{FilePosition, FileRange};
 use crate::index::{Located, WorkspaceIndex};
+use crate::types::{FilePosition, FileRange};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ReferencesConfig {

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use openspec_syntax::js::js_trim;
 use openspec_syntax::requirement_text::normalize_requirement_name;
 
-use crate::analysis::{FilePosition, FileRange, SourceChange, TextEdit};
 use crate::index::{DeltaOp, Located, WorkspaceIndex};
 use crate::layout;
+use crate::types::{FilePosition, FileRange, SourceChange, TextEdit};
 
 /// The requirement a rename starts from.
 struct RenameTarget {

@@ -20,6 +20,9 @@ use super::settings::Settings;
 use super::state::{self, FileDiagnostics, RootState, ServerState};
 use crate::{discover, vfs_load};
 
+mod history;
+pub use history::HISTORY_COMMAND;
+
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<ServerState>>,
@@ -65,7 +68,8 @@ impl Backend {
         let (inputs, settings, format) = {
             let mut state = self.lock();
             state.generation += 1;
-            (state.all_root_inputs(), state.settings.clone(), state.diagnostic_format())
+            // A root whose archive is still being read is checked once it is in.
+            (state.complete_root_inputs(), state.settings.clone(), state.diagnostic_format())
         };
         let client = self.client.clone();
         let shared = self.state.clone();
@@ -124,7 +128,11 @@ impl Backend {
     }
 
     /// Reads every workspace folder's roots from disk (blocking IO, off the async runtime),
-    /// reporting `$/progress` when the client supports it.
+    /// reporting `$/progress` when the client supports it. Answer first, finish later: the
+    /// specs and active changes are read and indexed first, and requests answer from then on;
+    /// the archive (most of an old workspace's files) is read and indexed after that, off to
+    /// the side, and swapped in when ready, so no request waits for it. The first check runs
+    /// once the archive is in (some findings depend on it).
     async fn index_workspace(&self) {
         let progress_supported = self.lock().client.work_done_progress;
         let token = ls_types::ProgressToken::String("openspec-lsp/index".to_owned());
@@ -132,15 +140,59 @@ impl Backend {
             && matches!(with_deadline(self.client.create_work_done_progress(token.clone())).await, Some(Ok(())));
         let progress =
             if created { Some(self.client.progress(token, "Indexing OpenSpec workspace").begin().await) } else { None };
-        self.load_roots().await;
-        // Check and index every root before answering requests, so the first one is as quick
-        // as the rest (and "indexed" means it).
+        let deferred = self.read_roots(true).await;
+        // Index every root before answering requests, so the first one is as quick as the rest.
         let inputs = self.lock().all_root_inputs();
         let _ = tokio::task::spawn_blocking(move || inputs.iter().for_each(|input| drop(state::refresh(input)))).await;
         self.indexed.send_replace(true);
+        if let Some(progress) = &progress
+            && deferred.iter().any(|(_, _, deferred)| !deferred.is_empty())
+        {
+            progress.report("specs and active changes indexed; reading the archive").await;
+        }
+        self.load_deferred(deferred).await;
         if let Some(progress) = progress {
             let n_roots = self.lock().roots.len();
             progress.finish_with_message(format!("{n_roots} OpenSpec root(s) indexed")).await;
+        }
+    }
+
+    /// Reads the folders `read_roots` deferred (the archives), then, per root, lays them over
+    /// its disk read and indexes the result in a new session before swapping it in: requests
+    /// answer from the first index until then. A root read again meanwhile is left alone (that
+    /// read holds its archive).
+    async fn load_deferred(&self, deferred: Vec<(PathBuf, u64, vfs_load::Deferred)>) {
+        for (dir, ticket, deferred) in deferred {
+            let disk = {
+                let state = self.lock();
+                state.roots.iter().find(|root| root.dir == dir && root.read_at == ticket).map(|root| root.disk.clone())
+            };
+            let Some(mut disk) = disk else { continue };
+            let merged = tokio::task::spawn_blocking(move || {
+                deferred.load_into(&mut disk);
+                disk
+            })
+            .await;
+            let Ok(merged) = merged else { continue };
+            let session = Arc::new(state::RootSession::default());
+            let input = {
+                let state = self.lock();
+                let found = state.roots.iter().position(|root| root.dir == dir && root.read_at == ticket);
+                found.and_then(|idx| state.root_input_over(idx, &merged, session.clone()))
+            };
+            let Some(input) = input else { continue };
+            // The name index too (workspace symbols), while no request waits for it.
+            let _ = tokio::task::spawn_blocking(move || {
+                let analysis = state::refresh(&input);
+                analysis.index.names();
+            })
+            .await;
+            let mut state = self.lock();
+            if let Some(root) = state.roots.iter_mut().find(|root| root.dir == dir && root.read_at == ticket) {
+                root.disk = merged;
+                root.session = session;
+                root.archive_pending = false;
+            }
         }
     }
 
@@ -165,6 +217,12 @@ impl Backend {
     /// Reads the roots of every workspace folder (and `extraRoots`) again. Roots adopted for a
     /// file opened from elsewhere stay while a file of theirs is open.
     async fn load_roots(&self) {
+        drop(self.read_roots(false).await);
+    }
+
+    /// `load_roots`; with `defer_archive`, each root's archive is left out (the root is marked
+    /// `archive_pending`) and returned for `load_deferred`, with the root's folder and ticket.
+    async fn read_roots(&self, defer_archive: bool) -> Vec<(PathBuf, u64, vfs_load::Deferred)> {
         let (folders, extra, ticket) = {
             let mut state = self.lock();
             (state.folders.clone(), state.settings.extra_roots.clone(), state.next_disk_read())
@@ -179,12 +237,22 @@ impl Backend {
             dirs.sort();
             dirs.dedup();
             dirs.into_iter()
-                .map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket))
+                .map(|dir| {
+                    if !defer_archive {
+                        return (RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket), None);
+                    }
+                    let (first, deferred) = vfs_load::load_root_first(&dir);
+                    let mut root = RootState::new(dir.clone(), first, ticket);
+                    root.archive_pending = !deferred.is_empty();
+                    (root, Some((dir, ticket, deferred)))
+                })
                 .collect::<Vec<_>>()
         })
         .await
         .unwrap_or_default();
-        self.lock().take_roots(loaded, |state, root| root.read_at > ticket || state.has_open_document(root));
+        let (roots, deferred): (Vec<RootState>, Vec<_>) = loaded.into_iter().unzip();
+        self.lock().take_roots(roots, |state, root| root.read_at > ticket || state.has_open_document(root));
+        deferred.into_iter().flatten().collect()
     }
 }
 
@@ -558,7 +626,11 @@ impl LanguageServer for Backend {
                     },
                 )),
                 execute_command_provider: Some(ls_types::ExecuteCommandOptions {
-                    commands: vec![PREVIEW_COMMAND.to_owned(), SHOW_DOCUMENT_COMMAND.to_owned()],
+                    commands: vec![
+                        PREVIEW_COMMAND.to_owned(),
+                        SHOW_DOCUMENT_COMMAND.to_owned(),
+                        HISTORY_COMMAND.to_owned(),
+                    ],
                     work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
                 }),
                 workspace: Some(ls_types::WorkspaceServerCapabilities {
@@ -977,6 +1049,9 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ls_types::ExecuteCommandParams) -> RpcResult<Option<serde_json::Value>> {
         if params.command == SHOW_DOCUMENT_COMMAND {
             return self.show_document(&params.arguments).await;
+        }
+        if params.command == HISTORY_COMMAND {
+            return self.history(&params.arguments).await;
         }
         if params.command != PREVIEW_COMMAND {
             return Err(invalid_params(format!("unknown command {}", params.command)));

@@ -31,11 +31,14 @@ pub struct RootState {
     /// When the read started (`ServerState::next_disk_read`): of two reads of the same root
     /// that overlap, the one started later wins, whichever finishes first.
     pub read_at: u64,
+    /// The archive's content is still being read (`vfs_load::load_root_first`): requests
+    /// answer from `disk` as it is, checks wait until the archive is in.
+    pub archive_pending: bool,
 }
 
 impl RootState {
     pub fn new(dir: PathBuf, disk: RootSnapshot, read_at: u64) -> RootState {
-        RootState { dir, disk, overlaid: BTreeSet::new(), session: Arc::default(), read_at }
+        RootState { dir, disk, overlaid: BTreeSet::new(), session: Arc::default(), read_at, archive_pending: false }
     }
 }
 
@@ -206,8 +209,20 @@ impl ServerState {
     /// The root's disk snapshot with every open buffer laid over it.
     pub fn root_input(&self, root_idx: usize) -> Option<RootInput> {
         let root = self.roots.get(root_idx)?;
+        self.root_input_over(root_idx, &root.disk, root.session.clone())
+    }
+
+    /// `root_input` for another disk read of the same root and the session that analyses it
+    /// (the read with the archive, before it replaces the one without).
+    pub fn root_input_over(
+        &self,
+        root_idx: usize,
+        disk: &RootSnapshot,
+        session: Arc<RootSession>,
+    ) -> Option<RootInput> {
+        let root = self.roots.get(root_idx)?;
         // Cheap: the snapshot's map shares its structure with the disk read.
-        let mut snapshot = root.disk.clone();
+        let mut snapshot = disk.clone();
         let mut versions = HashMap::new();
         let mut overlaid = root.overlaid.clone();
         for (path, document) in &self.documents {
@@ -224,14 +239,7 @@ impl ServerState {
             versions.insert(rel.clone(), document.version);
             overlaid.insert(rel);
         }
-        Some(RootInput {
-            dir: root.dir.clone(),
-            snapshot,
-            versions,
-            overlaid,
-            generation: self.generation,
-            session: root.session.clone(),
-        })
+        Some(RootInput { dir: root.dir.clone(), snapshot, versions, overlaid, generation: self.generation, session })
     }
 
     /// Remembers that the buffer of `path` no longer overlays its root's disk read.
@@ -281,6 +289,12 @@ impl ServerState {
 
     pub fn all_root_inputs(&self) -> Vec<RootInput> {
         (0..self.roots.len()).filter_map(|idx| self.root_input(idx)).collect()
+    }
+
+    /// The inputs of the roots read whole (not waiting for their archive): the ones to check.
+    pub fn complete_root_inputs(&self) -> Vec<RootInput> {
+        let complete = self.roots.iter().enumerate().filter(|(_, root)| !root.archive_pending);
+        complete.filter_map(|(idx, _)| self.root_input(idx)).collect()
     }
 }
 

@@ -16,12 +16,20 @@ use openspec_syntax::lines::{Bom, LineBreaks, split_lines};
 use crate::diagnostic::Diagnostic;
 use crate::vfs::RootSnapshot;
 
-pub fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
+pub(crate) fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
     project_context::check(root, acc);
     missing_config::check(root, acc);
     obsolete_agents_file::check(root, acc);
     marker_block::check(root, acc);
     slash_command::check(root, acc);
+}
+
+/// Every legacy finding of the root, whatever the repository policy says: what a migration
+/// touches, and what `check --migration` lists.
+pub fn findings(root: &RootSnapshot) -> Vec<Diagnostic> {
+    let mut acc = Vec::new();
+    check(root, &mut acc);
+    acc
 }
 
 /// The first non-blank line's text, trimmed: where a finding about a whole file is shown.

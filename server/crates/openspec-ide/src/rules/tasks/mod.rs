@@ -10,10 +10,10 @@ use std::cmp::Ordering;
 
 use openspec_syntax::tasks::{TaskLine, TasksDoc, parse_tasks};
 
+use crate::change_schema;
 use crate::diagnostic::{Diagnostic, ItemId};
 use crate::layout;
 use crate::rules::change::validate_reaches;
-use crate::schema;
 use crate::vfs::{Entry, FileContent, RootSnapshot};
 
 /// One readable task file of a change.
@@ -41,7 +41,7 @@ pub(crate) struct ChangeTasks<'a> {
 impl<'a> ChangeTasks<'a> {
     fn load(root: &'a RootSnapshot, change_id: &str) -> Self {
         let dir = layout::change_dir(change_id);
-        let tracked_files = schema::tracked_task_files(root, &dir);
+        let tracked_files = change_schema::tracked_task_files(root, &dir);
         let tracked = !tracked_files.is_empty();
         let files = if tracked { tracked_files } else { vec![format!("{dir}/tasks.md")] };
         let mut n_unreadable = 0;
@@ -69,7 +69,7 @@ impl<'a> ChangeTasks<'a> {
             tracked,
             n_unreadable,
             documents,
-            numbering_applies: schema::uses_builtin_spec_driven(root, &dir),
+            numbering_applies: change_schema::uses_builtin_spec_driven(root, &dir),
         }
     }
 

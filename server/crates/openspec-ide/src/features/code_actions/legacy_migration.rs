@@ -5,10 +5,10 @@
 
 use openspec_syntax::legacy::find_marker_block;
 
-use crate::analysis::FileRange;
-use crate::features::code_actions::{CodeAction, CodeActionKind};
+use super::{CodeAction, CodeActionKind};
 use crate::legacy::{LegacyArtifact, classify};
 use crate::migration::{self, ConfigPlan};
+use crate::types::FileRange;
 use crate::vfs::RootSnapshot;
 
 const PROJECT_MD_CODE: &str = "legacy/project-md";
@@ -17,7 +17,7 @@ const MARKER_BLOCK_CODE: &str = "legacy/marker-block";
 
 /// The migration actions for `range` of `range.path`; `codes` are the diagnostic codes sent
 /// with the request.
-pub(crate) fn migration_actions(root: &RootSnapshot, range: &FileRange, codes: &[&str], acc: &mut Vec<CodeAction>) {
+pub(super) fn migration_actions(root: &RootSnapshot, range: &FileRange, codes: &[&str], acc: &mut Vec<CodeAction>) {
     let fixes =
         |candidates: &[&str]| candidates.iter().find(|code| codes.contains(code)).map(|code| (*code).to_owned());
     match classify(&range.path) {
@@ -79,7 +79,7 @@ mod tests {
 
     fn check(fixture_text: &str, codes: &[&str], expect: &Expect) {
         let (analysis, position, _) = fixture::analysis(fixture_text);
-        let range = crate::analysis::FileRange {
+        let range = crate::types::FileRange {
             path: position.path.clone(),
             range: openspec_syntax::TextRange::empty(position.offset),
         };

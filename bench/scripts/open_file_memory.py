@@ -4,7 +4,8 @@ workspace, starts the server (BINARY) over stdio, opens the spec, then types and
 character KEYSTROKES times in a requirement near the top, each followed by a
 `textDocument/diagnostic` pull (answered once that version's findings are in, so every
 keystroke costs the server its whole re-check), and prints one JSON line: the open time, the
-median and slowest keystroke round trip, VmRSS before the open, after it and after the edits,
+median and slowest keystroke round trip, the server's CPU time for the open and per keystroke
+(what they cost on a machine busy with other work), VmRSS before the open, after it and after the edits,
 the peak (VmHWM), the growth per edit after the first few (the warm-up, where the allocator
 reaches its working set), and the notices the server showed.
 
@@ -64,6 +65,13 @@ def send(msg):
     body = json.dumps(msg).encode(); p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body); p.stdin.flush()
 
 
+def cpu_s():
+    # utime + stime of the server (fields 14 and 15 of /proc/PID/stat, in clock ticks): what a
+    # step cost the server whatever else the machine was doing
+    fields = open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss():
     s = open(f"/proc/{p.pid}/status").read()
     return {k: int(l.split()[1]) for l in s.splitlines() for k in ("VmRSS", "VmHWM") if l.startswith(k + ":")}
@@ -91,12 +99,13 @@ wait(lambda m: m.get("id") == 1)
 send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
 time.sleep(0.5)
 base = rss()
-t = time.time()
+t = time.time(); cpu_open = cpu_s()
 send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}})
 # answered once the open buffer's findings are in
 send({"jsonrpc": "2.0", "id": 2, "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": uri}}})
 wait(lambda m: m.get("id") == 2)
-opened = time.time() - t; after_open = rss()
+opened = time.time() - t; after_open = rss(); cpu_open = cpu_s() - cpu_open
+cpu_keys = cpu_s()
 line = 7
 times = []
 warm = after_open
@@ -111,12 +120,14 @@ for k in range(keys):
     wait(lambda m: m.get("id") == 100 + k)
     times.append(time.time() - t)
     if k + 1 == WARMUP: warm = rss()
+cpu_keys = cpu_s() - cpu_keys
 time.sleep(1)
 end = rss()
 growth = (end["VmRSS"] - warm["VmRSS"]) // max(keys - WARMUP, 1)
 result = {"mb": round(len(text) / 1e6, 1), "open_s": round(opened, 2),
           "keystroke_s_median": round(sorted(times)[len(times) // 2], 3) if times else None,
           "keystroke_s_max": round(max(times), 3) if times else None,
+          "open_cpu_s": round(cpu_open, 2), "keystroke_cpu_s_mean": round(cpu_keys / max(keys, 1), 3),
           "rss_before_open_mib": base["VmRSS"] // 1024, "rss_after_open_mib": after_open["VmRSS"] // 1024,
           "rss_after_warmup_mib": warm["VmRSS"] // 1024, "rss_after_edits_mib": end["VmRSS"] // 1024,
           "peak_mib": end["VmHWM"] // 1024, "growth_per_edit_kib": growth, "notices": notices}

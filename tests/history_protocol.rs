@@ -11,37 +11,8 @@ use serde_json::{Value, json};
 use support::lsp_client::LspClient;
 use support::openspec_lsp_binary;
 
-const WORKSPACE: &str = "
-//- /openspec/specs/auth/spec.md
-# auth Specification
-
-## Purpose
-Sign-in keeps accounts safe for everyone who uses the product.
-
-## Requirements
-### Requirement: Sign in
-The system SHALL let people sign in.
-
-#### Scenario: Good password
-- **WHEN** the password matches
-- **THEN** the session starts
-//- /openspec/changes/archive/2024-01-05-add-login/specs/auth/spec.md
-## ADDED Requirements
-### Requirement: Login
-The system SHALL let people log in.
-//- /openspec/changes/archive/2024-02-01-rename-login/specs/auth/spec.md
-## RENAMED Requirements
-- FROM: `### Requirement: Login`
-- TO: `### Requirement: Sign in`
-//- /openspec/changes/archive/by-hand/specs/auth/spec.md
-## MODIFIED Requirements
-### Requirement: Sign in
-The system SHALL let people sign in.
-//- /openspec/changes/next/specs/auth/spec.md
-## MODIFIED Requirements
-### Requirement: Sign in
-The system SHALL let people sign in twice.
-";
+/// Shared with `server/crates/openspec-lsp/tests/history_cli.rs`.
+const WORKSPACE: &str = include_str!("history/workspace.md");
 
 fn uri(path: &Path) -> String {
     format!("file://{}", path.display())

@@ -70,6 +70,15 @@ pub fn inprocess(root: &Path, runs: usize) -> anyhow::Result<Value> {
     let snapshot = crate::load::load(root).context("loading the workspace")?;
     let texts = crate::load::texts(&snapshot);
     let n_bytes: usize = texts.iter().map(|(_, text)| text.len()).sum();
+    // What one index holds beyond the texts: resident memory growth while building the first
+    // one (nothing was freed before, so the allocator has no holes to reuse).
+    let rss_before = memory_mib(std::process::id()).map(|(_, rss)| rss);
+    let first_index = openspec_ide::index::WorkspaceIndex::build(&snapshot);
+    let rss_after = memory_mib(std::process::id()).map(|(_, rss)| rss);
+    let index_mib = rss_before.zip(rss_after).map(|(before, after)| round3(after - before));
+    drop(first_index);
+    #[allow(clippy::cast_precision_loss)] // A workspace is far below 2^52 bytes.
+    let texts_mib = n_bytes as f64 / 1024.0 / 1024.0;
     let started = Instant::now();
     for (_, text) in &texts {
         let _ = openspec_syntax::markdown::parse(text, None);
@@ -98,6 +107,8 @@ pub fn inprocess(root: &Path, runs: usize) -> anyhow::Result<Value> {
         "parse_ms": round3(parse_ms),
         "check": check.to_json(),
         "index": Summary::of(&index).to_json(),
+        "index_rss_mib": index_mib,
+        "texts_mib": round3(texts_mib),
         "check_over_parse": round3(check.p50_ms / parse_ms.max(1e-9)),
     }))
 }

@@ -45,3 +45,12 @@ end, {
   end,
   desc = 'Show what archiving a change would do to each main spec, as a unified diff',
 })
+
+vim.api.nvim_create_user_command('OpenSpecHistory', function(args)
+  local capability = args.fargs[1]
+  local requirement = #args.fargs > 1 and table.concat(vim.list_slice(args.fargs, 2), ' ') or nil
+  require('openspec').history(capability, requirement)
+end, {
+  nargs = '*',
+  desc = "A requirement's history across archived and active changes, in the quickfix list",
+})

@@ -68,6 +68,13 @@ function M.temp_dir(suffix)
   return vim.fs.normalize(vim.uv.fs_realpath(dir))
 end
 
+--- Writes `text` to `dir/relative`, creating folders.
+function M.write(dir, relative, text)
+  local file = dir .. '/' .. relative
+  vim.fn.mkdir(vim.fs.dirname(file), 'p')
+  vim.fn.writefile(vim.split(text, '\n'), file)
+end
+
 function M.openspec_client(bufnr)
   return M.wait_for('the openspec client to attach to ' .. vim.api.nvim_buf_get_name(bufnr), function()
     return vim.lsp.get_clients({ bufnr = bufnr, name = 'openspec' })[1]

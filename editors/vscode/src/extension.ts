@@ -17,10 +17,11 @@ import {
 } from 'vscode-languageclient/node';
 
 import { PREVIEW_SCHEME, PreviewContentProvider, type PreviewTarget, pickTarget, previewArchiveDiff, previewText } from './preview';
+import { type HistoryTarget, showHistory } from './history';
 import { bundledServerPath, findServer, type ServerLookup } from './serverPath';
 
 /** VS Code commands this extension registers itself; the server's same-named commands are called by them. */
-const CLIENT_COMMANDS = new Set(['openspec.restartServer', 'openspec.checkWorkspace', 'openspec.previewArchive', 'openspec.showOutput']);
+const CLIENT_COMMANDS = new Set(['openspec.restartServer', 'openspec.checkWorkspace', 'openspec.previewArchive', 'openspec.showOutput', 'openspec.history']);
 
 /** The command the missing-server message offers; the npm package needs no Rust toolchain. */
 export const INSTALL_COMMAND = 'npm install --global openspec-lsp';
@@ -39,6 +40,9 @@ export const DOCUMENT_SELECTOR: { scheme: string; language?: string; pattern: st
     { scheme: 'file', pattern: '**/openspec/config.yml' },
     { scheme: 'file', pattern: '**/.openspec.yaml' },
     { scheme: 'file', pattern: '**/openspec/schemas/**/schema.yaml' },
+    // A store's identity file: where go to definition on a store id lands (often outside the
+    // workspace folders; the patterns match absolute paths, so store checkouts anywhere attach).
+    { scheme: 'file', pattern: '**/.openspec-store/store.yaml' },
 ];
 
 /** What `activate` returns; tests and other extensions use it to reach the running client. */
@@ -90,11 +94,15 @@ class Extension implements OpenSpecApi {
             vscode.commands.registerCommand('openspec.previewArchive', (target?: PreviewTarget) => this.previewArchive(target)),
             vscode.commands.registerCommand('openspec.previewArchiveDiff', (target?: PreviewTarget) => previewArchiveDiff(this.preview, this.client, target)),
             vscode.commands.registerCommand('openspec.showOutput', () => this.output.show(true)),
+            vscode.commands.registerCommand('openspec.history', (target?: HistoryTarget) => showHistory(this.client, target)),
             // The server's code lenses ("2 scenarios", "1 active change: …") carry this command
             // with LSP-typed arguments; it is not in the command palette.
             vscode.commands.registerCommand('openspec.showLocations', (uri: unknown, position: unknown, locations: unknown) =>
                 this.showLocations(uri, position, locations),
             ),
+            // The code action on an unregistered store reference carries this command with the
+            // register command to copy; it edits nothing. Not in the command palette.
+            vscode.commands.registerCommand('openspec.copyToClipboard', (text: unknown) => copyToClipboard(text)),
             vscode.tasks.registerTaskProvider('openspec', {
                 provideTasks: () => this.checkTasks(),
                 resolveTask: (task) => this.resolveCheckTask(task),
@@ -385,6 +393,15 @@ class Extension implements OpenSpecApi {
         await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
         return document;
     }
+}
+
+/** Puts `text` on the clipboard and says so. */
+export async function copyToClipboard(text: unknown): Promise<void> {
+    if (typeof text !== 'string') {
+        return;
+    }
+    await vscode.env.clipboard.writeText(text);
+    void vscode.window.showInformationMessage(`OpenSpec: copied to the clipboard: ${text}`);
 }
 
 function describe(target: PreviewTarget): string {

@@ -41,7 +41,7 @@ childProcessModule.spawn = ((...args: Parameters<typeof realSpawn>) => {
 }) as typeof realSpawn;
 
 const serverBin = process.env.OPENSPEC_LSP_BIN ?? path.join(repoRoot, 'target', 'debug', 'openspec-lsp');
-const CLIENT_COMMANDS = ['openspec.restartServer', 'openspec.checkWorkspace', 'openspec.previewArchive', 'openspec.showOutput'];
+const CLIENT_COMMANDS = ['openspec.restartServer', 'openspec.checkWorkspace', 'openspec.previewArchive', 'openspec.showOutput', 'openspec.history'];
 
 let extension: ExtensionModule;
 let api: Awaited<ReturnType<ExtensionModule['activate']>>;

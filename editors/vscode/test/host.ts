@@ -64,6 +64,30 @@ export function fakeContext(): { subscriptions: { dispose(): unknown }[]; [key: 
     };
 }
 
+/**
+ * Activates the built extension on `workspaceDir` with the server at `serverBin` and default
+ * settings; `stop` deactivates it, disposes what it registered and removes the folder.
+ */
+export async function startExtension(workspaceDir: string, serverBin: string): Promise<{ stop(): Promise<void> }> {
+    vscode.host.workspaceFolders = [{ uri: vscode.Uri.file(workspaceDir), name: path.basename(workspaceDir), index: 0 }];
+    vscode.host.settings = {
+        openspec: { server: { path: serverBin }, strict: false, allRules: false, severity: {}, extraRoots: [], trace: { server: 'off' } },
+    };
+    const extension = loadExtension();
+    const context = fakeContext();
+    const api = await extension.activate(context);
+    await api.ready;
+    return {
+        async stop() {
+            await extension.deactivate();
+            for (const disposable of context.subscriptions) {
+                disposable.dispose();
+            }
+            fs.rmSync(workspaceDir, { recursive: true, force: true });
+        },
+    };
+}
+
 /** Opens a file and shows it in an editor tab, as a user would. */
 export async function openInEditor(fsPath: string): Promise<vscode.TextDocument> {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(fsPath));

@@ -56,8 +56,12 @@ function M.find_root(path)
   return nil
 end
 
+--- A store's identity file, relative to its checkout.
+M.STORE_METADATA = '.openspec-store/store.yaml'
+
 --- The root a buffer belongs to, when the buffer is an OpenSpec file (anything under
---- `<root>/openspec/`); nil for other files, so a README elsewhere never starts the server.
+--- `<root>/openspec/`, or a store's `.openspec-store/store.yaml`); nil for other files, so a
+--- README elsewhere never starts the server.
 function M.root_for_buffer(bufnr)
   local name = vim.api.nvim_buf_get_name(bufnr)
   if name == '' or name:match('^%a[%w+.-]*://') then
@@ -65,14 +69,52 @@ function M.root_for_buffer(bufnr)
   end
   local path = vim.fs.normalize(vim.fn.fnamemodify(name, ':p'))
   local root = M.find_root(path)
-  if root == nil or path:sub(1, #root + 10) ~= root .. '/openspec/' then
+  if root == nil then
+    return nil
+  end
+  if path:sub(1, #root + 10) ~= root .. '/openspec/' and path ~= root .. '/' .. M.STORE_METADATA then
     return nil
   end
   return root
 end
 
---- Client-side commands the server's code lenses use.
+--- Whether `root` is a store's checkout (it has `.openspec-store/store.yaml`).
+function M.is_store_checkout(root)
+  return is_file(root .. '/' .. M.STORE_METADATA)
+end
+
+--- The root dir a buffer's client works in: its own root, except that a file of a store
+--- checkout (a definition or workspace symbol target, usually outside the workspace) joins the
+--- openspec client already running, which indexes the stores its workspace points at and
+--- references, instead of starting a server of its own for it.
+function M.client_root_for_buffer(bufnr)
+  local root = M.root_for_buffer(bufnr)
+  if root == nil or not M.is_store_checkout(root) then
+    return root
+  end
+  local running = (vim.lsp.get_clients or vim.lsp.get_active_clients)({ name = 'openspec' })
+  for _, client in ipairs(running) do
+    if client.root_dir ~= nil and client.root_dir ~= root then
+      return client.root_dir
+    end
+  end
+  return root
+end
+
+--- Client-side commands the server's code lenses and code actions use.
 M.commands = {
+  --- Argument: the text to copy (the register command of an unregistered store). Goes to the
+  --- system clipboard (`+`) when Neovim has a clipboard provider, and to the unnamed register.
+  ['openspec.copyToClipboard'] = function(command)
+    local text = (command.arguments or {})[1]
+    if type(text) ~= 'string' then
+      return
+    end
+    vim.fn.setreg('"', text)
+    local copied = vim.fn.has('clipboard') == 1 and pcall(vim.fn.setreg, '+', text)
+    local where = copied and 'the clipboard' or 'the unnamed register'
+    vim.notify(('OpenSpec: copied to %s: %s'):format(where, text), vim.log.levels.INFO)
+  end,
   --- Arguments: the document URI, a position, and the LSP locations to show.
   ['openspec.showLocations'] = function(command, ctx)
     local arguments = command.arguments or {}
@@ -115,7 +157,7 @@ function M.lsp_config()
     -- `root_dir` decides; `root_markers` documents the intent for tools that read it.
     root_markers = { 'openspec' },
     root_dir = function(bufnr, on_dir)
-      local root = M.root_for_buffer(bufnr)
+      local root = M.client_root_for_buffer(bufnr)
       if root then
         on_dir(root)
       end
@@ -158,7 +200,7 @@ function M.setup(opts)
   M.started_by_setup = config
   local group = vim.api.nvim_create_augroup('openspec_lsp_start', { clear = true })
   local function start(bufnr)
-    local root = M.root_for_buffer(bufnr)
+    local root = M.client_root_for_buffer(bufnr)
     if root == nil then
       return
     end
@@ -400,18 +442,27 @@ local function show_scratch(name, text)
   return bufnr
 end
 
---- :OpenSpecPreview [change] [capability]: the main spec as archiving the change would write it,
---- computed by the server (`openspec.previewArchive`), in a read-only scratch buffer. Without
---- arguments it previews the delta spec in the current buffer, or asks.
-function M.preview(change, capability, on_done)
+--- The current root and its openspec client; nil (after saying why) when either is missing.
+local function root_and_client()
   local root = current_root()
   if root == nil then
     notify('no OpenSpec root here', vim.log.levels.ERROR)
-    return
+    return nil
   end
   local client = openspec_client(root)
   if client == nil then
     notify('the openspec-lsp client is not running; open a file under openspec/ first', vim.log.levels.ERROR)
+    return nil
+  end
+  return root, client
+end
+
+--- :OpenSpecPreview [change] [capability]: the main spec as archiving the change would write it,
+--- computed by the server (`openspec.previewArchive`), in a read-only scratch buffer. Without
+--- arguments it previews the delta spec in the current buffer, or asks.
+function M.preview(change, capability, on_done)
+  local root, client = root_and_client()
+  if client == nil then
     return
   end
   if change == nil or change == '' then
@@ -451,6 +502,75 @@ function M.preview(change, capability, on_done)
     local bufnr = show_scratch(name, result)
     if on_done then
       on_done(bufnr)
+    end
+  end)
+end
+
+--- Quickfix items for the server's `openspec.history` answer: one per event, oldest first, then
+--- the requirement in the main spec. Columns: the server's ranges start at a line's first
+--- character here (entry lines), so the LSP character is the byte column.
+function M.history_items(result)
+  local items = {}
+  for _, history in ipairs((result or {}).requirements or {}) do
+    local events = vim.list_extend(vim.list_extend({}, history.archived or {}), history.active or {})
+    for _, event in ipairs(events) do
+      local when = event.archived and (event.date ~= vim.NIL and event.date or 'no date') or 'active'
+      local renamed = ''
+      if event.partner ~= nil and event.partner ~= vim.NIL then
+        renamed = (event.kind == 'RENAMED FROM' and ' -> ' or ' <- ') .. event.partner
+      end
+      local start = event.location.range.start
+      table.insert(items, {
+        filename = vim.uri_to_fname(event.location.uri),
+        lnum = start.line + 1,
+        col = start.character + 1,
+        text = ('%s %s %s: %s%s'):format(when, event.kind, event.change_name, event.requirement, renamed),
+      })
+    end
+    if history.main_spec ~= nil and history.main_spec ~= vim.NIL then
+      local start = history.main_spec.range.start
+      table.insert(items, {
+        filename = vim.uri_to_fname(history.main_spec.uri),
+        lnum = start.line + 1,
+        col = start.character + 1,
+        text = ('now main spec: %s (%s)'):format(history.requirement, history.summary),
+      })
+    end
+  end
+  return items
+end
+
+--- :OpenSpecHistory [capability [requirement]]: the requirement's timeline across archived and
+--- active changes (`openspec.history`) in the quickfix list. Without arguments, the requirement
+--- under the cursor (in a main spec or a delta spec).
+function M.history(capability, requirement, on_done)
+  local root, client = root_and_client()
+  if client == nil then
+    return
+  end
+  local argument
+  if capability == nil or capability == '' then
+    local params = vim.lsp.util.make_position_params(0, client.offset_encoding or 'utf-16')
+    argument = { uri = params.textDocument.uri, position = params.position }
+  else
+    argument = { capability = capability, root = vim.uri_from_fname(root) }
+    if requirement ~= nil and requirement ~= '' then
+      argument.requirement = requirement
+    end
+  end
+  local params = { command = 'openspec.history', arguments = { argument } }
+  client_request(client, 'workspace/executeCommand', params, function(err, result)
+    if err ~= nil then
+      notify('no history: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    local items = M.history_items(result)
+    local first = ((result or {}).requirements or {})[1] or {}
+    local title = ('OpenSpec history: %s / %s'):format(result and result.capability or '?', first.requirement or '?')
+    vim.fn.setqflist({}, ' ', { title = title, items = items })
+    vim.cmd('botright copen')
+    if on_done then
+      on_done(items)
     end
   end)
 end

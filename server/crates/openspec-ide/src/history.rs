@@ -11,9 +11,8 @@ use std::fmt;
 
 use openspec_syntax::TextRange;
 
-use crate::analysis::FileRange;
-use crate::features::code_lens::CodeLens;
-use crate::index::{ChangeInfo, DeltaEntry, DeltaOp, FileRole, RequirementInfo, SpecInfo, WorkspaceIndex};
+use crate::index::{ChangeInfo, DeltaEntry, DeltaOp, FileRole, WorkspaceIndex};
+use crate::types::FileRange;
 
 /// The date an archive folder name starts with (`2025-01-31-add-login`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -203,26 +202,6 @@ pub fn capability_history(index: &WorkspaceIndex, capability: &str) -> Vec<Requi
         .filter(|requirement| seen.insert(requirement.name.as_str()))
         .filter_map(|requirement| requirement_history(index, capability, &requirement.name))
         .collect()
-}
-
-/// The history code lens of a main-spec requirement with archived changes: the summary,
-/// showing every event's location.
-pub fn code_lens(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &RequirementInfo) -> Option<CodeLens> {
-    let history = requirement_history(index, &spec.capability, &requirement.name)?;
-    if history.archived.is_empty() {
-        return None;
-    }
-    let locations =
-        history.events().map(|event| FileRange { path: event.path.clone(), range: event.name_range }).collect();
-    Some(CodeLens { range: requirement.header_range, title: history.summary(), locations })
-}
-
-/// The hover's history line of a main-spec requirement (Markdown), when the archive names it.
-pub fn hover_line(index: &WorkspaceIndex, capability: &str, requirement: &str) -> Option<String> {
-    let history = requirement_history(index, capability, requirement)?;
-    let first = history.archived.first()?;
-    let since = first.date.map(|date| format!(" (since {date})")).unwrap_or_default();
-    Some(format!("**History:** {}{since}\n", history.summary()))
 }
 
 /// The capability and requirement name at a cursor: inside a main-spec requirement block, or

@@ -57,12 +57,15 @@ pub struct IncrementalCheck {
     unit_index: HashMap<Unit, usize>,
     /// Each plan unit's findings, before the severity policy.
     raw: Vec<Vec<Diagnostic>>,
+    /// Findings of rules that read beyond the snapshot (`set_external`), before the policy.
+    external: Vec<Diagnostic>,
     /// The severity policy of the root (`openspec-lsp.toml`, outside `specs/` and `changes/`,
-    /// so constant between full checks).
+    /// so constant between full checks), and its own findings.
     policy: Policy,
-    /// What the report lists after every unit's findings: the policy file's own findings. With
-    /// a non-empty policy, which can drop, reword and add findings across units, the whole
-    /// report, policy applied (and `by_path` points only here).
+    policy_findings: Vec<Diagnostic>,
+    /// What the report lists after every unit's findings: the external findings, then the
+    /// policy file's own. With a non-empty policy, which can drop, reword and add findings
+    /// across units, the whole report, policy applied (and `by_path` points only here).
     tail: Vec<Diagnostic>,
     /// Every finding of the report, by file, as slots in report order.
     by_path: BTreeMap<String, BTreeSet<Slot>>,
@@ -79,7 +82,9 @@ impl IncrementalCheck {
             plan: Vec::new(),
             unit_index: HashMap::new(),
             raw: Vec::new(),
+            external: Vec::new(),
             policy: Policy::default(),
+            policy_findings: Vec::new(),
             tail: Vec::new(),
             by_path: BTreeMap::new(),
             last_units_run: 0,
@@ -130,6 +135,17 @@ impl IncrementalCheck {
 
     pub fn last_units_run(&self) -> usize {
         self.last_units_run
+    }
+
+    /// Replaces the findings made outside the snapshot's rules (the store rules, which read
+    /// the machine's registry: see `check::check_root_with`), and returns the paths whose
+    /// findings changed with them.
+    pub fn set_external(&mut self, external: Vec<Diagnostic>) -> BTreeSet<String> {
+        if external == self.external {
+            return BTreeSet::new();
+        }
+        self.external = external;
+        self.assemble_tail()
     }
 
     /// Moves to `root`, re-checking what `changed` may have touched.
@@ -211,13 +227,14 @@ impl IncrementalCheck {
         self.unit_index = self.plan.iter().cloned().enumerate().map(|(idx, unit)| (unit, idx)).collect();
         let (policy, policy_findings) = Policy::read(&self.root);
         self.policy = policy;
-        self.tail = policy_findings;
+        self.policy_findings = policy_findings;
+        self.tail = Vec::new();
         self.raw = vec![Vec::new(); self.plan.len()];
         self.by_path.clear();
         let all: Vec<usize> = (0..self.plan.len()).collect();
         self.check_units(&all);
         if self.unit_findings_reported() {
-            self.index_slots(TAIL, None);
+            self.assemble_tail();
         }
     }
 
@@ -278,14 +295,25 @@ impl IncrementalCheck {
                 *slot = found;
             }
         }
+        self.assemble_tail()
+    }
+
+    /// The tail from the units' findings and the external ones, policy applied (with a
+    /// non-empty policy), or the external findings and the policy's own; `by_path` brought up
+    /// to date for it. Returns the paths whose findings may have changed.
+    fn assemble_tail(&mut self) -> BTreeSet<String> {
         let old = std::mem::take(&mut self.tail);
-        let mut report: Vec<Diagnostic> = self.raw.iter().flatten().cloned().collect();
+        if self.unit_findings_reported() {
+            self.tail = self.external.iter().chain(&self.policy_findings).cloned().collect();
+            self.index_slots(TAIL, Some(&old));
+            return paths_differing(&old, &self.tail);
+        }
+        let mut report: Vec<Diagnostic> = self.raw.iter().flatten().chain(&self.external).cloned().collect();
         check::apply_policy(&self.root, &mut report);
         self.tail = report;
-        let changed = paths_differing(&old, &self.tail);
         self.by_path.clear();
         self.index_slots(TAIL, None);
-        changed
+        paths_differing(&old, &self.tail)
     }
 }
 
@@ -519,5 +547,35 @@ mod tests {
         assert_eq!(check.last_units_run(), 2 + 2 * 2, "of {all}");
         check.update(root.clone(), &Changed::Paths(BTreeSet::from(["openspec/specs/billing/spec.md".to_owned()])));
         assert_eq!(check.last_units_run(), 0, "an unchanged candidate costs nothing");
+    }
+
+    /// Findings made outside the snapshot (the store rules) join the report as `check_root_with`
+    /// gives it, stay through text edits, take the policy, and report the paths they change.
+    #[test]
+    fn external_findings_join_the_report() {
+        let mut root = workspace();
+        root.insert_file("openspec-lsp.toml", "[severity]\n\"store/initiative-unregistered\" = \"hint\"\n");
+        let external = vec![crate::Diagnostic::lsp(
+            None,
+            "store/initiative-unregistered",
+            crate::Severity::Warning,
+            "openspec/config.yaml",
+            openspec_syntax::TextRange::empty(0),
+            "x",
+        )];
+        let mut check = IncrementalCheck::new(root.clone());
+        let changed = check.set_external(external.clone());
+        assert_eq!(changed, BTreeSet::from(["openspec/config.yaml".to_owned()]));
+        let expected = crate::check::check_root_with(&root, &CheckConfig::default(), external.clone());
+        assert!(check.report(&CheckConfig::default()) == expected);
+        let found = check.diagnostics_on("openspec/config.yaml").find(|d| d.code == "store/initiative-unregistered");
+        assert_eq!(found.map(|d| d.severity), Some(crate::Severity::Hint));
+        assert!(check.set_external(external.clone()).is_empty(), "the same findings change nothing");
+        root.insert_file("openspec/specs/billing/spec.md", &BASE.replace("log in", "sign in"));
+        check.update(root.clone(), &Changed::Paths(BTreeSet::from(["openspec/specs/billing/spec.md".to_owned()])));
+        assert!(
+            check.report(&CheckConfig::default())
+                == crate::check::check_root_with(&root, &CheckConfig::default(), external)
+        );
     }
 }

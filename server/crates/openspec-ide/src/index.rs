@@ -13,12 +13,12 @@ use openspec_syntax::proposal::{CapabilityKind, Proposal};
 use openspec_syntax::requirement_blocks::{
     DeltaKind, RenameSideKind, RequirementBlock, extract_requirements_section, parse_delta_spec, scenario_names,
 };
-use openspec_syntax::requirement_text::{extract_requirement_body, scenario_blocks, trim_end_lines};
+use openspec_syntax::requirement_text::{read_requirement_body, scenario_blocks, trim_end_lines};
 use openspec_syntax::spec::{Section, SpecDoc};
 use openspec_syntax::tasks::parse_tasks;
 
 use crate::layout;
-use crate::vfs::RootSnapshot;
+use crate::vfs::{Entry, FileContent, RootSnapshot};
 
 mod names;
 
@@ -46,9 +46,86 @@ pub struct RequirementInfo {
     pub header_range: TextRange,
     /// From the header to the end of the block's last non-blank line.
     pub range: TextRange,
-    /// The body text the CLI reads (empty when the requirement has none).
-    pub body: String,
+    /// The body text the CLI reads (empty when the requirement has none): a slice of the
+    /// spec's shared text when the body is written as one run of lines, as it usually is.
+    pub body: SharedText,
     pub scenarios: Vec<ScenarioInfo>,
+}
+
+/// A string that is a range of a file's shared text (no copy of its own), or, when it is
+/// not a run of the file's bytes (lines joined after trimming), its own text. Reads as `&str`.
+#[derive(Clone)]
+pub struct SharedText {
+    text: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl SharedText {
+    /// `text[start..end]`, when that is a range of it.
+    fn range(text: &Arc<str>, start: usize, end: usize) -> Option<SharedText> {
+        text.get(start..end)?;
+        Some(SharedText { text: text.clone(), start: u32::try_from(start).ok()?, end: u32::try_from(end).ok()? })
+    }
+
+    /// `lines` joined with `\n`: a range of `text` when they are consecutive lines ending in
+    /// `\n` there (the usual body), else a copy.
+    fn joined(text: &Arc<str>, lines: &[Line<'_>]) -> SharedText {
+        let end_of = |line: &Line<'_>| line.start + line.text.len();
+        let consecutive = lines
+            .windows(2)
+            .all(|pair| pair[1].start == end_of(&pair[0]) + 1 && text.as_bytes().get(end_of(&pair[0])) == Some(&b'\n'));
+        let shared = match (lines.first(), lines.last()) {
+            (Some(first), Some(last)) if consecutive => SharedText::range(text, first.start, end_of(last)),
+            _ => None,
+        };
+        shared.unwrap_or_else(|| {
+            let joined: Vec<&str> = lines.iter().map(|line| line.text).collect();
+            SharedText::from(joined.join("\n").as_str())
+        })
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(value: &str) -> SharedText {
+        let end = u32::try_from(value.len()).unwrap_or(0);
+        let value = if end as usize == value.len() { value } else { "" };
+        SharedText { text: Arc::from(value), start: 0, end }
+    }
+}
+
+impl Default for SharedText {
+    fn default() -> SharedText {
+        SharedText::from("")
+    }
+}
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.text.get(self.start as usize..self.end as usize).unwrap_or_default()
+    }
+}
+
+impl PartialEq for SharedText {
+    fn eq(&self, other: &SharedText) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for SharedText {}
+
+impl std::fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl std::fmt::Display for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&**self, f)
+    }
 }
 
 /// A main spec, `openspec/specs/<capability>/spec.md`.
@@ -281,8 +358,8 @@ impl WorkspaceIndex {
             &spec_files,
             || (),
             |(), spec_file| {
-                let text = root.text(&spec_file.path).unwrap_or_default();
-                read_main_spec(spec_file.id.clone(), spec_file.path.clone(), text)
+                let text = shared_text(root, &spec_file.path).unwrap_or_else(|| Arc::from(""));
+                read_main_spec(spec_file.id.clone(), spec_file.path.clone(), &text)
             },
         );
         for spec in specs {
@@ -334,8 +411,8 @@ impl WorkspaceIndex {
         for path in edited {
             match self.role(path) {
                 Some(FileRole::MainSpec { spec }) => {
-                    let (Some(old), Some(text)) = (self.specs.get(spec), root.text(path)) else { continue };
-                    let new = read_main_spec(old.capability.clone(), path.clone(), text);
+                    let (Some(old), Some(text)) = (self.specs.get(spec), shared_text(root, path)) else { continue };
+                    let new = read_main_spec(old.capability.clone(), path.clone(), &text);
                     let names = |spec: &SpecInfo| spec.requirements.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
                     names_changed |= names(old) != names(&new);
                     index.specs.set(spec, new);
@@ -451,11 +528,20 @@ fn add_entries(by_name: &mut EntriesByName, change_idx: usize, delta_idx: usize,
     }
 }
 
-fn read_main_spec(capability: String, path: String, text: &str) -> SpecInfo {
+/// The text of `path` as the snapshot shares it.
+fn shared_text(root: &RootSnapshot, path: &str) -> Option<Arc<str>> {
+    match root.get(path)? {
+        Entry::File { content: FileContent::Text { text, .. }, .. } => Some(text.clone()),
+        _ => None,
+    }
+}
+
+fn read_main_spec(capability: String, path: String, shared: &Arc<str>) -> SpecInfo {
+    let text: &str = shared;
     let spec_doc = SpecDoc::parse(text);
     let title_range = spec_doc.sections.iter().find(|section| section.level == 1).map(Section::title_range);
     let section = extract_requirements_section(text);
-    let requirements = section.blocks.iter().map(read_requirement).collect();
+    let requirements = section.blocks.iter().map(|block| read_requirement(shared, block)).collect();
     SpecInfo {
         capability,
         path,
@@ -467,13 +553,14 @@ fn read_main_spec(capability: String, path: String, text: &str) -> SpecInfo {
     }
 }
 
-fn read_requirement(block: &RequirementBlock<'_>) -> RequirementInfo {
+fn read_requirement(text: &Arc<str>, block: &RequirementBlock<'_>) -> RequirementInfo {
+    let body = read_requirement_body(&trim_end_lines(block.body_lines()));
     RequirementInfo {
         name: block.name.to_owned(),
         name_range: block.name_range,
         header_range: block.header_range(),
         range: block.range(),
-        body: extract_requirement_body(&trim_end_lines(block.body_lines())),
+        body: SharedText::joined(text, &body.lines),
         scenarios: read_scenarios(block.body_lines()),
     }
 }

@@ -29,7 +29,7 @@ pub mod types;
 pub mod vfs;
 
 pub use analysis::{Analysis, FilePosition, FileRange, NavigationTarget, SourceChange, TextEdit};
-pub use check::{CheckConfig, ItemVerdict, RootReport, check_root};
+pub use check::{CheckConfig, ItemVerdict, RootReport, apply_policy, check_root, check_root_with};
 pub use diagnostic::{Diagnostic, ItemId, ItemKind, Origin, Related, Severity};
 pub use incremental::{Changed, CheckUpdate, IncrementalCheck, text_changes};
 pub use vfs::{Entries, Entry, FileContent, IoProblem, RootSnapshot};

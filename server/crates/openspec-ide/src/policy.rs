@@ -25,7 +25,7 @@ const UNKNOWN_RULE_CODE: &str = "policy/unknown-rule";
 /// The rule families this tool reports; an entry outside them is a typo.
 const FAMILIES: &[&str] = &[
     "archive", "change", "config", "delta", "file", "legacy", "markdown", "metadata", "policy", "proposal", "review",
-    "schema", "spec", "tasks",
+    "schema", "spec", "store", "tasks",
 ];
 
 /// What an entry does to a finding.
@@ -375,9 +375,9 @@ mod tests {
                 "markdown/indented-heading" = "loud"
                                               ^^^^^^ error[policy/invalid] (openspec-lsp): The level of `markdown/indented-heading` must be one of "error", "warning", "info", "hint" or "off".
                 "mardown/indented-heading" = "off"
-                ^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[policy/unknown-rule] (openspec-lsp): `mardown/indented-heading` names no rule: codes are `family/name` (or `family/*`) with a family among archive, change, config, delta, file, legacy, markdown, metadata, policy, proposal, review, schema, spec, tasks.
+                ^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[policy/unknown-rule] (openspec-lsp): `mardown/indented-heading` names no rule: codes are `family/name` (or `family/*`) with a family among archive, change, config, delta, file, legacy, markdown, metadata, policy, proposal, review, schema, spec, store, tasks.
                 nofamily = "off"
-                ^^^^^^^^ warning[policy/unknown-rule] (openspec-lsp): `nofamily` names no rule: codes are `family/name` (or `family/*`) with a family among archive, change, config, delta, file, legacy, markdown, metadata, policy, proposal, review, schema, spec, tasks.
+                ^^^^^^^^ warning[policy/unknown-rule] (openspec-lsp): `nofamily` names no rule: codes are `family/name` (or `family/*`) with a family among archive, change, config, delta, file, legacy, markdown, metadata, policy, proposal, review, schema, spec, store, tasks.
             "#]],
         );
     }

@@ -23,7 +23,9 @@ pub const EDITED_OUTSIDE_CHANGE_CODE: &str = "spec/edited-outside-change";
 pub enum ChangedSinceError {
     /// `git` could not be started.
     NoGit(String),
-    NotARepository(PathBuf),
+    /// The folder, and what git said (its first line: "not a git repository", or why not,
+    /// such as a `safe.directory` refusal in a container).
+    NotARepository(PathBuf, String),
     /// A ref that starts with `-` would be read as an option.
     BadRef(String),
     UnknownRef(String),
@@ -42,8 +44,9 @@ impl fmt::Display for ChangedSinceError {
             ChangedSinceError::NoGit(reason) => {
                 write!(f, "--changed-since needs the `git` program, which could not be run ({reason})")
             }
-            ChangedSinceError::NotARepository(dir) => {
-                write!(f, "--changed-since: {} is not inside a git work tree", dir.display())
+            ChangedSinceError::NotARepository(dir, said) => {
+                write!(f, "--changed-since: {} is not inside a git work tree", dir.display())?;
+                if said.is_empty() { Ok(()) } else { write!(f, " (git: {said})") }
             }
             ChangedSinceError::BadRef(git_ref) => {
                 write!(f, "--changed-since: `{git_ref}` is not a git ref (refs cannot start with `-`)")
@@ -134,7 +137,9 @@ pub fn changed_paths(root_dir: &Path, git_ref: &str) -> Result<ChangedPaths, Cha
     }
     let inside = git(root_dir, &["rev-parse", "--is-inside-work-tree"])?;
     if !inside.status.success() || inside.stdout.trim_ascii() != b"true" {
-        return Err(ChangedSinceError::NotARepository(root_dir.to_path_buf()));
+        let stderr = String::from_utf8_lossy(&inside.stderr);
+        let said = stderr.lines().next().unwrap_or_default().trim().to_owned();
+        return Err(ChangedSinceError::NotARepository(root_dir.to_path_buf(), said));
     }
     let commit = format!("{git_ref}^{{commit}}");
     if !git(root_dir, &["rev-parse", "--verify", "--quiet", &commit])?.status.success() {

@@ -36,6 +36,9 @@ pub enum Command {
     /// REMOVED; oldest first, following renames), then the active changes naming it; without
     /// REQUIREMENT, of every requirement of the capability's main spec.
     History(HistoryArgs),
+    /// Serve AI agents over MCP (Model Context Protocol) on stdio: read-only tools for findings,
+    /// fixes as diffs, the archive preview, requirements and search (docs/mcp.md).
+    Mcp(McpArgs),
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +62,13 @@ pub enum HistoryFormat {
     Human,
     /// `{"capability","requirements":[{"requirement","main_spec","summary","archived","active"}]}`.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// The folder to serve: a repository root, an `openspec/` folder, any folder inside one, or
+    /// a folder above several roots. Defaults to the current directory (where hosts start it).
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod cli;
 mod discover;
 mod history_command;
 mod lsp;
+mod mcp;
 mod output;
 mod preview_command;
 mod store_registry;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Some(cli::Command::Check(args)) => check_command::run(&args),
         Some(cli::Command::History(args)) => history_command::run(&args),
         Some(cli::Command::Serve(_)) => lsp::run(),
+        Some(cli::Command::Mcp(args)) => mcp::run(&args),
         None => {
             if let Some(hint) = startup_hint(std::io::stdin().is_terminal()) {
                 eprintln!("{hint}");

@@ -41,7 +41,7 @@ pub struct Previewed {
 }
 
 impl Previewed {
-    fn new(plan: ChangePlan, snapshot: &RootSnapshot, prefix: String, validate: bool) -> Previewed {
+    pub fn new(plan: ChangePlan, snapshot: &RootSnapshot, prefix: String, validate: bool) -> Previewed {
         let texts = plan
             .all_refusals()
             .filter_map(|refusal| Some((refusal.path.clone(), snapshot.text(&refusal.path)?.to_owned())))
@@ -154,6 +154,12 @@ pub fn spec_diff(spec: &SpecPlan, prefix: &str) -> String {
     let path = format!("{prefix}{}", spec.path);
     let old_header = if spec.current.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() };
     let new_header = if spec.action == SpecAction::Delete { "/dev/null".to_owned() } else { format!("b/{path}") };
+    unified_diff(&old_header, &new_header, old, new)
+}
+
+/// A unified diff of `old` to `new` under `--- old_header` / `+++ new_header`, three lines of
+/// context; `git apply` and `patch -p1` take it.
+pub fn unified_diff(old_header: &str, new_header: &str, old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
     let mut out = String::new();
     let _ = writeln!(out, "--- {old_header}\n+++ {new_header}");

@@ -168,6 +168,22 @@ fn only_touched_items_and_a_spec_edited_outside_a_change() {
 }
 
 #[test]
+fn a_root_below_the_repository_top_sees_paths_relative_to_itself() {
+    let (_temp, dir) = temp_dir();
+    write_fixture(&dir.join("packages/specs"), BASE);
+    fs::write(dir.join("README.md"), "top\n").expect("write");
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    git(&dir, &["checkout", "-q", "-b", "feature"]);
+    append(&dir, "packages/specs/openspec/changes/add-2fa/tasks.md", "- [x] 1.2 More\n");
+    append(&dir, "README.md", "changed outside the root\n");
+    commit_all(&dir);
+    let report = json(&check(&dir, &["--changed-since", "main", "--format", "json", "packages/specs"]));
+    assert_eq!(items(&report), ["spec/auth valid=true", "change/add-2fa valid=true"]);
+}
+
+#[test]
 fn the_policy_sets_the_finding_and_all_rules_counts_it() {
     let (_temp, dir) = repository();
     append(&dir, "openspec/specs/billing/spec.md", "Edited by hand.\n");
@@ -251,7 +267,11 @@ fn git_problems_exit_2_with_a_clear_message() {
         .output()
         .expect("spawn");
     assert_eq!(not_repo.status.code(), Some(2));
-    assert!(stderr(&not_repo).contains("is not inside a git work tree"), "{}", stderr(&not_repo));
+    assert!(
+        stderr(&not_repo).contains("is not inside a git work tree (git: fatal: not a git repository"),
+        "{}",
+        stderr(&not_repo)
+    );
 
     let no_git = Command::new(env!("CARGO_BIN_EXE_openspec-lsp"))
         .args(["check", "--changed-since", "main"])

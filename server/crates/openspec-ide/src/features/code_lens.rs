@@ -31,11 +31,7 @@ pub fn code_lenses(
         Some(FileRole::MainSpec { spec }) => {
             let Some(spec) = index.specs.get(spec) else { return Vec::new() };
             let lenses = spec.requirements.iter().flat_map(|requirement| {
-                requirement_lenses(index, spec, requirement).into_iter().chain(history::code_lens(
-                    index,
-                    spec,
-                    requirement,
-                ))
+                requirement_lenses(index, spec, requirement).into_iter().chain(history_lens(index, spec, requirement))
             });
             lenses.collect()
         }
@@ -74,6 +70,18 @@ fn requirement_lenses(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &Req
         },
         CodeLens { range: requirement.header_range, title: changes_title, locations: entries.collect() },
     ]
+}
+
+/// The requirement's history (`crate::history`) when the archive names it: the summary, showing
+/// every event's location.
+fn history_lens(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &RequirementInfo) -> Option<CodeLens> {
+    let history = history::requirement_history(index, &spec.capability, &requirement.name)?;
+    if history.archived.is_empty() {
+        return None;
+    }
+    let locations =
+        history.events().map(|event| FileRange { path: event.path.clone(), range: event.name_range }).collect();
+    Some(CodeLens { range: requirement.header_range, title: history.summary(), locations })
 }
 
 fn proposal_lenses(

@@ -59,8 +59,12 @@ fn requirement_hover(
         }
     }
     push_active_changes(&mut out, index, &spec.capability, &requirement.name);
-    if let Some(line) = crate::history::hover_line(index, &spec.capability, &requirement.name) {
-        let _ = write!(out, "\n{line}");
+    // One line of the requirement's history (`crate::history`), when the archive names it.
+    if let Some(history) = crate::history::requirement_history(index, &spec.capability, &requirement.name)
+        && let Some(first) = history.archived.first()
+    {
+        let since = first.date.map(|date| format!(" (since {date})")).unwrap_or_default();
+        let _ = writeln!(out, "\n**History:** {}{since}", history.summary());
     }
     push_owners(&mut out, root, &spec.path);
     out

@@ -182,7 +182,7 @@ pub(crate) fn plan(layout: &Layout, root: &RootSnapshot) -> Vec<Unit> {
     units.extend(archived().map(Unit::Concurrent));
     units.push(Unit::Legacy);
     // Opt-in: a policy change re-checks everything, so the plan may depend on it.
-    if review::ReviewConfig::read(root).is_some() {
+    if review::ReviewConfig::any_enabled(root) {
         units.extend(layout.main_specs.iter().map(|spec| Unit::ReviewSpec(spec.id.clone())));
         units.extend(per_change(Unit::Review));
     }

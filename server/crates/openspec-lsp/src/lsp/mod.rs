@@ -15,6 +15,7 @@ mod handlers;
 mod server;
 mod settings;
 mod state;
+mod store_handlers;
 mod to_proto;
 mod transport;
 

@@ -16,6 +16,7 @@ use super::capabilities::FeatureSupport;
 use super::document::{Document, PositionEncoding};
 use super::settings::Settings;
 use super::to_proto::{self, FileText};
+use crate::store_registry::StoreEnv;
 
 /// One OpenSpec root as last read from disk.
 #[derive(Debug)]
@@ -34,11 +35,23 @@ pub struct RootState {
     /// The archive's content is still being read (`vfs_load::load_root_first`): requests
     /// answer from `disk` as it is, checks wait until the archive is in.
     pub archive_pending: bool,
+    /// The store id of a checkout indexed only because a root's `references:` names it: its
+    /// files are navigation targets, read-only, and its findings are not published (they are
+    /// not the workspace's own).
+    pub referenced_store: Option<String>,
 }
 
 impl RootState {
     pub fn new(dir: PathBuf, disk: RootSnapshot, read_at: u64) -> RootState {
-        RootState { dir, disk, overlaid: BTreeSet::new(), session: Arc::default(), read_at, archive_pending: false }
+        RootState {
+            dir,
+            disk,
+            overlaid: BTreeSet::new(),
+            session: Arc::default(),
+            read_at,
+            archive_pending: false,
+            referenced_store: None,
+        }
     }
 }
 
@@ -56,6 +69,8 @@ pub struct RootSession {
 struct CheckState {
     /// The generation of the snapshot `check` is at.
     generation: u64,
+    /// The registry the store findings in `check` were computed against.
+    stores: Option<Arc<StoreEnv>>,
     check: Option<IncrementalCheck>,
     /// All findings of that snapshot, made on first use (code lenses read them).
     findings: Option<Arc<Vec<openspec_ide::Diagnostic>>>,
@@ -117,6 +132,10 @@ pub struct ServerState {
     /// What the client can take in completion, code action and definition answers.
     pub features: FeatureSupport,
     pub shutting_down: bool,
+    /// The store registry as last read (with every root's roots, and when its file changes).
+    pub stores: Arc<StoreEnv>,
+    /// The checkouts of registered stores the client was asked to watch.
+    pub watched_stores: Vec<PathBuf>,
 }
 
 /// What the client said it supports at `initialize`, where the server must ask first.
@@ -124,6 +143,8 @@ pub struct ServerState {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClientSupport {
     pub watched_files_registration: bool,
+    /// Watchers may be relative patterns with a base folder (for folders outside the workspace).
+    pub relative_patterns: bool,
     pub configuration: bool,
     pub work_done_progress: bool,
     /// `workspace/diagnostic/refresh`.
@@ -155,6 +176,10 @@ pub struct RootInput {
     /// The state's generation when the snapshot was taken.
     pub generation: u64,
     pub session: Arc<RootSession>,
+    /// The registry the store findings are computed against.
+    pub stores: Arc<StoreEnv>,
+    /// A referenced store's checkout (see `RootState::referenced_store`): nothing is published.
+    pub read_only: bool,
 }
 
 /// Diagnostics of one file, ready to send.
@@ -180,6 +205,8 @@ impl ServerState {
             client: ClientSupport::default(),
             features: FeatureSupport::default(),
             shutting_down: false,
+            stores: Arc::default(),
+            watched_stores: Vec::new(),
         }
     }
 
@@ -239,7 +266,16 @@ impl ServerState {
             versions.insert(rel.clone(), document.version);
             overlaid.insert(rel);
         }
-        Some(RootInput { dir: root.dir.clone(), snapshot, versions, overlaid, generation: self.generation, session })
+        Some(RootInput {
+            dir: root.dir.clone(),
+            snapshot,
+            versions,
+            overlaid,
+            generation: self.generation,
+            session,
+            stores: self.stores.clone(),
+            read_only: root.referenced_store.is_some(),
+        })
     }
 
     /// Remembers that the buffer of `path` no longer overlays its root's disk read.
@@ -329,7 +365,17 @@ fn refresh_check(state: &mut CheckState, input: &RootInput) {
     }
     if let Some(check) = &mut state.check {
         let update = check.update(input.snapshot.clone(), &Changed::Paths(input.overlaid.clone()));
-        for path in update.changed_paths {
+        let mut changed_paths = update.changed_paths;
+        // The store findings read the config, the metadata files and the registry: a full
+        // re-check (any config edit is one) or a metadata edit re-runs them, as a new registry does.
+        let metadata_edited =
+            update.edited.as_ref().is_none_or(|edited| edited.iter().any(|path| path.ends_with("/.openspec.yaml")));
+        let registry_changed = state.stores.as_ref().is_none_or(|stores| !Arc::ptr_eq(stores, &input.stores));
+        if metadata_edited || registry_changed {
+            changed_paths.extend(check.set_external(store_findings(input)));
+            state.stores = Some(input.stores.clone());
+        }
+        for path in changed_paths {
             // An open document whose version stayed put changed through another file.
             let version = input.versions.get(&path);
             if version.is_some() && version == state.versions.get(&path) {
@@ -338,7 +384,10 @@ fn refresh_check(state: &mut CheckState, input: &RootInput) {
             state.unpublished.insert(path, input.generation);
         }
     } else {
-        state.check = Some(IncrementalCheck::new(input.snapshot.clone()));
+        let mut check = IncrementalCheck::new(input.snapshot.clone());
+        check.set_external(store_findings(input));
+        state.check = Some(check);
+        state.stores = Some(input.stores.clone());
         state.publish_all = Some(state.publish_all.map_or(input.generation, |at| at.max(input.generation)));
         if !input.versions.is_empty() {
             // A new disk read: what was pulled for open documents may be out of date.
@@ -348,6 +397,11 @@ fn refresh_check(state: &mut CheckState, input: &RootInput) {
     state.findings = None;
     state.generation = input.generation;
     state.versions.clone_from(&input.versions);
+}
+
+/// The store findings of `input`'s root (`openspec_ide::rules::store`) against its registry.
+fn store_findings(input: &RootInput) -> Vec<openspec_ide::Diagnostic> {
+    input.stores.findings(&input.snapshot, &input.dir)
 }
 
 /// Every finding of the root at `input`'s snapshot (or newer), as `check_root` gives them.

@@ -11,12 +11,12 @@ use openspec_syntax::requirement_text::scenario_blocks;
 use openspec_syntax::spec::find_section;
 use openspec_syntax::tasks::parse_tasks;
 
-use crate::analysis::{FileRange, SourceChange, TextEdit};
+use super::{CodeAction, CodeActionKind};
 use crate::diagnostic::Diagnostic;
-use crate::features::code_actions::{CodeAction, CodeActionKind};
 use crate::layout;
 use crate::line_breaks::line_break;
 use crate::rules::review::{self, scenario_missing_step};
+use crate::types::{FileRange, SourceChange, TextEdit};
 use crate::vfs::RootSnapshot;
 
 const WHEN_SKELETON: &str = "- **WHEN** TODO: the trigger";
@@ -26,7 +26,7 @@ const DESIGN_SKELETON: &str = "## Context\n\nTODO: background, current state, co
 
 /// The review quick fixes for `range` of `range.path`; `codes` are the diagnostic codes sent
 /// with the request.
-pub(crate) fn review_actions(root: &RootSnapshot, range: &FileRange, codes: &[&str], acc: &mut Vec<CodeAction>) {
+pub(super) fn review_actions(root: &RootSnapshot, range: &FileRange, codes: &[&str], acc: &mut Vec<CodeAction>) {
     if !range.path.starts_with(layout::SPECS_DIR) && !range.path.starts_with(layout::CHANGES_DIR) {
         return;
     }
@@ -328,6 +328,28 @@ mod tests {
                 - Affected specs: `cap0`, `cap1`, `cap2`, `cap3`
                 - Affected code: TODO
                 - Affected APIs and systems: TODO
+            "#]],
+        );
+    }
+
+    #[test]
+    fn an_empty_impact_section_gets_its_lines() {
+        check(
+            "//- /openspec/changes/c/proposal.md\r\n# Change: C\r\n## Why\r\nx\r\n## Imp$0act\r\n\r\n## What Changes\r\n- y\r\n",
+            "review/impact-missing",
+            &expect![[r#"
+                Add an Impact section (fixes Some("review/impact-missing"), preferred true)
+                //- /openspec/changes/c/proposal.md
+                # Change: C␍
+                ## Why␍
+                x␍
+                ## Impact␍
+                - Affected specs: TODO␍
+                - Affected code: TODO␍
+                - Affected APIs and systems: TODO␍
+                ␍
+                ## What Changes␍
+                - y␍
             "#]],
         );
     }

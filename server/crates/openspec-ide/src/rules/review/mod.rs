@@ -47,10 +47,12 @@ pub(crate) const CODES: &[&str] = &[
 ];
 
 /// The review rules a root's policy enables, and their settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(crate) struct ReviewConfig {
     enabled: BTreeSet<&'static str>,
     pub settings: ReviewSettings,
+    /// Every vague term at once (longest first), so a line is scanned once, not once a term.
+    vague_terms: Option<regex::Regex>,
 }
 
 impl ReviewConfig {
@@ -61,18 +63,36 @@ impl ReviewConfig {
         ReviewConfig::of(&policy)
     }
 
+    /// Whether the root's policy enables any review rule (what `read` answers, without
+    /// preparing the rules).
+    pub fn any_enabled(root: &RootSnapshot) -> bool {
+        let (policy, _) = Policy::read(root);
+        !enabled_by(&policy).is_empty()
+    }
+
     pub fn of(policy: &Policy) -> Option<ReviewConfig> {
-        let enabled: BTreeSet<&'static str> =
-            CODES.iter().copied().filter(|code| matches!(policy.level(code), Some(Level::Set(_)))).collect();
+        let enabled = enabled_by(policy);
         if enabled.is_empty() {
             return None;
         }
-        Some(ReviewConfig { enabled, settings: policy.review.clone() })
+        let mut terms: Vec<&str> = policy.review.vague_terms.iter().map(String::as_str).collect();
+        terms.sort_by_key(|term| std::cmp::Reverse(term.len()));
+        let pattern = terms.iter().map(|term| regex::escape(term)).collect::<Vec<_>>().join("|");
+        // Escaped literals always compile; a list too large for the size limit leaves the rule
+        // without terms rather than failing.
+        let vague_terms = (enabled.contains(vague_term::CODE) && !terms.is_empty())
+            .then(|| regex::RegexBuilder::new(&pattern).case_insensitive(true).build().ok())
+            .flatten();
+        Some(ReviewConfig { enabled, settings: policy.review.clone(), vague_terms })
     }
 
     pub fn enables(&self, code: &str) -> bool {
         self.enabled.contains(code)
     }
+}
+
+fn enabled_by(policy: &Policy) -> BTreeSet<&'static str> {
+    CODES.iter().copied().filter(|code| matches!(policy.level(code), Some(Level::Set(_)))).collect()
 }
 
 /// Where a review finding goes and what it counts toward.
@@ -178,30 +198,65 @@ fn is_word_byte(bytes: &[u8], at: Option<usize>) -> bool {
     at.and_then(|idx| bytes.get(idx)).is_some_and(|byte| byte.is_ascii_alphanumeric() || *byte == b'_' || *byte == b'-')
 }
 
-/// Every occurrence of `term` in `text` (ASCII case-insensitive) that stands as whole words:
-/// where the term starts or ends with a letter or digit, the neighbouring byte is no word
-/// byte. Occurrences inside inline code (between backticks) are skipped. Byte offsets.
-fn find_term(text: &str, term: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let needle = term.as_bytes();
-    let Some((&first, &last)) = needle.first().zip(needle.last()) else { return Vec::new() };
-    let mut found = Vec::new();
-    let mut in_code = false;
-    for at in 0..bytes.len() {
-        if bytes.get(at) == Some(&b'`') {
-            in_code = !in_code;
-            continue;
+/// One line prepared for term searches: lowercased once (ASCII only, so offsets stay those of
+/// the line) with its inline code spans, so many terms are looked up cheaply.
+struct Haystack<'a> {
+    text: &'a str,
+    lower: String,
+    /// Byte ranges from an opening backtick to its closing one (or the end of the line).
+    code: Vec<(usize, usize)>,
+}
+
+impl<'a> Haystack<'a> {
+    fn new(text: &'a str) -> Haystack<'a> {
+        let mut code = Vec::new();
+        let mut open = None;
+        for (at, byte) in text.bytes().enumerate() {
+            if byte == b'`' {
+                match open.take() {
+                    Some(start) => code.push((start, at + 1)),
+                    None => open = Some(at),
+                }
+            }
         }
-        if in_code || !bytes.get(at..at + needle.len()).is_some_and(|window| window.eq_ignore_ascii_case(needle)) {
-            continue;
+        if let Some(start) = open {
+            code.push((start, text.len()));
         }
-        let starts_clean = !first.is_ascii_alphanumeric() || !is_word_byte(bytes, at.checked_sub(1));
-        let ends_clean = !last.is_ascii_alphanumeric() || !is_word_byte(bytes, Some(at + needle.len()));
-        if starts_clean && ends_clean && text.is_char_boundary(at) && text.is_char_boundary(at + needle.len()) {
-            found.push(at);
-        }
+        Haystack { text, lower: text.to_ascii_lowercase(), code }
     }
-    found
+
+    /// Every occurrence of `term` (ASCII case-insensitive) that stands as whole words: where the
+    /// term starts or ends with a letter or digit, the neighbouring byte is no word byte.
+    /// Occurrences inside inline code are skipped. Byte offsets.
+    fn find(&self, term: &str) -> Vec<usize> {
+        let needle = term.to_ascii_lowercase();
+        if needle.is_empty() {
+            return Vec::new();
+        }
+        self.lower
+            .match_indices(needle.as_str())
+            .map(|(at, _)| at)
+            .filter(|&at| self.stands_alone(at, at + needle.len()))
+            .collect()
+    }
+
+    /// Whether `at..end` stands as whole words outside inline code: where it starts or ends
+    /// with a letter or digit, the neighbouring byte is no word byte.
+    fn stands_alone(&self, at: usize, end: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        let (Some(&first), Some(&last)) = (bytes.get(at), end.checked_sub(1).and_then(|idx| bytes.get(idx))) else {
+            return false;
+        };
+        let starts_clean = !first.is_ascii_alphanumeric() || !is_word_byte(bytes, at.checked_sub(1));
+        let ends_clean = !last.is_ascii_alphanumeric() || !is_word_byte(bytes, Some(end));
+        let in_code = self.code.iter().any(|&(start, stop)| start <= at && at < stop);
+        starts_clean && ends_clean && !in_code && at < end
+    }
+}
+
+/// `Haystack::find` over one piece of text.
+fn find_term(text: &str, term: &str) -> Vec<usize> {
+    Haystack::new(text).find(term)
 }
 
 #[cfg(test)]

@@ -32,7 +32,6 @@ pub(crate) const DEFAULT_VAGUE_TERMS: &[&str] = &[
     "reasonable",
     "etc.",
     "and/or",
-    "TBD",
 ];
 
 /// `review/design-missing`: a change may touch this many capabilities without a design.

@@ -4,10 +4,11 @@
 //
 // A change's tasks are the implementation plan; a plan with no step that writes or runs tests
 // leaves the scenarios unchecked until someone notices. A task is a test task when its
-// description has a word (a run of ASCII letters and digits, any case) that starts with
-// "test" (test, tests, testing, tested, testable) or is one of "e2e", "qa", "verify",
-// "verifies", "verification", "pytest", "unittest". "spec" does not count: in OpenSpec tasks
-// it names the spec being changed, not a test. The change's task files are those its schema
+// description, or the `## ` group heading it sits under (`## 4. Tests`), has a word (a run of
+// ASCII letters and digits, any case) that starts with "test" (test, tests, testing, tested,
+// testable) or is one of "e2e", "qa", "verify", "verifies", "verification", or a test runner
+// ("pytest", "unittest", "vitest", "jest", "junit", "rspec"). "spec" does not count: in
+// OpenSpec tasks it names the spec being changed, not a test. The change's task files are those its schema
 // tracks (else `tasks.md`); a change without tasks is left to `tasks/no-checkboxes`. The
 // quick fix appends a test task after the last task, numbered after it.
 
@@ -20,7 +21,8 @@ use crate::vfs::RootSnapshot;
 
 pub(crate) const CODE: &str = "review/test-task-missing";
 
-const TEST_WORDS: &[&str] = &["e2e", "qa", "verify", "verifies", "verification", "pytest", "unittest"];
+const TEST_WORDS: &[&str] =
+    &["e2e", "qa", "verify", "verifies", "verification", "pytest", "unittest", "vitest", "jest", "junit", "rspec"];
 
 pub fn check(change: &ChangeDeltas<'_>, config: &ReviewConfig, acc: &mut Vec<Diagnostic>) {
     let files = task_files(change.root, &change.dir);
@@ -28,6 +30,10 @@ pub fn check(change: &ChangeDeltas<'_>, config: &ReviewConfig, acc: &mut Vec<Dia
     for path in &files {
         let Some(text) = change.root.text(path) else { continue };
         let doc = parse_tasks(text);
+        let group_of = |task: &TaskLine<'_>| doc.headings.iter().rev().find(|heading| heading.line_idx < task.line_idx);
+        let is_test_task = |task: &TaskLine<'_>| {
+            mentions_tests(task.description) || group_of(task).is_some_and(|heading| mentions_tests(heading.line.text))
+        };
         if doc.tasks.iter().any(is_test_task) {
             return;
         }
@@ -50,8 +56,8 @@ pub(crate) fn task_files(root: &RootSnapshot, change_dir: &str) -> Vec<String> {
     if tracked.is_empty() { vec![format!("{change_dir}/tasks.md")] } else { tracked }
 }
 
-fn is_test_task(task: &TaskLine<'_>) -> bool {
-    task.description.split(|ch: char| !ch.is_ascii_alphanumeric()).any(|word| {
+fn mentions_tests(text: &str) -> bool {
+    text.split(|ch: char| !ch.is_ascii_alphanumeric()).any(|word| {
         let word = word.to_ascii_lowercase();
         word.starts_with("test") || TEST_WORDS.contains(&word.as_str())
     })
@@ -75,15 +81,16 @@ mod tests {
             ^^^^^^^^^^^ warning[review/test-task-missing] (openspec-lsp): None of this change's tasks (2) is about tests: add one that writes or runs the tests for this change's scenarios.
             - [ ] 1.1 Update the spec
             - [x] 1.2 Wire the latest contest handler
+            ## 2. Test plan (later)
         "#]].assert_eq(&check(
-            "//- /openspec/changes/a/tasks.md\n## 1. Build\n- [ ] 1.1 Update the spec\n- [x] 1.2 Wire the latest contest handler\n",
+            "//- /openspec/changes/a/tasks.md\n## 1. Build\n- [ ] 1.1 Update the spec\n- [x] 1.2 Wire the latest contest handler\n## 2. Test plan (later)\n",
         ));
     }
 
     #[test]
     fn quiet_with_a_test_task_or_without_tasks() {
         expect![[""]].assert_eq(&check(
-            "//- /openspec/changes/a/tasks.md\n## 1. Build\n- [ ] 1.1 Update the spec\n- [ ] 1.2 Add E2E coverage\n//- /openspec/changes/b/tasks.md\n## 1. Build\n- [ ] 1.1 Run unit-tests\n//- /openspec/changes/c/tasks.md\n# Nothing yet\n",
+            "//- /openspec/changes/a/tasks.md\n## 1. Build\n- [ ] 1.1 Update the spec\n- [ ] 1.2 Add E2E coverage\n//- /openspec/changes/b/tasks.md\n## 1. Build\n- [ ] 1.1 Run unit-tests\n//- /openspec/changes/c/tasks.md\n# Nothing yet\n//- /openspec/changes/d/tasks.md\n## 1. Build\n- [ ] 1.1 Write code\n## 2. Tests\n- [ ] 2.1 Cover the new flag\n//- /openspec/changes/e/tasks.md\n## 1. Build\n- [ ] 1.1 Run the Vitest suite\n",
         ));
     }
 }

@@ -7,39 +7,45 @@
 // implements it: the review and the implementation then disagree later, in production. The
 // rule looks at the whole requirement block (its text and its scenarios), outside code fences
 // and inline code, and matches each term as whole words in any case; the list is the team's
-// (`vague-terms` in `openspec-lsp.toml`, see docs/governance.md for the default). There is no
+// (`vague-terms` in `openspec-lsp.toml`, see docs/governance.md for the default). Set phrases
+// that are precise although they hold a listed word ("fail fast") are skipped. There is no
 // quick fix: only the author knows the number or the case meant.
 
 use openspec_syntax::TextRange;
 use openspec_syntax::requirement_blocks::RequirementBlock;
 
-use super::{Site, find_term, unfenced_lines};
+use super::{Haystack, Site, unfenced_lines};
 use crate::diagnostic::Diagnostic;
 
 pub(crate) const CODE: &str = "review/vague-term";
 
+/// Phrases with a precise meaning that contain a default vague term.
+const PRECISE_PHRASES: &[&str] = &["fail fast", "fails fast", "failing fast"];
+
 pub fn check(site: &Site<'_>, block: &RequirementBlock<'_>, acc: &mut Vec<Diagnostic>) {
-    let mut found: Vec<(TextRange, &str)> = Vec::new();
+    let Some(matcher) = &site.config.vague_terms else { return };
     for line in unfenced_lines(block.body_lines()) {
-        for term in &site.config.settings.vague_terms {
-            for at in find_term(line.text, term) {
-                found.push((TextRange::new(line.start + at, line.start + at + term.len()), term));
-            }
-        }
-    }
-    // Longest first at one place, so "as appropriate" hides the "appropriate" inside it.
-    found.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
-    let mut covered_to = 0;
-    for (range, term) in found {
-        if range.start < covered_to {
+        let mut matches = matcher.find_iter(line.text).peekable();
+        if matches.peek().is_none() {
             continue;
         }
-        covered_to = range.end;
-        let message = format!(
-            "Vague term \"{term}\" in requirement \"{}\": say what it means in a way a test can check (a number, a limit, a list).",
-            block.name
-        );
-        acc.push(site.finding(CODE, range, message));
+        let haystack = Haystack::new(line.text);
+        let precise: Vec<TextRange> = PRECISE_PHRASES
+            .iter()
+            .flat_map(|phrase| haystack.find(phrase).into_iter().map(|at| TextRange::new(at, at + phrase.len())))
+            .collect();
+        for found in matches {
+            let (at, end) = (found.start(), found.end());
+            if !haystack.stands_alone(at, end) || precise.iter().any(|phrase| phrase.start <= at && end <= phrase.end) {
+                continue;
+            }
+            let message = format!(
+                "Vague term \"{}\" in requirement \"{}\": say what it means in a way a test can check (a number, a limit, a list).",
+                found.as_str(),
+                block.name
+            );
+            acc.push(site.finding(CODE, TextRange::new(line.start + at, line.start + end), message));
+        }
     }
 }
 
@@ -82,7 +88,7 @@ mod tests {
 
     #[test]
     fn quiet_on_precise_text_and_configurable() {
-        let fixture = "//- /openspec/specs/search/spec.md\n## Purpose\nSearch.\n\n## Requirements\n### Requirement: Results\nThe system SHALL return results within 200 ms (`fast` path), breakfast included.\n\n#### Scenario: Query\n- **WHEN** a user searches\n- **THEN** results appear within 200 ms\n";
+        let fixture = "//- /openspec/specs/search/spec.md\n## Purpose\nSearch.\n\n## Requirements\n### Requirement: Results\nThe system SHALL return results within 200 ms (`fast` path), breakfast included, or fail fast.\n\n#### Scenario: Query\n- **WHEN** a user searches\n- **THEN** results appear within 200 ms\n";
         expect![[""]].assert_eq(&check(fixture));
         let custom = format!("{fixture}{}[review]\nvague-terms = [\"within\"]\n", enabling(super::CODE));
         expect![[r#"
@@ -92,7 +98,7 @@ mod tests {
 
             ## Requirements
             ### Requirement: Results
-            The system SHALL return results within 200 ms (`fast` path), breakfast included.
+            The system SHALL return results within 200 ms (`fast` path), breakfast included, or fail fast.
                                             ^^^^^^ warning[review/vague-term] (openspec-lsp): Vague term "within" in requirement "Results": say what it means in a way a test can check (a number, a limit, a list).
 
             #### Scenario: Query

@@ -16,7 +16,7 @@ use openspec_syntax::TextRange;
 use openspec_syntax::requirement_blocks::RequirementBlock;
 use openspec_syntax::requirement_text::{find_shall_or_must, read_requirement_body};
 
-use super::{Site, find_term};
+use super::{Haystack, Site};
 use crate::diagnostic::Diagnostic;
 use openspec_syntax::lines::Line;
 
@@ -33,8 +33,9 @@ pub fn check(site: &Site<'_>, block: &RequirementBlock<'_>, acc: &mut Vec<Diagno
     let Some(normative) = sentences.iter().find(holds_keyword).or_else(|| sentences.first()) else { return };
     let mut found: Vec<(TextRange, &str)> = Vec::new();
     for piece in normative {
+        let haystack = Haystack::new(piece.text);
         for modal in &site.config.settings.weak_modals {
-            for at in find_term(piece.text, modal) {
+            for at in haystack.find(modal) {
                 found.push((TextRange::new(piece.start + at, piece.start + at + modal.len()), modal));
             }
         }

@@ -25,10 +25,25 @@ fn document(conv: &mut Converter<'_>, histories: &[RequirementHistory]) -> serde
     crate::history_command::history_json(histories, &mut location)
 }
 
+/// How long the command waits for the archives the server reads after answering its first
+/// requests (`vfs_load::load_root_first`): the history is made of them.
+const ARCHIVE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl Backend {
+    /// Waits, at most `ARCHIVE_WAIT`, until no root is still reading its archive; then answers
+    /// with whatever is in.
+    async fn wait_archives(&self) {
+        self.wait_indexed().await;
+        let deadline = tokio::time::Instant::now() + ARCHIVE_WAIT;
+        while self.lock().roots.iter().any(|root| root.archive_pending) && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub(super) async fn history(&self, arguments: &[serde_json::Value]) -> RpcResult<Option<serde_json::Value>> {
         let argument = arguments.first().cloned().unwrap_or_default();
         let text = |key: &str| argument.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+        self.wait_archives().await;
         if let (Some(uri), Some(position)) = (text("uri"), argument.get("position")) {
             let Ok(position) = serde_json::from_value::<ls_types::Position>(position.clone()) else {
                 return Err(invalid_params(format!("{HISTORY_COMMAND}: `position` is no LSP position")));
@@ -58,7 +73,6 @@ impl Backend {
         let wanted_root = text("root")
             .and_then(|uri| uri.parse::<ls_types::Uri>().ok())
             .and_then(|uri| uri.to_file_path().map(std::borrow::Cow::into_owned));
-        self.wait_indexed().await;
         let root_dirs: Vec<PathBuf> = self
             .lock()
             .roots

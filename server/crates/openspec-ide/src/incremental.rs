@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::check::{self, CheckConfig, RootReport};
 use crate::diagnostic::Diagnostic;
 use crate::layout::{CHANGES_DIR, SPECS_DIR};
+use crate::policy::Policy;
 use crate::rules::{self, Layout, Unit};
 use crate::vfs::{Entry, FileContent, RootSnapshot};
 
@@ -38,7 +39,16 @@ pub struct CheckUpdate {
     pub edited: Option<Vec<String>>,
 }
 
-/// One root's findings, kept up to date across snapshots.
+/// Where a finding sits: `(unit, index)` into `IncrementalCheck::findings`, or `(TAIL, index)`
+/// into `IncrementalCheck::tail`. Ordered as the report is.
+type Slot = (usize, usize);
+
+/// The unit number of the findings that follow every unit's (see `IncrementalCheck::tail`).
+const TAIL: usize = usize::MAX;
+
+/// One root's findings, kept up to date across snapshots. An update costs what the re-run
+/// units cost plus their findings, never the whole root's findings: each unit's findings are
+/// kept apart, and the by-file index is patched for the re-run units only.
 #[derive(Debug)]
 pub struct IncrementalCheck {
     root: RootSnapshot,
@@ -46,13 +56,19 @@ pub struct IncrementalCheck {
     plan: Vec<Unit>,
     unit_index: HashMap<Unit, usize>,
     /// Each plan unit's findings, before the severity policy.
-    findings: Vec<Vec<Diagnostic>>,
+    raw: Vec<Vec<Diagnostic>>,
     /// Findings of rules that read beyond the snapshot (`set_external`), before the policy.
     external: Vec<Diagnostic>,
-    /// What `check_root` reports: every unit's findings in plan order, policy applied.
-    diagnostics: Vec<Diagnostic>,
-    /// `diagnostics` by file, as indices into it.
-    by_path: BTreeMap<String, Vec<usize>>,
+    /// The severity policy of the root (`openspec-lsp.toml`, outside `specs/` and `changes/`,
+    /// so constant between full checks), and its own findings.
+    policy: Policy,
+    policy_findings: Vec<Diagnostic>,
+    /// What the report lists after every unit's findings: the external findings, then the
+    /// policy file's own. With a non-empty policy, which can drop, reword and add findings
+    /// across units, the whole report, policy applied (and `by_path` points only here).
+    tail: Vec<Diagnostic>,
+    /// Every finding of the report, by file, as slots in report order.
+    by_path: BTreeMap<String, BTreeSet<Slot>>,
     /// How many units the last `update` ran (for tests and benchmarks).
     last_units_run: usize,
 }
@@ -65,9 +81,11 @@ impl IncrementalCheck {
             layout: Layout::default(),
             plan: Vec::new(),
             unit_index: HashMap::new(),
-            findings: Vec::new(),
+            raw: Vec::new(),
             external: Vec::new(),
-            diagnostics: Vec::new(),
+            policy: Policy::default(),
+            policy_findings: Vec::new(),
+            tail: Vec::new(),
             by_path: BTreeMap::new(),
             last_units_run: 0,
         };
@@ -79,14 +97,28 @@ impl IncrementalCheck {
         &self.root
     }
 
+    /// Whether the report is the units' findings as they are (no policy rewrites them).
+    fn unit_findings_reported(&self) -> bool {
+        self.policy.is_empty()
+    }
+
+    /// The finding at `slot`.
+    fn at(&self, (unit, idx): Slot) -> Option<&Diagnostic> {
+        if unit == TAIL { self.tail.get(idx) } else { self.raw.get(unit)?.get(idx) }
+    }
+
     /// The findings `check_root` gives for the current snapshot, in the same order.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        if self.unit_findings_reported() {
+            self.raw.iter().flatten().chain(&self.tail).cloned().collect()
+        } else {
+            self.tail.clone()
+        }
     }
 
     /// The findings on `path` (their `path` field), in report order.
     pub fn diagnostics_on<'s>(&'s self, path: &str) -> impl Iterator<Item = &'s Diagnostic> + 's {
-        self.by_path.get(path).into_iter().flatten().filter_map(|&idx| self.diagnostics.get(idx))
+        self.by_path.get(path).into_iter().flatten().filter_map(|&slot| self.at(slot))
     }
 
     /// Paths that have at least one finding.
@@ -96,31 +128,13 @@ impl IncrementalCheck {
 
     /// What `check_root(snapshot, config)` returns.
     pub fn report(&self, config: &CheckConfig) -> RootReport {
-        let items = check::verdicts(&self.root, &self.diagnostics, config);
-        RootReport { items, diagnostics: self.diagnostics.clone() }
+        let diagnostics = self.diagnostics();
+        let items = check::verdicts(&self.root, &diagnostics, config);
+        RootReport { items, diagnostics }
     }
 
     pub fn last_units_run(&self) -> usize {
         self.last_units_run
-    }
-
-    /// Moves to `root`, re-checking what `changed` may have touched.
-    pub fn update(&mut self, root: RootSnapshot, changed: &Changed) -> CheckUpdate {
-        let edited = match changed {
-            Changed::Everything => None,
-            Changed::Paths(paths) => text_changes(&self.root, &root, paths),
-        };
-        let before = std::mem::take(&mut self.by_path);
-        let old_diagnostics = std::mem::take(&mut self.diagnostics);
-        self.root = root;
-        match &edited {
-            None => self.check_everything(),
-            Some(edited) => self.check_units(&self.dirty_units(edited)),
-        }
-        CheckUpdate {
-            changed_paths: changed_paths(&before, &old_diagnostics, &self.by_path, &self.diagnostics),
-            edited,
-        }
     }
 
     /// Replaces the findings made outside the snapshot's rules (the store rules, which read
@@ -130,11 +144,37 @@ impl IncrementalCheck {
         if external == self.external {
             return BTreeSet::new();
         }
-        let before = std::mem::take(&mut self.by_path);
-        let old_diagnostics = std::mem::take(&mut self.diagnostics);
         self.external = external;
-        self.assemble();
-        changed_paths(&before, &old_diagnostics, &self.by_path, &self.diagnostics)
+        self.assemble_tail()
+    }
+
+    /// Moves to `root`, re-checking what `changed` may have touched.
+    pub fn update(&mut self, root: RootSnapshot, changed: &Changed) -> CheckUpdate {
+        let edited = match changed {
+            Changed::Everything => None,
+            Changed::Paths(paths) => text_changes(&self.root, &root, paths),
+        };
+        self.root = root;
+        let changed_paths = match &edited {
+            None => {
+                let before = self.by_path_lists();
+                self.check_everything();
+                let after = self.by_path_lists();
+                before
+                    .keys()
+                    .chain(after.keys())
+                    .filter(|path| before.get(*path) != after.get(*path))
+                    .cloned()
+                    .collect()
+            }
+            Some(edited) => self.check_units(&self.dirty_units(edited)),
+        };
+        CheckUpdate { changed_paths, edited }
+    }
+
+    /// Every file's findings, owned (to compare across a full re-check).
+    fn by_path_lists(&self) -> BTreeMap<String, Vec<Diagnostic>> {
+        self.by_path.keys().map(|path| (path.clone(), self.diagnostics_on(path).cloned().collect())).collect()
     }
 
     /// Every unit that reads one of `edited` (paths below `specs/` or `changes/` whose text
@@ -185,40 +225,95 @@ impl IncrementalCheck {
         self.layout = Layout::read(&self.root);
         self.plan = rules::plan(&self.layout, &self.root);
         self.unit_index = self.plan.iter().cloned().enumerate().map(|(idx, unit)| (unit, idx)).collect();
-        self.findings = vec![Vec::new(); self.plan.len()];
+        let (policy, policy_findings) = Policy::read(&self.root);
+        self.policy = policy;
+        self.policy_findings = policy_findings;
+        self.tail = Vec::new();
+        self.raw = vec![Vec::new(); self.plan.len()];
+        self.by_path.clear();
         let all: Vec<usize> = (0..self.plan.len()).collect();
         self.check_units(&all);
+        if self.unit_findings_reported() {
+            self.assemble_tail();
+        }
     }
 
-    /// Re-runs the units at `indices` (plan order) and reassembles the report.
-    fn check_units(&mut self, indices: &[usize]) {
+    /// Re-runs the units at `indices` (plan order) and brings the report up to date; returns
+    /// the paths whose findings may have changed (a superset of those that did).
+    fn check_units(&mut self, indices: &[usize]) -> BTreeSet<String> {
         let units: Vec<Unit> = indices.iter().filter_map(|&idx| self.plan.get(idx).cloned()).collect();
         let unit_index = &self.unit_index;
-        let findings = &self.findings;
+        let raw = &self.raw;
         let known_delta_findings = |change_id: &str| {
             let idx = unit_index.get(&Unit::Delta(change_id.to_owned()))?;
-            findings.get(*idx).cloned()
+            raw.get(*idx).cloned()
         };
         let results = rules::run_units(&self.root, &self.layout, &units, &known_delta_findings);
-        for (&idx, found) in indices.iter().zip(results) {
-            if let Some(slot) = self.findings.get_mut(idx) {
+        self.last_units_run = units.len();
+        if !self.unit_findings_reported() {
+            return self.reapply_policy(indices, results);
+        }
+        let mut changed = BTreeSet::new();
+        for (&unit, found) in indices.iter().zip(results) {
+            let Some(slot) = self.raw.get_mut(unit) else { continue };
+            let old = std::mem::replace(slot, found);
+            changed.extend(paths_differing(&old, &self.raw[unit]));
+            self.index_slots(unit, Some(&old));
+        }
+        changed
+    }
+
+    /// Replaces `unit`'s entries in `by_path` (those of its `old` findings) with its current
+    /// findings'.
+    fn index_slots(&mut self, unit: usize, old: Option<&[Diagnostic]>) {
+        for (idx, diagnostic) in old.into_iter().flatten().enumerate() {
+            if let Some(slots) = self.by_path.get_mut(&diagnostic.path) {
+                slots.remove(&(unit, idx));
+                if slots.is_empty() {
+                    self.by_path.remove(&diagnostic.path);
+                }
+            }
+        }
+        let current = if unit == TAIL { &self.tail } else { self.raw.get(unit).map_or(&[][..], Vec::as_slice) };
+        for (idx, diagnostic) in current.iter().enumerate() {
+            match self.by_path.get_mut(&diagnostic.path) {
+                Some(slots) => {
+                    slots.insert((unit, idx));
+                }
+                None => {
+                    self.by_path.insert(diagnostic.path.clone(), BTreeSet::from([(unit, idx)]));
+                }
+            }
+        }
+    }
+
+    /// With a policy that rewrites findings across units: stores the re-run units' findings
+    /// and makes the whole report again, as `check_root` does.
+    fn reapply_policy(&mut self, indices: &[usize], results: Vec<Vec<Diagnostic>>) -> BTreeSet<String> {
+        for (&unit, found) in indices.iter().zip(results) {
+            if let Some(slot) = self.raw.get_mut(unit) {
                 *slot = found;
             }
         }
-        self.last_units_run = units.len();
-        self.assemble();
+        self.assemble_tail()
     }
 
-    /// The report from the units' findings and the external ones, policy applied.
-    fn assemble(&mut self) {
-        let mut diagnostics: Vec<Diagnostic> = self.findings.iter().flatten().chain(&self.external).cloned().collect();
-        check::apply_policy(&self.root, &mut diagnostics);
-        let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (idx, diagnostic) in diagnostics.iter().enumerate() {
-            by_path.entry(diagnostic.path.clone()).or_default().push(idx);
+    /// The tail from the units' findings and the external ones, policy applied (with a
+    /// non-empty policy), or the external findings and the policy's own; `by_path` brought up
+    /// to date for it. Returns the paths whose findings may have changed.
+    fn assemble_tail(&mut self) -> BTreeSet<String> {
+        let old = std::mem::take(&mut self.tail);
+        if self.unit_findings_reported() {
+            self.tail = self.external.iter().chain(&self.policy_findings).cloned().collect();
+            self.index_slots(TAIL, Some(&old));
+            return paths_differing(&old, &self.tail);
         }
-        self.diagnostics = diagnostics;
-        self.by_path = by_path;
+        let mut report: Vec<Diagnostic> = self.raw.iter().flatten().chain(&self.external).cloned().collect();
+        check::apply_policy(&self.root, &mut report);
+        self.tail = report;
+        self.by_path.clear();
+        self.index_slots(TAIL, None);
+        paths_differing(&old, &self.tail)
     }
 }
 
@@ -257,24 +352,20 @@ pub fn text_changes(old: &RootSnapshot, new: &RootSnapshot, candidates: &BTreeSe
     Some(edited)
 }
 
-/// Paths whose list of findings differs between two reports.
-fn changed_paths(
-    before: &BTreeMap<String, Vec<usize>>,
-    old: &[Diagnostic],
-    after: &BTreeMap<String, Vec<usize>>,
-    new: &[Diagnostic],
-) -> BTreeSet<String> {
-    fn findings<'i>(index: &'i BTreeMap<String, Vec<usize>>, path: &str) -> &'i [usize] {
-        index.get(path).map_or(&[][..], Vec::as_slice)
+/// Paths whose findings differ between two lists of findings (in list order per path).
+fn paths_differing(old: &[Diagnostic], new: &[Diagnostic]) -> BTreeSet<String> {
+    fn by_path(findings: &[Diagnostic]) -> BTreeMap<&str, Vec<&Diagnostic>> {
+        let mut by_path: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+        for diagnostic in findings {
+            by_path.entry(diagnostic.path.as_str()).or_default().push(diagnostic);
+        }
+        by_path
     }
-    before
-        .keys()
-        .chain(after.keys())
-        .filter(|path| {
-            let (was, is) = (findings(before, path), findings(after, path));
-            was.len() != is.len() || was.iter().zip(is).any(|(&a, &b)| old.get(a) != new.get(b))
-        })
-        .cloned()
+    let (old, new) = (by_path(old), by_path(new));
+    old.keys()
+        .chain(new.keys())
+        .filter(|path| old.get(*path) != new.get(*path))
+        .map(|path| (*path).to_owned())
         .collect()
 }
 
@@ -386,25 +477,53 @@ mod tests {
 
     #[test]
     fn incremental_results_equal_a_full_check_after_random_edits() {
-        for seed in 1..=8_u64 {
+        random_edits_match_a_full_check(&workspace(), 1..=8);
+    }
+
+    /// A severity policy rewrites findings across units (drops some, changes severities, adds
+    /// its own about entries it cannot honour): the report is made again from every unit.
+    #[test]
+    fn incremental_results_equal_a_full_check_under_a_severity_policy() {
+        let mut root = workspace();
+        root.insert_file(
+            crate::root_files::POLICY_FILE,
+            "[severity]\n\"markdown/*\" = \"off\"\n\"tasks/*\" = \"hint\"\n\"spec/requirement-missing-shall-must\" = \"error\"\n",
+        );
+        random_edits_match_a_full_check(&root, 9..=12);
+    }
+
+    /// Applies 80 random edits per seed to `start`; after each, the incremental findings equal
+    /// a full check, the index equals a fresh build, and every file whose findings changed is
+    /// reported as changed.
+    fn random_edits_match_a_full_check(start: &RootSnapshot, seeds: std::ops::RangeInclusive<u64>) {
+        for seed in seeds {
             let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let mut root = workspace();
+            let mut root = start.clone();
             let mut check = IncrementalCheck::new(root.clone());
             let mut index = WorkspaceIndex::build(&root);
             let mut previous = check_root(&root, &CheckConfig::default()).diagnostics;
-            assert_eq!(check.diagnostics(), previous.as_slice());
+            assert_eq!(check.diagnostics(), previous);
             for step in 0..80 {
                 let path = random_edit(&mut rng, &mut root);
                 let update = check.update(root.clone(), &Changed::Paths(BTreeSet::from([path.clone()])));
                 let changed = update.changed_paths;
                 let full = check_root(&root, &CheckConfig::default()).diagnostics;
-                assert_eq!(check.diagnostics(), full.as_slice(), "seed {seed}, step {step}, edit of {path}");
+                assert_eq!(check.diagnostics(), full, "seed {seed}, step {step}, edit of {path}");
+                let with_findings: BTreeSet<&str> = full.iter().map(|diagnostic| diagnostic.path.as_str()).collect();
+                assert_eq!(
+                    check.paths_with_findings().collect::<BTreeSet<_>>(),
+                    with_findings,
+                    "seed {seed}, step {step}"
+                );
+                for &path in &with_findings {
+                    let expected: Vec<_> = full.iter().filter(|d| d.path == path).collect();
+                    assert_eq!(check.diagnostics_on(path).collect::<Vec<_>>(), expected, "seed {seed}, step {step}");
+                }
                 index = match &update.edited {
                     Some(edited) => index.updated(&root, edited),
                     None => WorkspaceIndex::build(&root),
                 };
                 assert!(index == WorkspaceIndex::build(&root), "index, seed {seed}, step {step}, edit of {path}");
-                // Every file whose findings changed is reported as changed.
                 let paths: BTreeSet<&str> =
                     previous.iter().chain(&full).map(|diagnostic| diagnostic.path.as_str()).collect();
                 for path in paths {

@@ -18,6 +18,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc rather than glibc's malloc: the server's checks run on whichever blocking thread is
+/// free, and glibc gives each thread an arena of its own that keeps the pages of what it freed,
+/// so the memory of an open 10 MB spec grew by tens of megabytes per keystroke until every arena
+/// had held a whole re-check (docs/performance.md, "Huge open files"). mimalloc returns freed
+/// pages to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.command {

@@ -202,8 +202,8 @@ mod tests {
         ls_types::Position::new(line, character)
     }
 
-    fn range(a: (u32, u32), b: (u32, u32)) -> Option<ls_types::Range> {
-        Some(ls_types::Range::new(pos(a.0, a.1), pos(b.0, b.1)))
+    fn range(a: (u32, u32), b: (u32, u32)) -> ls_types::Range {
+        ls_types::Range::new(pos(a.0, a.1), pos(b.0, b.1))
     }
 
     #[test]
@@ -224,13 +224,16 @@ mod tests {
     #[test]
     fn incremental_edits_match_a_fresh_parse() {
         let mut doc = Document::new("## Purpose\n\n### Requirement: 登录\n", 1);
-        doc.apply_change(range((2, 17), (2, 19)), "注册 😀", PositionEncoding::Utf16).unwrap();
-        doc.apply_change(range((0, 0), (0, 0)), "# Title\r\n", PositionEncoding::Utf16).unwrap();
+        doc.apply_change(Some(range((2, 17), (2, 19))), "注册 😀", PositionEncoding::Utf16).unwrap();
+        doc.apply_change(Some(range((0, 0), (0, 0))), "# Title\r\n", PositionEncoding::Utf16).unwrap();
         let text = doc.text();
         assert_eq!(text, "# Title\r\n## Purpose\n\n### Requirement: 注册 😀\n");
         doc.reparse(&text);
         let fresh = openspec_syntax::markdown::parse(&text, None).unwrap();
         assert_eq!(doc.tree.as_ref().unwrap().root_node().to_sexp(), fresh.root_node().to_sexp());
-        assert_eq!(doc.apply_change(range((1, 3), (1, 1)), "", PositionEncoding::Utf16), Err(EditError::InvertedRange));
+        assert_eq!(
+            doc.apply_change(Some(range((1, 3), (1, 1))), "", PositionEncoding::Utf16),
+            Err(EditError::InvertedRange)
+        );
     }
 }

@@ -411,7 +411,7 @@ pub fn findings(input: &RootInput) -> Arc<Vec<openspec_ide::Diagnostic>> {
     if let Some(findings) = &state.findings {
         return findings.clone();
     }
-    let all = Arc::new(state.check.as_ref().map(|check| check.diagnostics().to_vec()).unwrap_or_default());
+    let all = Arc::new(state.check.as_ref().map(IncrementalCheck::diagnostics).unwrap_or_default());
     state.findings = Some(all.clone());
     all
 }

@@ -28,6 +28,11 @@ fn uri(path: &Path) -> String {
 }
 
 fn start(folder: &Path, capabilities: Value) -> LspClient {
+    start_with_answer(folder, capabilities).0
+}
+
+/// [`start`], also returning the server's answer to `initialize`.
+fn start_with_answer(folder: &Path, capabilities: Value) -> (LspClient, Value) {
     let mut client = LspClient::spawn(&openspec_lsp_binary(), &[], folder);
     let response = client.request(
         "initialize",
@@ -35,7 +40,7 @@ fn start(folder: &Path, capabilities: Value) -> LspClient {
     );
     assert!(response.get("result").is_some(), "initialize failed: {response}");
     client.notify("initialized", json!({}));
-    client
+    (client, response)
 }
 
 fn codes(params: &Value) -> Vec<(String, u64, u64, u64, u64)> {
@@ -268,14 +273,14 @@ fn every_feature_answers_on_the_example_workspace() {
     let base = root.join("openspec/specs/notifications/spec.md");
     let proposal = root.join("openspec/changes/rework-notifications/proposal.md");
     // A client that creates files, so the change's scaffolding actions are offered.
-    let mut client = LspClient::spawn(&openspec_lsp_binary(), &[], root);
-    let initialized = client
-        .request("initialize", json!({"capabilities": {"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}, "workspaceFolders": [{"uri": uri(root), "name": "ws"}]}));
+    let (mut client, initialized) = start_with_answer(
+        root,
+        json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}),
+    );
     let legend: Vec<String> = initialized["result"]["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
         .as_array()
         .map(|types| types.iter().filter_map(|name| name.as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
-    client.notify("initialized", json!({}));
     let delta_text = std::fs::read_to_string(&delta).expect("read delta");
     open(&mut client, &delta, &delta_text);
     let text_document = json!({"uri": uri(&delta)});

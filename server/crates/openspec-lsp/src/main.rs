@@ -1,19 +1,11 @@
 //! The `openspec-lsp` binary: parses the command line and dispatches to a command. No logic
 //! of its own lives here; and the language server (`serve`, or no command at all).
 
-mod check_command;
-mod cli;
-mod discover;
-mod lsp;
-mod output;
-mod preview_command;
-mod store_registry;
-mod vfs_load;
-
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
+use openspec_lsp::{check_command, cli, lsp, preview_command};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();

@@ -4,17 +4,11 @@
 mod capabilities;
 mod catch_panic;
 mod convert;
-mod document;
-#[cfg(test)]
-mod document_props;
-#[cfg(test)]
-mod fuzz_smoke;
-#[cfg(test)]
-mod fuzz_targets;
+pub mod document;
 mod handlers;
 mod server;
 mod settings;
-mod state;
+pub mod state;
 mod to_proto;
 mod transport;
 

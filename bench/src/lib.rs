@@ -2,6 +2,7 @@
 //! in-process runs, percentile summaries and the edit scripts the keystroke benchmarks replay.
 //! Benchmarks only: nothing here is used by the server or the `check` command.
 
+pub mod floor;
 pub mod generate;
 pub mod load;
 pub mod lsp;

@@ -74,6 +74,16 @@ enum Command {
         #[arg(long)]
         binary: PathBuf,
     },
+    /// The floor: reading every file under `<root>/openspec` once (`find | xargs cat`), wall
+    /// and CPU time, beside `check` on the same folder.
+    Floor {
+        root: PathBuf,
+        /// The `openspec-lsp` binary.
+        #[arg(long)]
+        ours: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
     /// Checks the result files of a smoke run: every benchmark took every sample it was asked for.
     SmokeCheck {
         results: PathBuf,
@@ -119,6 +129,7 @@ fn main() -> anyhow::Result<()> {
             serde_json::Value::Object(results)
         }
         Command::Lsp { root, binary, requests, keystrokes } => suite::lsp(&binary, &root, requests, keystrokes)?,
+        Command::Floor { root, ours, runs } => openspec_bench::floor::floor(&root, &ours, runs)?,
         Command::Cold { root, binary } => suite::cold(&binary, &root.canonicalize()?)?,
         Command::SmokeCheck { results, runs, reference_runs, inprocess_runs, requests, keystrokes, cli } => {
             let expected =

@@ -29,7 +29,7 @@ pub fn verify(dir: &Path, expected: Expected) -> anyhow::Result<Vec<String>> {
     names.sort();
     let mut checked = Vec::new();
     let saw = |prefix: &str| names.iter().any(|name| name.starts_with(prefix));
-    for required in ["inprocess-", "cold-", "keystroke-inprocess", "lsp"] {
+    for required in ["inprocess-", "cold-", "floor-", "keystroke-inprocess", "lsp"] {
         ensure!(saw(required), "no {required}*.json in {}", dir.display());
     }
     ensure!(saw("cli-") == expected.cli, "cli-*.json present: {}, expected: {}", saw("cli-"), expected.cli);
@@ -42,7 +42,13 @@ pub fn verify(dir: &Path, expected: Expected) -> anyhow::Result<Vec<String>> {
                 .and_then(|()| summary(&result["check"], expected.inprocess_runs))
                 .and_then(|()| summary(&result["index"], expected.inprocess_runs))
         } else if name.starts_with("cold-") {
-            positive(&result, &["index_ms", "first_diagnostics_ms", "peak_rss_mib"])
+            positive(&result, &["first_answer_ms", "index_ms", "first_diagnostics_ms", "peak_rss_mib"])
+        } else if name.starts_with("floor-") {
+            summary(&result["read_once"]["wall"], expected.runs)
+                .and_then(|()| summary(&result["check"]["wall"], expected.runs))
+                // CPU time comes in 10 ms clock ticks: a tiny workspace may take none.
+                .and_then(|()| counted(&result["read_once"]["cpu_ms"]).context("read_once cpu_ms"))
+                .and_then(|()| counted(&result["check"]["cpu_ms"]).context("check cpu_ms"))
         } else if name.starts_with("cli-") {
             summary(&result["check"], expected.runs)
                 .and_then(|()| summary(&result["validate"], expected.reference_runs))
@@ -52,7 +58,7 @@ pub fn verify(dir: &Path, expected: Expected) -> anyhow::Result<Vec<String>> {
                 positive(spec, &["lines"]).and_then(|()| summary(&spec["latency"], expected.keystrokes))
             })
         } else if name == "lsp.json" {
-            positive(&result["cold"], &["index_ms", "first_diagnostics_ms"])
+            positive(&result["cold"], &["first_answer_ms", "index_ms", "first_diagnostics_ms"])
                 .and_then(|()| {
                     ["completion", "definition", "references", "hover", "workspace_symbols"]
                         .into_iter()
@@ -70,6 +76,14 @@ pub fn verify(dir: &Path, expected: Expected) -> anyhow::Result<Vec<String>> {
         checked.push(format!("{name}: ok"));
     }
     Ok(checked)
+}
+
+/// A number, zero or more.
+fn counted(value: &Value) -> anyhow::Result<()> {
+    match value.as_f64() {
+        Some(number) if number >= 0.0 => Ok(()),
+        other => bail!("{other:?}, expected a number of at least zero"),
+    }
 }
 
 /// Every field named is a number above zero.

@@ -257,6 +257,29 @@ try {
             assert.ok(lines.some((line) => line.startsWith(`### Requirement: ${name}`)), `the merged spec lacks ${name}:\n${lines.join('\n')}`);
         }
     });
+
+    await check("a referenced store's requirement opens from workspace symbols, outside the workspace, with hover", async () => {
+        // run.sh registers the store team-specs (outside the workspace) and references it.
+        await page.keyboard.press('Control+T');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible' });
+        await input.fill('#Token rotation');
+        await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'team-specs' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+        console.log(`     symbol: ${await page.locator('.quick-input-widget .monaco-list-row.focused').first().textContent()}`);
+        await page.keyboard.press('Enter');
+        await until('the store spec to become the active editor', async () =>
+            (await activeTabPath())?.endsWith('team-specs/openspec/specs/tokens/spec.md') ? true : undefined,
+        10_000);
+        const lines = await editorLines();
+        assert.ok(lines.some((line) => line.startsWith('### Requirement: Token rotation')), lines.join('\n'));
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        const hover = page.locator('.monaco-hover:visible .hover-contents, .monaco-hover:visible .rendered-markdown').first();
+        await hover.waitFor({ state: 'visible', timeout: 10_000 });
+        const text = await hover.textContent();
+        assert.match(text ?? '', /rotate access tokens every hour/, `hover text: ${text}`);
+        await page.keyboard.press('Escape');
+    });
 } finally {
     await context.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 # driven by Debian's Chromium through playwright-core. Installs the given platform .vsix, opens
 # a copy of examples/demo with NO openspec-lsp on PATH (the bundled server must be used), and
 # runs e2e.mjs: diagnostics once, a quick fix, hover, go to definition, completion of a
-# multi-word name, the archive preview.
+# multi-word name, the archive preview, a referenced store's requirement (outside the
+# workspace) from workspace symbols with hover.
 #
 #   editors/vscode-e2e/run.sh PATH/TO/openspec-lsp-<version>-linux-x64.vsix
 #
@@ -84,6 +85,19 @@ data="$work/data"
 extensions="$work/extensions"
 workspace="$work/demo"
 cp -R "$repo/examples/demo" "$workspace"
+# A store checkout outside the workspace, registered in a registry of the test's own
+# (XDG_DATA_HOME, which the server inherits from code-server), and referenced by the demo's
+# config: its requirements are read-only workspace symbols (e2e.mjs opens one).
+store="$work/team-specs"
+mkdir -p "$store/.openspec-store" "$store/openspec/specs/tokens" "$work/xdg/openspec/stores"
+printf 'version: 1\nid: team-specs\n' >"$store/.openspec-store/store.yaml"
+printf 'schema: spec-driven\n' >"$store/openspec/config.yaml"
+printf '## Purpose\nAccess tokens stay short-lived so that a leaked one is worth little to anyone.\n\n## Requirements\n### Requirement: Token rotation\nThe system SHALL rotate access tokens every hour.\n\n#### Scenario: Expired token\n- **WHEN** a token is older than an hour\n- **THEN** it is refused\n' \
+    >"$store/openspec/specs/tokens/spec.md"
+printf 'version: 1\nstores:\n  team-specs:\n    backend:\n      type: git\n      local_path: %s\n' "$store" \
+    >"$work/xdg/openspec/stores/registry.yaml"
+printf 'references:\n  - team-specs\n' >>"$workspace/openspec/config.yaml"
+export XDG_DATA_HOME="$work/xdg"
 mkdir -p "$data/User" "$data/Machine" "$extensions"
 cat >"$data/User/settings.json" <<'JSON'
 {

@@ -39,6 +39,9 @@ export const DOCUMENT_SELECTOR: { scheme: string; language?: string; pattern: st
     { scheme: 'file', pattern: '**/openspec/config.yml' },
     { scheme: 'file', pattern: '**/.openspec.yaml' },
     { scheme: 'file', pattern: '**/openspec/schemas/**/schema.yaml' },
+    // A store's identity file: where go to definition on a store id lands (often outside the
+    // workspace folders; the patterns match absolute paths, so store checkouts anywhere attach).
+    { scheme: 'file', pattern: '**/.openspec-store/store.yaml' },
 ];
 
 /** What `activate` returns; tests and other extensions use it to reach the running client. */
@@ -95,6 +98,9 @@ class Extension implements OpenSpecApi {
             vscode.commands.registerCommand('openspec.showLocations', (uri: unknown, position: unknown, locations: unknown) =>
                 this.showLocations(uri, position, locations),
             ),
+            // The code action on an unregistered store reference carries this command with the
+            // register command to copy; it edits nothing. Not in the command palette.
+            vscode.commands.registerCommand('openspec.copyToClipboard', (text: unknown) => copyToClipboard(text)),
             vscode.tasks.registerTaskProvider('openspec', {
                 provideTasks: () => this.checkTasks(),
                 resolveTask: (task) => this.resolveCheckTask(task),
@@ -385,6 +391,15 @@ class Extension implements OpenSpecApi {
         await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
         return document;
     }
+}
+
+/** Puts `text` on the clipboard and says so. */
+export async function copyToClipboard(text: unknown): Promise<void> {
+    if (typeof text !== 'string') {
+        return;
+    }
+    await vscode.env.clipboard.writeText(text);
+    void vscode.window.showInformationMessage(`OpenSpec: copied to the clipboard: ${text}`);
 }
 
 function describe(target: PreviewTarget): string {

@@ -875,6 +875,8 @@ export const host = {
     quickPicks: [] as { items: string[]; placeHolder?: string }[],
     shownDocuments: [] as TextDocument[],
     openedExternal: [] as string[],
+    /** What `env.clipboard.writeText` was last given. */
+    clipboard: '',
     output: [] as string[],
     contentProviders: new Map<string, { provideTextDocumentContent(uri: Uri, token: unknown): string | Promise<string> }>(),
     /** Fired whenever a diagnostic collection changes. */
@@ -1310,7 +1312,13 @@ export const env = {
         host.openedExternal.push(uri.toString());
         return Promise.resolve(true);
     },
-    clipboard: { readText: () => Promise.resolve(''), writeText: () => Promise.resolve() },
+    clipboard: {
+        readText: () => Promise.resolve(host.clipboard),
+        writeText: (text: string) => {
+            host.clipboard = text;
+            return Promise.resolve();
+        },
+    },
 };
 
 export const extensions = {

@@ -56,8 +56,12 @@ function M.find_root(path)
   return nil
 end
 
+--- A store's identity file, relative to its checkout.
+M.STORE_METADATA = '.openspec-store/store.yaml'
+
 --- The root a buffer belongs to, when the buffer is an OpenSpec file (anything under
---- `<root>/openspec/`); nil for other files, so a README elsewhere never starts the server.
+--- `<root>/openspec/`, or a store's `.openspec-store/store.yaml`); nil for other files, so a
+--- README elsewhere never starts the server.
 function M.root_for_buffer(bufnr)
   local name = vim.api.nvim_buf_get_name(bufnr)
   if name == '' or name:match('^%a[%w+.-]*://') then
@@ -65,14 +69,52 @@ function M.root_for_buffer(bufnr)
   end
   local path = vim.fs.normalize(vim.fn.fnamemodify(name, ':p'))
   local root = M.find_root(path)
-  if root == nil or path:sub(1, #root + 10) ~= root .. '/openspec/' then
+  if root == nil then
+    return nil
+  end
+  if path:sub(1, #root + 10) ~= root .. '/openspec/' and path ~= root .. '/' .. M.STORE_METADATA then
     return nil
   end
   return root
 end
 
---- Client-side commands the server's code lenses use.
+--- Whether `root` is a store's checkout (it has `.openspec-store/store.yaml`).
+function M.is_store_checkout(root)
+  return is_file(root .. '/' .. M.STORE_METADATA)
+end
+
+--- The root dir a buffer's client works in: its own root, except that a file of a store
+--- checkout (a definition or workspace symbol target, usually outside the workspace) joins the
+--- openspec client already running, which indexes the stores its workspace points at and
+--- references, instead of starting a server of its own for it.
+function M.client_root_for_buffer(bufnr)
+  local root = M.root_for_buffer(bufnr)
+  if root == nil or not M.is_store_checkout(root) then
+    return root
+  end
+  local running = (vim.lsp.get_clients or vim.lsp.get_active_clients)({ name = 'openspec' })
+  for _, client in ipairs(running) do
+    if client.root_dir ~= nil and client.root_dir ~= root then
+      return client.root_dir
+    end
+  end
+  return root
+end
+
+--- Client-side commands the server's code lenses and code actions use.
 M.commands = {
+  --- Argument: the text to copy (the register command of an unregistered store). Goes to the
+  --- system clipboard (`+`) when Neovim has a clipboard provider, and to the unnamed register.
+  ['openspec.copyToClipboard'] = function(command)
+    local text = (command.arguments or {})[1]
+    if type(text) ~= 'string' then
+      return
+    end
+    vim.fn.setreg('"', text)
+    local copied = vim.fn.has('clipboard') == 1 and pcall(vim.fn.setreg, '+', text)
+    local where = copied and 'the clipboard' or 'the unnamed register'
+    vim.notify(('OpenSpec: copied to %s: %s'):format(where, text), vim.log.levels.INFO)
+  end,
   --- Arguments: the document URI, a position, and the LSP locations to show.
   ['openspec.showLocations'] = function(command, ctx)
     local arguments = command.arguments or {}
@@ -115,7 +157,7 @@ function M.lsp_config()
     -- `root_dir` decides; `root_markers` documents the intent for tools that read it.
     root_markers = { 'openspec' },
     root_dir = function(bufnr, on_dir)
-      local root = M.root_for_buffer(bufnr)
+      local root = M.client_root_for_buffer(bufnr)
       if root then
         on_dir(root)
       end
@@ -158,7 +200,7 @@ function M.setup(opts)
   M.started_by_setup = config
   local group = vim.api.nvim_create_augroup('openspec_lsp_start', { clear = true })
   local function start(bufnr)
-    local root = M.root_for_buffer(bufnr)
+    local root = M.client_root_for_buffer(bufnr)
     if root == nil then
       return
     end

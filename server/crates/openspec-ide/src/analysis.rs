@@ -20,6 +20,7 @@ use crate::features::references::{self, ReferencesConfig};
 use crate::features::semantic_tokens::{self, SemanticToken};
 use crate::features::workspace_symbols::{self, WorkspaceSymbol};
 use crate::features::{goto_definition, rename};
+use crate::history::{self, RequirementHistory};
 use crate::index::WorkspaceIndex;
 pub use crate::types::{FilePosition, FileRange, NavigationTarget, SourceChange, TextEdit};
 use crate::vfs::RootSnapshot;
@@ -121,5 +122,15 @@ impl Analysis {
         config: CodeActionConfig,
     ) -> Vec<CodeAction> {
         code_actions::code_actions(&self.root, &self.index, range, diagnostic_codes, config)
+    }
+
+    /// The timeline of one requirement of `capability` (see `crate::history`).
+    pub fn requirement_history(&self, capability: &str, requirement: &str) -> Option<RequirementHistory> {
+        history::requirement_history(&self.index, capability, requirement)
+    }
+
+    /// The timeline of every requirement of `capability`'s main spec.
+    pub fn capability_history(&self, capability: &str) -> Vec<RequirementHistory> {
+        history::capability_history(&self.index, capability)
     }
 }

@@ -43,15 +43,23 @@ pub struct RootReport {
 /// Runs every rule over `root`, then applies the repository's severity policy
 /// (`openspec-lsp.toml`, see `crate::policy`) to this tool's own findings.
 pub fn check_root(root: &RootSnapshot, config: &CheckConfig) -> RootReport {
+    check_root_with(root, config, Vec::new())
+}
+
+/// `check_root` with `external` findings added before the policy applies: those of rules that
+/// read something besides the snapshot (the store rules, which read the machine's registry).
+pub fn check_root_with(root: &RootSnapshot, config: &CheckConfig, external: Vec<Diagnostic>) -> RootReport {
     let mut diagnostics = Vec::new();
     crate::rules::run_all(root, &mut diagnostics);
+    diagnostics.extend(external);
     apply_policy(root, &mut diagnostics);
     let items = verdicts(root, &diagnostics, config);
     RootReport { items, diagnostics }
 }
 
-/// The severity policy step of `check_root`, shared with `crate::incremental`.
-pub(crate) fn apply_policy(root: &RootSnapshot, diagnostics: &mut Vec<Diagnostic>) {
+/// The severity policy step of `check_root`, shared with `crate::incremental` and with the
+/// findings of a root that is not checked itself (a `store:` pointer's).
+pub fn apply_policy(root: &RootSnapshot, diagnostics: &mut Vec<Diagnostic>) {
     let (policy, policy_findings) = crate::policy::Policy::read(root);
     policy.apply(diagnostics);
     diagnostics.extend(policy_findings);

@@ -47,6 +47,8 @@ pub struct IncrementalCheck {
     unit_index: HashMap<Unit, usize>,
     /// Each plan unit's findings, before the severity policy.
     findings: Vec<Vec<Diagnostic>>,
+    /// Findings of rules that read beyond the snapshot (`set_external`), before the policy.
+    external: Vec<Diagnostic>,
     /// What `check_root` reports: every unit's findings in plan order, policy applied.
     diagnostics: Vec<Diagnostic>,
     /// `diagnostics` by file, as indices into it.
@@ -64,6 +66,7 @@ impl IncrementalCheck {
             plan: Vec::new(),
             unit_index: HashMap::new(),
             findings: Vec::new(),
+            external: Vec::new(),
             diagnostics: Vec::new(),
             by_path: BTreeMap::new(),
             last_units_run: 0,
@@ -120,6 +123,20 @@ impl IncrementalCheck {
         }
     }
 
+    /// Replaces the findings made outside the snapshot's rules (the store rules, which read
+    /// the machine's registry: see `check::check_root_with`), and returns the paths whose
+    /// findings changed with them.
+    pub fn set_external(&mut self, external: Vec<Diagnostic>) -> BTreeSet<String> {
+        if external == self.external {
+            return BTreeSet::new();
+        }
+        let before = std::mem::take(&mut self.by_path);
+        let old_diagnostics = std::mem::take(&mut self.diagnostics);
+        self.external = external;
+        self.assemble();
+        changed_paths(&before, &old_diagnostics, &self.by_path, &self.diagnostics)
+    }
+
     /// Every unit that reads one of `edited` (paths below `specs/` or `changes/` whose text
     /// changed), plus the root-wide units, in plan order.
     fn dirty_units(&self, edited: &[String]) -> Vec<usize> {
@@ -135,9 +152,11 @@ impl IncrementalCheck {
             mark(Unit::File(path.clone()));
             if let Some(spec) = layout.main_specs.iter().find(|spec| spec.path == *path) {
                 mark(Unit::Spec(spec.id.clone()));
+                mark(Unit::ReviewSpec(spec.id.clone()));
                 for change_id in layout.changes_by_capability.get(&spec.id).into_iter().flatten() {
                     mark(Unit::Delta(change_id.clone()));
                     mark(Unit::Archive(change_id.clone()));
+                    mark(Unit::Review(change_id.clone()));
                 }
             }
             let change_id = path
@@ -147,7 +166,7 @@ impl IncrementalCheck {
                 .map(|(change_id, _)| change_id)
                 .and_then(|change_id| layout.change_id(change_id));
             let Some(change_id) = change_id else { continue };
-            for unit in [Unit::Proposal, Unit::Change, Unit::Tasks, Unit::Metadata, Unit::Delta] {
+            for unit in [Unit::Proposal, Unit::Change, Unit::Tasks, Unit::Metadata, Unit::Delta, Unit::Review] {
                 mark(unit(change_id.to_owned()));
             }
             for sharing in layout.changes_sharing_capabilities(change_id) {
@@ -187,7 +206,12 @@ impl IncrementalCheck {
             }
         }
         self.last_units_run = units.len();
-        let mut diagnostics: Vec<Diagnostic> = self.findings.iter().flatten().cloned().collect();
+        self.assemble();
+    }
+
+    /// The report from the units' findings and the external ones, policy applied.
+    fn assemble(&mut self) {
+        let mut diagnostics: Vec<Diagnostic> = self.findings.iter().flatten().chain(&self.external).cloned().collect();
         check::apply_policy(&self.root, &mut diagnostics);
         let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (idx, diagnostic) in diagnostics.iter().enumerate() {

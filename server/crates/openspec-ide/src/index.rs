@@ -4,7 +4,7 @@
 //! hand, never does IO and never judges (that is the rules' job).
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use openspec_syntax::TextRange;
 use openspec_syntax::js::{is_js_space, js_trim_end};
@@ -19,6 +19,10 @@ use openspec_syntax::tasks::parse_tasks;
 
 use crate::layout;
 use crate::vfs::RootSnapshot;
+
+mod names;
+
+pub use names::{MatchTier, NameIndex, NameRef};
 
 /// One `#### ` header inside a requirement block (with a body or not).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -241,6 +245,26 @@ pub struct WorkspaceIndex {
     roles: Arc<HashMap<String, FileRole>>,
     /// capability -> requirement name -> every delta entry naming it.
     entries_by_name: imbl::HashMap<String, Arc<EntriesByName>>,
+    /// Built on first use, shared by clones; dropped by an update that changes a name.
+    names: NameCell,
+}
+
+/// The name index of one `WorkspaceIndex`: derived data, so two cells always compare equal.
+#[derive(Clone, Default)]
+struct NameCell(Arc<OnceLock<NameIndex>>);
+
+impl PartialEq for NameCell {
+    fn eq(&self, _: &NameCell) -> bool {
+        true
+    }
+}
+
+impl Eq for NameCell {}
+
+impl std::fmt::Debug for NameCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "NameCell(built)" } else { "NameCell(unbuilt)" })
+    }
 }
 
 impl WorkspaceIndex {
@@ -305,12 +329,16 @@ impl WorkspaceIndex {
     #[must_use]
     pub fn updated(&self, root: &RootSnapshot, edited: &[String]) -> WorkspaceIndex {
         let mut index = self.clone();
+        let mut names_changed = false;
         let mut changes_to_read: BTreeSet<usize> = BTreeSet::new();
         for path in edited {
             match self.role(path) {
                 Some(FileRole::MainSpec { spec }) => {
                     let (Some(old), Some(text)) = (self.specs.get(spec), root.text(path)) else { continue };
-                    index.specs.set(spec, read_main_spec(old.capability.clone(), path.clone(), text));
+                    let new = read_main_spec(old.capability.clone(), path.clone(), text);
+                    let names = |spec: &SpecInfo| spec.requirements.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+                    names_changed |= names(old) != names(&new);
+                    index.specs.set(spec, new);
                 }
                 Some(FileRole::Delta { change, .. } | FileRole::Proposal { change } | FileRole::Tasks { change }) => {
                     changes_to_read.insert(change);
@@ -322,6 +350,9 @@ impl WorkspaceIndex {
         for change_idx in changes_to_read {
             let Some(old) = self.changes.get(change_idx) else { continue };
             let change = read_change(root, old.id.clone(), old.dir.clone(), old.archived);
+            let delta_names =
+                |change: &ChangeInfo| change.deltas.iter().map(|d| d.capability.clone()).collect::<Vec<_>>();
+            names_changed |= delta_names(old) != delta_names(&change);
             capabilities.extend(change.deltas.iter().map(|delta| delta.capability.clone()));
             capabilities.extend(old.deltas.iter().map(|delta| delta.capability.clone()));
             index.changes.set(change_idx, change);
@@ -337,7 +368,15 @@ impl WorkspaceIndex {
             }
             index.entries_by_name.insert(capability, Arc::new(by_name));
         }
+        if names_changed {
+            index.names = NameCell::default();
+        }
         index
+    }
+
+    /// Every name workspace symbols offer, indexed for lookups (built on first use).
+    pub fn names(&self) -> &NameIndex {
+        self.names.0.get_or_init(|| NameIndex::build(self))
     }
 
     pub fn spec(&self, capability: &str) -> Option<&SpecInfo> {

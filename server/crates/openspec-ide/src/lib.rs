@@ -11,6 +11,7 @@ pub mod check;
 pub mod codeowners;
 pub mod diagnostic;
 pub mod features;
+pub mod history;
 pub mod incremental;
 pub mod index;
 pub mod layout;
@@ -28,7 +29,7 @@ pub mod types;
 pub mod vfs;
 
 pub use analysis::{Analysis, FilePosition, FileRange, NavigationTarget, SourceChange, TextEdit};
-pub use check::{CheckConfig, ItemVerdict, RootReport, check_root};
+pub use check::{CheckConfig, ItemVerdict, RootReport, apply_policy, check_root, check_root_with};
 pub use diagnostic::{Diagnostic, ItemId, ItemKind, Origin, Related, Severity};
 pub use incremental::{Changed, CheckUpdate, IncrementalCheck, text_changes};
 pub use vfs::{Entries, Entry, FileContent, IoProblem, RootSnapshot};

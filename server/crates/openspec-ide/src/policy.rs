@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::{Diagnostic, Origin, Severity};
 use crate::readiness;
 use crate::root_files::POLICY_FILE;
+use crate::rules::review::{self, ReviewSettings};
 use crate::vfs::RootSnapshot;
 
 /// A broken policy file or an entry that cannot be honoured as written.
@@ -23,8 +24,8 @@ const UNKNOWN_RULE_CODE: &str = "policy/unknown-rule";
 
 /// The rule families this tool reports; an entry outside them is a typo.
 const FAMILIES: &[&str] = &[
-    "archive", "change", "config", "delta", "file", "legacy", "markdown", "metadata", "policy", "proposal", "schema",
-    "spec", "tasks",
+    "archive", "change", "config", "delta", "file", "legacy", "markdown", "metadata", "policy", "proposal", "review",
+    "schema", "spec", "store", "tasks",
 ];
 
 /// What an entry does to a finding.
@@ -46,6 +47,8 @@ struct Entry {
 pub struct Policy {
     exact: BTreeMap<String, Entry>,
     families: BTreeMap<String, Entry>,
+    /// The `[review]` table: settings of the opt-in review rules (`crate::rules::review`).
+    pub review: ReviewSettings,
 }
 
 impl Policy {
@@ -68,11 +71,23 @@ impl Policy {
         let mut policy = Policy::default();
         for (key, value) in document.get_ref() {
             let key_range = clamp(text, key.span());
+            if key.get_ref().as_ref() == "review" {
+                match value.get_ref().as_table() {
+                    Some(table) => {
+                        policy.review = ReviewSettings::read(table, &|span| clamp(text, span), &mut findings);
+                    }
+                    None => findings.push(invalid(
+                        key_range,
+                        "`review` must be a table of review settings, e.g. `[review]` then `vague-terms = [\"fast\"]`.",
+                    )),
+                }
+                continue;
+            }
             if key.get_ref().as_ref() != "severity" {
                 findings.push(invalid(
                     key_range,
                     format!(
-                        "Unknown setting `{}` in {POLICY_FILE}; the policy has one table, `[severity]`.",
+                        "Unknown setting `{}` in {POLICY_FILE}; the policy has the tables `[severity]` and `[review]`.",
                         key.get_ref()
                     ),
                 ));
@@ -117,6 +132,17 @@ impl Policy {
             return;
         };
         let (family, name) = code.split_once('/').unwrap_or((code, ""));
+        if family == "review" && name != "*" && !review::CODES.contains(&code) {
+            findings.push(Diagnostic::lsp(
+                None,
+                UNKNOWN_RULE_CODE,
+                Severity::Warning,
+                POLICY_FILE,
+                key_range,
+                format!("`{code}` names no review rule; they are {}.", review::CODES.join(", ")),
+            ));
+            return;
+        }
         if !FAMILIES.contains(&family) || name.is_empty() {
             findings.push(Diagnostic::lsp(
                 None,
@@ -344,14 +370,14 @@ mod tests {
             &expect![[r#"
                 //- /openspec-lsp.toml
                 strict = true
-                ^^^^^^ error[policy/invalid] (openspec-lsp): Unknown setting `strict` in openspec-lsp.toml; the policy has one table, `[severity]`.
+                ^^^^^^ error[policy/invalid] (openspec-lsp): Unknown setting `strict` in openspec-lsp.toml; the policy has the tables `[severity]` and `[review]`.
                 [severity]
                 "markdown/indented-heading" = "loud"
                                               ^^^^^^ error[policy/invalid] (openspec-lsp): The level of `markdown/indented-heading` must be one of "error", "warning", "info", "hint" or "off".
                 "mardown/indented-heading" = "off"
-                ^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[policy/unknown-rule] (openspec-lsp): `mardown/indented-heading` names no rule: codes are `family/name` (or `family/*`) with a family among archive, change, config, delta, file, legacy, markdown, metadata, policy, proposal, schema, spec, tasks.
+                ^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[policy/unknown-rule] (openspec-lsp): `mardown/indented-heading` names no rule: codes are `family/name` (or `family/*`) with a family among archive, change, config, delta, file, legacy, markdown, metadata, policy, proposal, review, schema, spec, store, tasks.
                 nofamily = "off"
-                ^^^^^^^^ warning[policy/unknown-rule] (openspec-lsp): `nofamily` names no rule: codes are `family/name` (or `family/*`) with a family among archive, change, config, delta, file, legacy, markdown, metadata, policy, proposal, schema, spec, tasks.
+                ^^^^^^^^ warning[policy/unknown-rule] (openspec-lsp): `nofamily` names no rule: codes are `family/name` (or `family/*`) with a family among archive, change, config, delta, file, legacy, markdown, metadata, policy, proposal, review, schema, spec, store, tasks.
             "#]],
         );
     }

@@ -89,6 +89,9 @@ impl StoreHealth {
 pub struct RegisteredStore {
     pub entry: RegistryEntry,
     pub health: StoreHealth,
+    /// How many main specs (`openspec/specs/<capability>/spec.md`) a healthy checkout has; 0
+    /// for an unhealthy one.
+    pub spec_count: usize,
 }
 
 /// The machine's registry as read at one moment.

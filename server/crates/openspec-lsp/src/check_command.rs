@@ -39,6 +39,10 @@ fn check(args: &CheckArgs) -> anyhow::Result<bool> {
         Some(id) => store_registry::check_store(id, config)?,
         None => check_path(&path, config)?,
     };
+    if let Some(git_ref) = &args.changed_since {
+        let only_touched_files = matches!(args.format, Format::Sarif | Format::Github);
+        crate::changed_since::narrow_run(&mut run, &path, git_ref, only_touched_files)?;
+    }
     if args.migration {
         to_migration(&mut run);
     } else if let Some(change) = &args.archive_ready {
@@ -155,12 +159,14 @@ pub fn check_path(path: &Path, config: CheckConfig) -> anyhow::Result<CheckRun> 
         let store_root = stores.pointed_root(&snapshot);
         let findings = stores.findings(&snapshot, root_dir);
         if store_root.is_none() || !findings.is_empty() {
-            let mut report = if store_root.is_some() {
-                openspec_ide::RootReport::default()
+            // The policy applies to the store findings as to any other (`check_root_with`).
+            let report = if store_root.is_some() {
+                let mut diagnostics = findings;
+                openspec_ide::apply_policy(&snapshot, &mut diagnostics);
+                openspec_ide::RootReport { items: Vec::new(), diagnostics }
             } else {
-                openspec_ide::check_root(&snapshot, &config)
+                openspec_ide::check_root_with(&snapshot, &config, findings)
             };
-            report.diagnostics.extend(findings);
             let dir_from_cwd =
                 cwd.as_deref().filter(|cwd| root_dir.starts_with(cwd)).map(|cwd| relative_dir(cwd, root_dir));
             roots.push(CheckedRoot {

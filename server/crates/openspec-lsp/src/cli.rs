@@ -32,6 +32,33 @@ pub enum Command {
     /// What `openspec archive CHANGE --yes` would do to the main specs: the merged specs, a
     /// unified diff, or JSON. Exits 0 when archive would go through, 1 when it would refuse.
     Preview(PreviewArgs),
+    /// The timeline of a requirement across archived changes (ADDED, MODIFIED, RENAMED,
+    /// REMOVED; oldest first, following renames), then the active changes naming it; without
+    /// REQUIREMENT, of every requirement of the capability's main spec.
+    History(HistoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The capability (the folder path under `openspec/specs/`).
+    pub capability: String,
+    /// The requirement's name, as after `### Requirement:`.
+    pub requirement: Option<String>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Human)]
+    pub format: HistoryFormat,
+    /// A repository root, an `openspec/` folder or any folder inside one. Defaults to the
+    /// current directory.
+    #[arg(long)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// One line per event: date, operation, change, name, location; then a summary.
+    Human,
+    /// `{"capability","requirements":[{"requirement","main_spec","summary","archived","active"}]}`.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +117,12 @@ pub struct CheckArgs {
     /// `openspec archive` would not refuse it): exits 0 when ready, 1 when not.
     #[arg(long, value_name = "CHANGE")]
     pub archive_ready: Option<String>,
+    /// Check only what the branch touches since its merge base with REF (a git ref): active
+    /// changes with a changed file, the main specs they modify, and main specs edited directly
+    /// (reported as `spec/edited-outside-change`). SARIF and GitHub output annotate only the
+    /// changed files. Needs `git`; exits 2 when git, the repository or REF is missing.
+    #[arg(long, value_name = "REF", conflicts_with_all = ["migration", "archive_ready", "store"])]
+    pub changed_since: Option<String>,
     /// Check the registered store ID (from the machine's store registry) instead of PATH, like
     /// the CLI's `--store`.
     #[arg(long, value_name = "ID", conflicts_with = "path")]

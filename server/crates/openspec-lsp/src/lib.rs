@@ -3,9 +3,11 @@
 //! fuzz target bodies in `server/crates/fuzz-targets`) reaches the document and state code
 //! through it. Not an API for anyone else: nothing is published from it.
 
+mod changed_since;
 pub mod check_command;
 pub mod cli;
 mod discover;
+pub mod history_command;
 pub mod lsp;
 mod output;
 pub mod preview_command;

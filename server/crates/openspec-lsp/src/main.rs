@@ -5,13 +5,14 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use openspec_lsp::{check_command, cli, lsp, preview_command};
+use openspec_lsp::{check_command, cli, history_command, lsp, preview_command};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.command {
         Some(cli::Command::Preview(args)) => preview_command::run(&args),
         Some(cli::Command::Check(args)) => check_command::run(&args),
+        Some(cli::Command::History(args)) => history_command::run(&args),
         Some(cli::Command::Serve(_)) => lsp::run(),
         None => {
             if let Some(hint) = startup_hint(std::io::stdin().is_terminal()) {

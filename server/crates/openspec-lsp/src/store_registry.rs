@@ -49,11 +49,53 @@ impl StoreLookup {
         if !openspec_ide::rules::store::mentions_stores(snapshot) {
             return Vec::new();
         }
-        let root_path = root_dir.canonicalize().unwrap_or_else(|_| root_dir.to_path_buf()).display().to_string();
-        let home_dir = self.env.home_text();
-        let context = StoreContext { registry: self.registry(), root_path: &root_path, home_dir: &home_dir };
-        openspec_ide::rules::store::check(snapshot, &context)
+        let root_dir = root_dir.canonicalize().unwrap_or_else(|_| root_dir.to_path_buf());
+        store_findings(snapshot, &root_dir, self.registry(), &self.env.home_text())
     }
+}
+
+/// The registry and the home folder as the server read them at one moment: what the store
+/// findings and features of every root are computed against until the registry changes.
+#[derive(Debug, Default)]
+pub struct StoreEnv {
+    pub registry: Registry,
+    pub home_dir: String,
+}
+
+impl StoreEnv {
+    /// Reads the registry the environment names (and inspects every checkout it lists).
+    pub fn read() -> StoreEnv {
+        let env = DataEnv::from_process();
+        StoreEnv { registry: read_registry(env.registry_path().as_deref()), home_dir: env.home_text() }
+    }
+
+    /// The store findings of the root in the (canonical) folder `root_dir`.
+    pub fn findings(&self, snapshot: &RootSnapshot, root_dir: &Path) -> Vec<Diagnostic> {
+        if !openspec_ide::rules::store::mentions_stores(snapshot) {
+            return Vec::new();
+        }
+        store_findings(snapshot, root_dir, &self.registry, &self.home_dir)
+    }
+
+    /// The healthy checkouts `references:` in the config of `snapshot` names, with their ids
+    /// (the stores the server indexes read-only beside the root).
+    pub fn referenced_roots(&self, snapshot: &RootSnapshot) -> Vec<(String, PathBuf)> {
+        let Some(path) = openspec_ide::schema::project_config_path(snapshot) else { return Vec::new() };
+        openspec_ide::features::store_sites::sites(snapshot, path)
+            .into_iter()
+            .filter(|site| site.kind == openspec_ide::features::store_sites::SiteKind::Reference)
+            .filter_map(|site| match &self.registry.find(&site.id)?.health {
+                StoreHealth::Ok { root } => Some((site.id, PathBuf::from(root))),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn store_findings(snapshot: &RootSnapshot, root_dir: &Path, registry: &Registry, home_dir: &str) -> Vec<Diagnostic> {
+    let root_path = root_dir.display().to_string();
+    let context = StoreContext { registry, root_path: &root_path, home_dir };
+    openspec_ide::rules::store::check(snapshot, &context)
 }
 
 /// The store checkouts that the config-only roots among `dirs` point at (`store:`), for the
@@ -81,8 +123,7 @@ pub fn checked_store_root(
     cwd: Option<&Path>,
 ) -> CheckedRoot {
     let snapshot = vfs_load::load_root(store_root);
-    let mut report = openspec_ide::check_root(&snapshot, &config);
-    report.diagnostics.extend(stores.findings(&snapshot, store_root));
+    let report = openspec_ide::check_root_with(&snapshot, &config, stores.findings(&snapshot, store_root));
     let dir_from_cwd = cwd.filter(|cwd| store_root.starts_with(cwd)).map(|cwd| relative_dir(cwd, store_root));
     CheckedRoot {
         relative_dir: dir_from_cwd.clone().unwrap_or_else(|| store_root.display().to_string()),
@@ -172,11 +213,22 @@ pub fn read_registry(registry_path: Option<&Path>) -> Registry {
                 .into_iter()
                 .map(|entry| {
                     let health = inspect(&entry.id, Path::new(&entry.local_path));
-                    RegisteredStore { entry, health }
+                    let spec_count = match &health {
+                        StoreHealth::Ok { root } => count_specs(Path::new(root)),
+                        _ => 0,
+                    };
+                    RegisteredStore { entry, health, spec_count }
                 })
                 .collect(),
         ),
     }
+}
+
+/// The main specs of a checkout: `openspec/specs/<capability>/spec.md` files (one level, as
+/// `openspec list --specs` counts them; nested capabilities are not followed).
+fn count_specs(store_root: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(store_root.join("openspec").join("specs")) else { return 0 };
+    entries.filter_map(Result::ok).filter(|entry| entry.path().join("spec.md").is_file()).count()
 }
 
 /// `inspectRegisteredStore`: identity first (metadata missing, unreadable, another id), then
@@ -272,6 +324,27 @@ mod tests {
             assert_eq!(env(Some("")).data_dir(), Some("/home/dev/.local/share/openspec".into()));
             assert_eq!(env(None).data_dir(), Some("/home/dev/.local/share/openspec".into()));
         }
+    }
+
+    /// `check` applies the checked root's policy to its store findings too.
+    #[test]
+    fn the_policy_applies_to_store_findings() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let top = temp.path().canonicalize().expect("canonical temp dir");
+        for (path, text) in [
+            (".openspec-store/store.yaml", "version: 2\nid: team\n"),
+            ("openspec/config.yaml", "schema: spec-driven\n"),
+            ("openspec-lsp.toml", "[severity]\n\"store/invalid-metadata-file\" = \"off\"\n"),
+        ] {
+            let path = top.join(path);
+            fs::create_dir_all(path.parent().expect("parent")).expect("create parent");
+            fs::write(path, text).expect("write file");
+        }
+        let env = DataEnv { xdg_data_home: Some(top.join("data").into()), local_app_data: None, home: None };
+        let stores = super::StoreLookup { env, registry: std::cell::OnceCell::new() };
+        let root = super::checked_store_root(&top, &stores, openspec_ide::CheckConfig::default(), None);
+        let codes: Vec<&str> = root.report.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, Vec::<&str>::new());
     }
 
     /// A registry of four stores in a temp dir: healthy, metadata missing, another id, no root.

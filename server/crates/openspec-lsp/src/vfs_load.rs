@@ -11,7 +11,7 @@ use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use openspec_ide::layout::{self, CHANGES_DIR, OPENSPEC_DIR, SPECS_DIR};
+use openspec_ide::layout::{self, ARCHIVE_DIR, CHANGES_DIR, OPENSPEC_DIR, SPECS_DIR};
 use openspec_ide::vfs::{LINK_OUTSIDE_ROOT, OUTSIDE_ALLOWED_DIR};
 use openspec_ide::{Entry, FileContent, IoProblem, RootSnapshot};
 
@@ -115,10 +115,59 @@ impl Reach<'_> {
 /// from the CLI, see docs/parity.md); everything else that can be seen is captured, and what
 /// cannot be read becomes data rather than an error.
 pub fn load_root(root_dir: &Path) -> RootSnapshot {
+    let (mut snapshot, deferred) = load_root_first(root_dir);
+    deferred.load_into(&mut snapshot);
+    snapshot
+}
+
+/// Folders `load_root_first` left for later (the archive): what `Deferred::load` reads.
+#[derive(Debug, Default)]
+pub struct Deferred {
+    root_dir: PathBuf,
+    canonical_root: Option<PathBuf>,
+    /// (where the folder really is, its root-relative key).
+    dirs: Vec<(PathBuf, String)>,
+}
+
+impl Deferred {
+    /// Reads the deferred folders: the entries below them (the folders themselves are in the
+    /// first snapshot already), to lay over it.
+    pub fn load(&self) -> RootSnapshot {
+        let mut snapshot = RootSnapshot::default();
+        let reach = Reach { root_dir: &self.root_dir, canonical_root: self.canonical_root.clone() };
+        let mut pending = self.dirs.clone();
+        while let Some((dir, dir_key)) = pending.pop() {
+            walk_dir(&reach, &dir, &dir_key, None, &mut snapshot, &mut pending, &mut Vec::new());
+        }
+        snapshot
+    }
+
+    /// Reads the deferred folders into `snapshot`.
+    pub fn load_into(&self, snapshot: &mut RootSnapshot) {
+        if self.dirs.is_empty() {
+            return;
+        }
+        for (key, entry) in self.load().entries {
+            snapshot.entries.insert(key, entry);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dirs.is_empty()
+    }
+}
+
+/// `load_root` in two parts, so a server can answer before the slow one is read: everything but
+/// the archive's content (`openspec/changes/archive/**`, most of an old workspace's files),
+/// and the archive folders, left for `Deferred::load`. The two together are exactly
+/// `load_root`'s snapshot.
+pub fn load_root_first(root_dir: &Path) -> (RootSnapshot, Deferred) {
     let mut snapshot = RootSnapshot::default();
-    let reach = Reach { root_dir, canonical_root: root_dir.canonicalize().ok() };
+    let canonical_root = root_dir.canonicalize().ok();
+    let reach = Reach { root_dir, canonical_root: canonical_root.clone() };
     // Folders to walk: (where they really are, their root-relative key).
     let mut pending: Vec<(PathBuf, String)> = Vec::new();
+    let mut deferred = Vec::new();
     let openspec_dir = root_dir.join(OPENSPEC_DIR);
     match fs::symlink_metadata(&openspec_dir) {
         Ok(metadata) if metadata.file_type().is_symlink() => {
@@ -131,11 +180,11 @@ pub fn load_root(root_dir: &Path) -> RootSnapshot {
         Err(_) => {}
     }
     while let Some((dir, dir_key)) = pending.pop() {
-        walk_dir(&reach, &dir, &dir_key, &mut snapshot, &mut pending);
+        walk_dir(&reach, &dir, &dir_key, Some(ARCHIVE_DIR), &mut snapshot, &mut pending, &mut deferred);
     }
     record_spec_links_outside_capability(&reach, &mut snapshot);
     load_root_files(&reach, &mut snapshot);
-    snapshot
+    (snapshot, Deferred { root_dir: root_dir.to_path_buf(), canonical_root, dirs: deferred })
 }
 
 /// Main `spec.md` links that were read (they stay inside `openspec/specs`) but whose real path
@@ -160,13 +209,16 @@ fn record_spec_links_outside_capability(reach: &Reach<'_>, snapshot: &mut RootSn
 }
 
 /// Loads the folder at `dir` (root-relative `dir_key`; `dir` is its real path when it was
-/// reached through a followed link) and everything below it, queueing followed folder links.
+/// reached through a followed link) and everything below it, queueing followed folder links,
+/// and the content of the folder keyed `defer` (when it is a real folder) in `deferred`.
 fn walk_dir(
     reach: &Reach<'_>,
     dir: &Path,
     dir_key: &str,
+    defer: Option<&str>,
     snapshot: &mut RootSnapshot,
     pending: &mut Vec<(PathBuf, String)>,
+    deferred: &mut Vec<(PathBuf, String)>,
 ) {
     let walk = ignore::WalkBuilder::new(dir)
         .hidden(false)
@@ -185,17 +237,23 @@ fn walk_dir(
     walk.run(|| {
         let sender = sender.clone();
         Box::new(move |result| {
+            let mut skip = false;
             let loaded = result.map(|entry| {
                 let key = snapshot_key(dir, dir_key, entry.path())?;
                 let file_type = entry.file_type()?;
                 let read = layout::is_read_by_openspec(&key);
-                let loaded = if file_type.is_dir() {
+                let loaded = if file_type.is_dir() && entry.depth() > 0 && defer == Some(key.as_str()) {
+                    skip = true;
+                    Some((Entry::Dir, Some(Then::Defer(entry.path().to_path_buf()))))
+                } else if file_type.is_dir() {
                     Some((Entry::Dir, None))
                 } else if file_type.is_file() {
                     let content = reach.file_content(entry.path(), &key, false, read);
                     Some((Entry::File { content, symlink: false }, None))
                 } else if file_type.is_symlink() {
-                    reach.load_symlink(entry.path(), &key, read)
+                    reach
+                        .load_symlink(entry.path(), &key, read)
+                        .map(|(entry, follow)| (entry, follow.map(Then::Follow)))
                 } else {
                     // FIFOs, sockets and devices: Node's `isFile()` and `isDirectory()` are both
                     // false for them, so no OpenSpec reader looks at them, and reading a FIFO
@@ -206,15 +264,17 @@ fn walk_dir(
             });
             // The receiver outlives the walk; a send cannot fail while it runs.
             let _ = sender.send(loaded);
-            ignore::WalkState::Continue
+            if skip { ignore::WalkState::Skip } else { ignore::WalkState::Continue }
         })
     });
     drop(sender);
     for result in received {
         match result {
-            Ok(Some((key, (entry, follow)))) => {
-                if let Some(real) = follow {
-                    pending.push((real, key.clone()));
+            Ok(Some((key, (entry, then)))) => {
+                match then {
+                    Some(Then::Follow(real)) => pending.push((real, key.clone())),
+                    Some(Then::Defer(real)) => deferred.push((real, key.clone())),
+                    None => {}
                 }
                 snapshot.entries.insert(key, entry);
             }
@@ -222,6 +282,14 @@ fn walk_dir(
             Err(error) => record_unlistable_dir(dir, dir_key, &error, snapshot),
         }
     }
+}
+
+/// What to do with a folder found by the walk besides recording it.
+enum Then {
+    /// Walk it as well (a followed folder link: its real path).
+    Follow(PathBuf),
+    /// Leave its content for `Deferred::load`.
+    Defer(PathBuf),
 }
 
 /// Reads the files outside `openspec/` that the checks look at. They are named exactly, so no
@@ -457,6 +525,48 @@ mod tests {
             openspec/specs/auth/spec.md: file "\u{feff}## Purpose\r\n"
         "#]]
         .assert_eq(&dump(&root_dir, &snapshot));
+    }
+
+    /// The archive's content comes second, and the two parts make exactly what one walk of
+    /// every folder reads: `.gitignore` files above and inside the archive still apply.
+    #[test]
+    fn the_archive_is_read_second_and_the_parts_add_up_to_one_walk() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let root_dir = temp.path().canonicalize().expect("canonical");
+        write(&root_dir, "openspec/specs/auth/spec.md", b"## Purpose\n");
+        write(&root_dir, "openspec/changes/add-x/proposal.md", b"## Why\n");
+        write(&root_dir, "openspec/changes/archive/2024-01-01-a/proposal.md", b"## Why\n");
+        write(&root_dir, "openspec/changes/archive/2024-01-01-a/specs/auth/spec.md", b"## ADDED Requirements\n");
+        write(&root_dir, "openspec/changes/archive/2024-02-02-secret/proposal.md", b"ignored\n");
+        write(&root_dir, "openspec/changes/archive/2024-03-03-b/scratch.md", b"ignored too\n");
+        write(&root_dir, "openspec/changes/archive/.gitignore", b"scratch.md\n");
+        write(&root_dir, ".gitignore", b"/openspec/changes/archive/2024-02-02-secret/\n");
+        let (first, deferred) = super::load_root_first(&root_dir);
+        let archived: Vec<&String> =
+            first.entries.keys().filter(|key| key.starts_with("openspec/changes/archive")).collect();
+        assert_eq!(archived, ["openspec/changes/archive"]);
+        assert!(!deferred.is_empty());
+        let mut whole = RootSnapshot::default();
+        let reach = super::Reach { root_dir: &root_dir, canonical_root: Some(root_dir.clone()) };
+        let mut pending = vec![(root_dir.join("openspec"), "openspec".to_owned())];
+        while let Some((dir, key)) = pending.pop() {
+            super::walk_dir(&reach, &dir, &key, None, &mut whole, &mut pending, &mut Vec::new());
+        }
+        let mut both = first.clone();
+        deferred.load_into(&mut both);
+        assert_eq!(dump(&root_dir, &both), dump(&root_dir, &whole));
+        assert_eq!(both, load_root(&root_dir));
+        expect![[r###"
+            openspec/changes/archive: dir
+            openspec/changes/archive/.gitignore: file not read
+            openspec/changes/archive/2024-01-01-a: dir
+            openspec/changes/archive/2024-01-01-a/proposal.md: file "## Why\n"
+            openspec/changes/archive/2024-01-01-a/specs: dir
+            openspec/changes/archive/2024-01-01-a/specs/auth: dir
+            openspec/changes/archive/2024-01-01-a/specs/auth/spec.md: file "## ADDED Requirements\n"
+            openspec/changes/archive/2024-03-03-b: dir
+        "###]]
+        .assert_eq(&dump(&root_dir, &deferred.load()));
     }
 
     #[cfg(unix)]

@@ -1,11 +1,13 @@
-//! Code lenses: on each main-spec requirement, its scenario count and the active changes
-//! touching it; on a proposal, task progress and whether the change is ready to archive
-//! (`crate::readiness`, the same answer as `check --archive-ready`). Pure: reads the snapshot,
-//! the index and the findings the caller already computed with `check_root` for the same snapshot.
+//! Code lenses: on each main-spec requirement, its scenario count, the active changes touching
+//! it and its history (`crate::history`, when the archive names it); on a proposal, task
+//! progress and whether the change is ready to archive (`crate::readiness`, the same answer as
+//! `check --archive-ready`). Pure: reads the snapshot, the index and the findings the caller
+//! already computed with `check_root` for the same snapshot.
 
 use openspec_syntax::TextRange;
 
 use crate::diagnostic::Diagnostic;
+use crate::history;
 use crate::index::{ChangeInfo, FileRole, ProposalInfo, RequirementInfo, SpecInfo, WorkspaceIndex};
 use crate::readiness;
 use crate::types::FileRange;
@@ -28,7 +30,10 @@ pub fn code_lenses(
     match index.role(path) {
         Some(FileRole::MainSpec { spec }) => {
             let Some(spec) = index.specs.get(spec) else { return Vec::new() };
-            spec.requirements.iter().flat_map(|requirement| requirement_lenses(index, spec, requirement)).collect()
+            let lenses = spec.requirements.iter().flat_map(|requirement| {
+                requirement_lenses(index, spec, requirement).into_iter().chain(history_lens(index, spec, requirement))
+            });
+            lenses.collect()
         }
         Some(FileRole::Proposal { change }) => {
             let Some(change) = index.changes.get(change) else { return Vec::new() };
@@ -96,6 +101,18 @@ fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
+/// The history code lens of a main-spec requirement with archived changes: the summary,
+/// showing every event's location.
+fn history_lens(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &RequirementInfo) -> Option<CodeLens> {
+    let history = history::requirement_history(index, &spec.capability, &requirement.name)?;
+    if history.archived.is_empty() {
+        return None;
+    }
+    let locations =
+        history.events().map(|event| FileRange { path: event.path.clone(), range: event.name_range }).collect();
+    Some(CodeLens { range: requirement.header_range, title: history.summary(), locations })
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt::Write;
@@ -148,6 +165,31 @@ The system SHALL be big.
                 openspec/specs/auth/spec.md:5:1 "### Requirement: Login" | 2 active changes: a, b
                     -> openspec/changes/a/specs/auth/spec.md:2:18 "Login"
                     -> openspec/changes/b/specs/auth/spec.md:2:21 "Login"
+                openspec/specs/auth/spec.md:10:1 "### Requirement: Größe" | 2 scenarios
+                    -> openspec/specs/auth/spec.md:12:16 "one"
+                    -> openspec/specs/auth/spec.md:14:16 "two"
+                openspec/specs/auth/spec.md:10:1 "### Requirement: Größe" | no active changes
+                openspec/specs/auth/spec.md:10:1 "### Requirement: Größe" | no ADDED in the archive · removed 1x
+                    -> openspec/changes/archive/2024-01-01-z/specs/auth/spec.md:2:21 "Größe"
+            "####]],
+        );
+    }
+
+    #[test]
+    fn requirement_history_lens_when_the_archive_names_it() {
+        check(
+            &format!(
+                "{}//- /openspec/changes/archive/2024-01-05-add-login/specs/auth/spec.md\n## ADDED Requirements\n### Requirement: Login\nx\n//- /openspec/changes/archive/2024-02-01-tune/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Login\ny\n//- /openspec/changes/archive/2024-03-01-tune-again/specs/auth/spec.md\n## MODIFIED Requirements\n### Requirement: Login\nz\n",
+                SPEC.replace("# Auth Specification", "# Auth Specification$0")
+            ),
+            &expect![[r####"
+                openspec/specs/auth/spec.md:5:1 "### Requirement: Login" | 1 scenario
+                    -> openspec/specs/auth/spec.md:7:16 "ok"
+                openspec/specs/auth/spec.md:5:1 "### Requirement: Login" | no active changes
+                openspec/specs/auth/spec.md:5:1 "### Requirement: Login" | added by add-login · modified 2x · last by tune-again
+                    -> openspec/changes/archive/2024-01-05-add-login/specs/auth/spec.md:2:18 "Login"
+                    -> openspec/changes/archive/2024-02-01-tune/specs/auth/spec.md:2:18 "Login"
+                    -> openspec/changes/archive/2024-03-01-tune-again/specs/auth/spec.md:2:18 "Login"
                 openspec/specs/auth/spec.md:10:1 "### Requirement: Größe" | 2 scenarios
                     -> openspec/specs/auth/spec.md:12:16 "one"
                     -> openspec/specs/auth/spec.md:14:16 "two"

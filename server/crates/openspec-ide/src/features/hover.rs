@@ -1,6 +1,7 @@
-//! Hover: a main-spec requirement's text, scenarios and the active changes touching it; a delta
-//! entry's base requirement as written in the main spec; a proposal capability's purpose and
-//! size. Returns Markdown and the hovered range. Pure: reads the index and the snapshot's text.
+//! Hover: a main-spec requirement's text, scenarios, the active changes touching it and a
+//! one-line history; a delta entry's base requirement as written in the main spec; a proposal
+//! capability's purpose and size. Returns Markdown and the hovered range. Pure: reads the index
+//! and the snapshot's text.
 
 use std::fmt::Write;
 
@@ -58,6 +59,9 @@ fn requirement_hover(
         }
     }
     push_active_changes(&mut out, index, &spec.capability, &requirement.name);
+    if let Some(line) = crate::history::hover_line(index, &spec.capability, &requirement.name) {
+        let _ = write!(out, "\n{line}");
+    }
     push_owners(&mut out, root, &spec.path);
     out
 }
@@ -355,6 +359,39 @@ The system SHALL ask twice.
 
                 **Active changes:**
                 - `x`: MODIFIED
+            "####]],
+        );
+    }
+
+    #[test]
+    fn main_spec_requirement_with_a_history() {
+        check(
+            "//- /openspec/specs/auth/spec.md
+## Requirements
+### Requirement: Sign $0in
+The system SHALL sign users in.
+//- /openspec/changes/archive/2024-01-05-add-login/specs/auth/spec.md
+## ADDED Requirements
+### Requirement: Login
+x
+//- /openspec/changes/archive/2024-02-01-rename/specs/auth/spec.md
+## RENAMED Requirements
+- FROM: `### Requirement: Login`
+- TO: `### Requirement: Sign in`
+//- /openspec/changes/archive/undated/specs/auth/spec.md
+## MODIFIED Requirements
+### Requirement: Sign in
+y
+",
+            &expect![[r####"
+                range openspec/specs/auth/spec.md:2:1 "### Requirement: Sign in"
+                **Requirement: Sign in** in `auth`
+
+                The system SHALL sign users in.
+
+                No active change touches it.
+
+                **History:** added by add-login · modified 1x · renamed 1x · last by undated (since 2024-01-05)
             "####]],
         );
     }

@@ -14,6 +14,11 @@ pub mod preview;
 pub mod references;
 pub mod rename;
 pub mod semantic_tokens;
+pub mod store_actions;
+pub mod store_completion;
+pub mod store_definition;
+pub mod store_hover;
+pub mod store_sites;
 pub mod workspace_symbols;
 
 use openspec_syntax::TextRange;

@@ -12,12 +12,13 @@ pub mod legacy;
 mod markdown;
 mod metadata;
 mod proposal;
+pub(crate) mod review;
 mod schema;
 pub(crate) mod spec;
 pub mod store;
 mod tasks;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
@@ -55,6 +56,10 @@ pub(crate) enum Unit {
     Concurrent(String),
     /// Files of older OpenSpec releases.
     Legacy,
+    /// The opt-in review rules of one main spec (by capability id) and of one active change;
+    /// planned only when the policy enables a review rule.
+    ReviewSpec(String),
+    Review(String),
 }
 
 /// Where things are in one root, discovered once per pass (every group needs some of it).
@@ -136,11 +141,13 @@ pub(crate) struct Pass<'a> {
     pub layout: &'a Layout,
     pub bases: &'a BaseViews<'a>,
     deltas: RefCell<HashMap<&'a str, Rc<DeltaSpec<'a>>>>,
+    /// The review rules' configuration, read once per thread when a review unit runs.
+    review: OnceCell<Option<review::ReviewConfig>>,
 }
 
 impl<'a> Pass<'a> {
     pub fn new(root: &'a RootSnapshot, layout: &'a Layout, bases: &'a BaseViews<'a>) -> Pass<'a> {
-        Pass { root, layout, bases, deltas: RefCell::new(HashMap::new()) }
+        Pass { root, layout, bases, deltas: RefCell::new(HashMap::new()), review: OnceCell::new() }
     }
 
     /// The delta spec at `path` parsed (the caller has its text from the same snapshot).
@@ -174,6 +181,11 @@ pub(crate) fn plan(layout: &Layout, root: &RootSnapshot) -> Vec<Unit> {
     units.extend(archived().map(Unit::Archive));
     units.extend(archived().map(Unit::Concurrent));
     units.push(Unit::Legacy);
+    // Opt-in: a policy change re-checks everything, so the plan may depend on it.
+    if review::ReviewConfig::read(root).is_some() {
+        units.extend(layout.main_specs.iter().map(|spec| Unit::ReviewSpec(spec.id.clone())));
+        units.extend(per_change(Unit::Review));
+    }
     units
 }
 
@@ -199,6 +211,16 @@ pub(crate) fn run_unit(pass: &Pass<'_>, unit: &Unit, delta_findings: &[Diagnosti
         Unit::Archive(change_id) => archive::check_change(pass, change_id, delta_findings, acc),
         Unit::Concurrent(change_id) => archive::check_concurrent(pass, change_id, acc),
         Unit::Legacy => legacy::check(root, acc),
+        Unit::ReviewSpec(id) => {
+            if let Some(config) = pass.review.get_or_init(|| review::ReviewConfig::read(root)) {
+                review::check_spec(root, id, config, acc);
+            }
+        }
+        Unit::Review(change_id) => {
+            if let Some(config) = pass.review.get_or_init(|| review::ReviewConfig::read(root)) {
+                review::check_change(pass, change_id, config, acc);
+            }
+        }
     }
 }
 

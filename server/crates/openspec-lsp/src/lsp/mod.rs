@@ -9,6 +9,7 @@ mod handlers;
 mod server;
 mod settings;
 pub mod state;
+mod store_handlers;
 mod to_proto;
 mod transport;
 

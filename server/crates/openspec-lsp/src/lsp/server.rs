@@ -18,7 +18,12 @@ use super::document::{Document, PositionEncoding};
 use super::handlers;
 use super::settings::Settings;
 use super::state::{self, FileDiagnostics, RootState, ServerState};
+use super::store_handlers;
+use crate::store_registry::StoreEnv;
 use crate::{discover, vfs_load};
+
+mod history;
+pub use history::HISTORY_COMMAND;
 
 pub struct Backend {
     client: Client,
@@ -65,7 +70,8 @@ impl Backend {
         let (inputs, settings, format) = {
             let mut state = self.lock();
             state.generation += 1;
-            (state.all_root_inputs(), state.settings.clone(), state.diagnostic_format())
+            // A root whose archive is still being read is checked once it is in.
+            (state.complete_root_inputs(), state.settings.clone(), state.diagnostic_format())
         };
         let client = self.client.clone();
         let shared = self.state.clone();
@@ -78,6 +84,8 @@ impl Backend {
                     // A computation overtaken while it waited for a thread is skipped: the newer
                     // one does its work, so fast typing in a big file never queues up checks.
                     .filter(|input| lock(&current).generation == input.generation)
+                    // A referenced store's findings are not the workspace's own.
+                    .filter(|input| !input.read_only)
                     .filter_map(|input| state::publication(input, &settings, format))
                     .collect::<Vec<_>>()
             })
@@ -124,7 +132,11 @@ impl Backend {
     }
 
     /// Reads every workspace folder's roots from disk (blocking IO, off the async runtime),
-    /// reporting `$/progress` when the client supports it.
+    /// reporting `$/progress` when the client supports it. Answer first, finish later: the
+    /// specs and active changes are read and indexed first, and requests answer from then on;
+    /// the archive (most of an old workspace's files) is read and indexed after that, off to
+    /// the side, and swapped in when ready, so no request waits for it. The first check runs
+    /// once the archive is in (some findings depend on it).
     async fn index_workspace(&self) {
         let progress_supported = self.lock().client.work_done_progress;
         let token = ls_types::ProgressToken::String("openspec-lsp/index".to_owned());
@@ -132,15 +144,59 @@ impl Backend {
             && matches!(with_deadline(self.client.create_work_done_progress(token.clone())).await, Some(Ok(())));
         let progress =
             if created { Some(self.client.progress(token, "Indexing OpenSpec workspace").begin().await) } else { None };
-        self.load_roots().await;
-        // Check and index every root before answering requests, so the first one is as quick
-        // as the rest (and "indexed" means it).
+        let deferred = self.read_roots(true).await;
+        // Index every root before answering requests, so the first one is as quick as the rest.
         let inputs = self.lock().all_root_inputs();
         let _ = tokio::task::spawn_blocking(move || inputs.iter().for_each(|input| drop(state::refresh(input)))).await;
         self.indexed.send_replace(true);
+        if let Some(progress) = &progress
+            && deferred.iter().any(|(_, _, deferred)| !deferred.is_empty())
+        {
+            progress.report("specs and active changes indexed; reading the archive").await;
+        }
+        self.load_deferred(deferred).await;
         if let Some(progress) = progress {
             let n_roots = self.lock().roots.len();
             progress.finish_with_message(format!("{n_roots} OpenSpec root(s) indexed")).await;
+        }
+    }
+
+    /// Reads the folders `read_roots` deferred (the archives), then, per root, lays them over
+    /// its disk read and indexes the result in a new session before swapping it in: requests
+    /// answer from the first index until then. A root read again meanwhile is left alone (that
+    /// read holds its archive).
+    async fn load_deferred(&self, deferred: Vec<(PathBuf, u64, vfs_load::Deferred)>) {
+        for (dir, ticket, deferred) in deferred {
+            let disk = {
+                let state = self.lock();
+                state.roots.iter().find(|root| root.dir == dir && root.read_at == ticket).map(|root| root.disk.clone())
+            };
+            let Some(mut disk) = disk else { continue };
+            let merged = tokio::task::spawn_blocking(move || {
+                deferred.load_into(&mut disk);
+                disk
+            })
+            .await;
+            let Ok(merged) = merged else { continue };
+            let session = Arc::new(state::RootSession::default());
+            let input = {
+                let state = self.lock();
+                let found = state.roots.iter().position(|root| root.dir == dir && root.read_at == ticket);
+                found.and_then(|idx| state.root_input_over(idx, &merged, session.clone()))
+            };
+            let Some(input) = input else { continue };
+            // The name index too (workspace symbols), while no request waits for it.
+            let _ = tokio::task::spawn_blocking(move || {
+                let analysis = state::refresh(&input);
+                analysis.index.names();
+            })
+            .await;
+            let mut state = self.lock();
+            if let Some(root) = state.roots.iter_mut().find(|root| root.dir == dir && root.read_at == ticket) {
+                root.disk = merged;
+                root.session = session;
+                root.archive_pending = false;
+            }
         }
     }
 
@@ -165,6 +221,12 @@ impl Backend {
     /// Reads the roots of every workspace folder (and `extraRoots`) again. Roots adopted for a
     /// file opened from elsewhere stay while a file of theirs is open.
     async fn load_roots(&self) {
+        drop(self.read_roots(false).await);
+    }
+
+    /// `load_roots`; with `defer_archive`, each root's archive is left out (the root is marked
+    /// `archive_pending`) and returned for `load_deferred`, with the root's folder and ticket.
+    async fn read_roots(&self, defer_archive: bool) -> Vec<(PathBuf, u64, vfs_load::Deferred)> {
         let (folders, extra, ticket) = {
             let mut state = self.lock();
             (state.folders.clone(), state.settings.extra_roots.clone(), state.next_disk_read())
@@ -178,13 +240,92 @@ impl Backend {
             dirs.extend(store_roots);
             dirs.sort();
             dirs.dedup();
-            dirs.into_iter()
-                .map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket))
-                .collect::<Vec<_>>()
+            let stores = StoreEnv::read();
+            let mut loaded: Vec<(RootState, Option<_>)> = dirs
+                .into_iter()
+                .map(|dir| {
+                    if !defer_archive {
+                        return (RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket), None);
+                    }
+                    let (first, deferred) = vfs_load::load_root_first(&dir);
+                    let mut root = RootState::new(dir.clone(), first, ticket);
+                    root.archive_pending = !deferred.is_empty();
+                    (root, Some((dir, ticket, deferred)))
+                })
+                .collect();
+            // The stores the roots reference, read-only (one level: their own references are not
+            // followed, as the CLI reads only the root's).
+            let referenced: Vec<(String, PathBuf)> =
+                loaded.iter().flat_map(|(root, _)| stores.referenced_roots(&root.disk)).collect();
+            for (id, dir) in referenced {
+                if loaded.iter().all(|(root, _)| root.dir != dir) {
+                    let mut root = RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket);
+                    root.referenced_store = Some(id);
+                    loaded.push((root, None));
+                }
+            }
+            (loaded, stores)
         })
         .await
         .unwrap_or_default();
-        self.lock().take_roots(loaded, |state, root| root.read_at > ticket || state.has_open_document(root));
+        let (loaded, stores) = loaded;
+        let (roots, deferred): (Vec<RootState>, Vec<_>) = loaded.into_iter().unzip();
+        {
+            let mut state = self.lock();
+            state.stores = Arc::new(stores);
+            state.take_roots(roots, |state, root| root.read_at > ticket || state.has_open_document(root));
+        }
+        self.watch_stores().await;
+        deferred.into_iter().flatten().collect()
+    }
+
+    /// Asks the client to watch the registered stores' checkouts (identity file and `openspec/`),
+    /// which lie outside the workspace: a store that breaks or heals re-resolves the pointers and
+    /// references naming it. Registered again whenever the set of checkouts changes.
+    async fn watch_stores(&self) {
+        const ID: &str = "openspec-lsp/watch-stores";
+        let (checkouts, previous, support) = {
+            let mut state = self.lock();
+            let checkouts: Vec<PathBuf> =
+                state.stores.registry.stores().iter().map(|store| PathBuf::from(&store.entry.local_path)).collect();
+            if checkouts == state.watched_stores || !state.client.watched_files_registration {
+                return;
+            }
+            let previous = std::mem::replace(&mut state.watched_stores, checkouts.clone());
+            (checkouts, previous, state.client)
+        };
+        if !previous.is_empty() {
+            let unregistration =
+                ls_types::Unregistration { id: ID.to_owned(), method: "workspace/didChangeWatchedFiles".to_owned() };
+            let _ = with_deadline(self.client.unregister_capability(vec![unregistration])).await;
+        }
+        if checkouts.is_empty() {
+            return;
+        }
+        let watchers = checkouts
+            .iter()
+            .flat_map(|checkout| {
+                [".openspec-store/store.yaml", "openspec/**"].into_iter().map(move |pattern| (checkout, pattern))
+            })
+            .filter_map(|(checkout, pattern)| {
+                let glob_pattern = if support.relative_patterns {
+                    ls_types::GlobPattern::Relative(ls_types::RelativePattern {
+                        base_uri: ls_types::OneOf::Right(ls_types::Uri::from_file_path(checkout)?),
+                        pattern: pattern.to_owned(),
+                    })
+                } else {
+                    ls_types::GlobPattern::String(format!("{}/{pattern}", checkout.display()))
+                };
+                Some(ls_types::FileSystemWatcher { glob_pattern, kind: None })
+            })
+            .collect();
+        let registration = ls_types::Registration {
+            id: ID.to_owned(),
+            method: "workspace/didChangeWatchedFiles".to_owned(),
+            register_options: serde_json::to_value(ls_types::DidChangeWatchedFilesRegistrationOptions { watchers })
+                .ok(),
+        };
+        let _ = with_deadline(self.client.register_capability(vec![registration])).await;
     }
 }
 
@@ -209,6 +350,14 @@ impl Backend {
         };
         let Some((root_dir, rel)) = located else { return Ok(None) };
         self.root_context(&root_dir, rel).await
+    }
+
+    /// Whether `uri` is a file of a referenced store's checkout, which the server only reads:
+    /// no rename or code action edits it.
+    fn in_referenced_store(&self, uri: &ls_types::Uri) -> bool {
+        let Some(path) = uri.to_file_path() else { return false };
+        let state = self.lock();
+        state.root_of(&path).and_then(|idx| state.roots.get(idx)).is_some_and(|root| root.referenced_store.is_some())
     }
 
     /// The root in `root_dir` as a computation needs it: the current buffers over its disk read.
@@ -308,7 +457,12 @@ impl Backend {
         links: bool,
     ) -> RpcResult<Option<ls_types::GotoDefinitionResponse>> {
         let position = at.position;
-        self.on_file(&at.text_document.uri, move |conv, path| handlers::definition(conv, path, position, links)).await
+        let stores = self.lock().stores.clone();
+        self.on_file(&at.text_document.uri, move |conv, path| {
+            store_handlers::definition(conv, path, position, links, &stores)
+                .or_else(|| handlers::definition(conv, path, position, links))
+        })
+        .await
     }
 
     /// `openspec.showDocument` with `[uri]`: asks the client to open a file of a known root
@@ -330,6 +484,16 @@ impl Backend {
         }
         Ok(None)
     }
+}
+
+/// A symbol of a referenced store's checkout, labelled with the store id (read-only context,
+/// not the workspace's own specs).
+fn label_referenced(mut symbol: ls_types::SymbolInformation, store: Option<&str>) -> ls_types::SymbolInformation {
+    if let Some(store) = store {
+        let container = symbol.container_name.take().map_or_else(String::new, |container| format!(" {container}"));
+        symbol.container_name = Some(format!("[store {store}, read-only]{container}"));
+    }
+    symbol
 }
 
 /// How long the server waits for the client to answer one of its own requests. A client that
@@ -482,6 +646,10 @@ impl LanguageServer for Backend {
                     .and_then(|workspace| workspace.did_change_watched_files.as_ref())
                     .and_then(|watch| watch.dynamic_registration)
                     .unwrap_or(false),
+                relative_patterns: workspace
+                    .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+                    .and_then(|watch| watch.relative_pattern_support)
+                    .unwrap_or(false),
                 configuration: workspace.and_then(|workspace| workspace.configuration).unwrap_or(false),
                 work_done_progress: params
                     .capabilities
@@ -558,7 +726,11 @@ impl LanguageServer for Backend {
                     },
                 )),
                 execute_command_provider: Some(ls_types::ExecuteCommandOptions {
-                    commands: vec![PREVIEW_COMMAND.to_owned(), SHOW_DOCUMENT_COMMAND.to_owned()],
+                    commands: vec![
+                        PREVIEW_COMMAND.to_owned(),
+                        SHOW_DOCUMENT_COMMAND.to_owned(),
+                        HISTORY_COMMAND.to_owned(),
+                    ],
                     work_done_progress_options: ls_types::WorkDoneProgressOptions::default(),
                 }),
                 workspace: Some(ls_types::WorkspaceServerCapabilities {
@@ -660,8 +832,11 @@ impl LanguageServer for Backend {
                 .map(|path| state.root_of(path))
                 .partition(Option::is_some)
         };
+        // A store's identity file decides whether the pointers and references naming it resolve.
         let structural = paths.iter().any(|path| {
-            path.file_name().is_some_and(|name| name == "openspec" || name == "config.yaml" || name == "config.yml")
+            path.file_name().is_some_and(|name| {
+                name == "openspec" || name == "config.yaml" || name == "config.yml" || name == "store.yaml"
+            })
         });
         if !unknown.is_empty() || structural {
             self.load_roots().await;
@@ -691,7 +866,8 @@ impl LanguageServer for Backend {
                 if let Some(root) =
                     state.roots.iter_mut().find(|root| root.dir == fresh.dir && root.read_at < fresh.read_at)
                 {
-                    *root = fresh;
+                    let referenced_store = root.referenced_store.take();
+                    *root = RootState { referenced_store, ..fresh };
                 }
             }
         }
@@ -730,7 +906,9 @@ impl LanguageServer for Backend {
                 state.root_of(&path).and_then(|idx| Some((state.root_input(idx)?, state.relative(idx, &path)?)));
             (located, state.settings.clone(), state.diagnostic_format())
         };
-        let Some((input, rel)) = located else { return Ok(full_report(Vec::new())) };
+        let Some((input, rel)) = located.filter(|(input, _)| !input.read_only) else {
+            return Ok(full_report(Vec::new()));
+        };
         let diagnostics = tokio::task::spawn_blocking(move || state::file_diagnostics(&input, &rel, &settings, format))
             .await
             .map_err(|_| internal_error("diagnostics computation failed"))?;
@@ -812,9 +990,13 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: ls_types::CompletionParams) -> RpcResult<Option<ls_types::CompletionResponse>> {
         let at = params.text_document_position.position;
-        let config = self.lock().features.completion;
+        let (config, stores) = {
+            let state = self.lock();
+            (state.features.completion, state.stores.clone())
+        };
         self.on_file(&params.text_document_position.text_document.uri, move |conv, path| {
-            handlers::completion(conv, path, at, config)
+            let store_ids = store_handlers::completion(conv, path, at, &stores);
+            store_handlers::merge_completions(store_ids, handlers::completion(conv, path, at, config))
         })
         .await
     }
@@ -849,8 +1031,9 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: ls_types::HoverParams) -> RpcResult<Option<ls_types::Hover>> {
         let at = params.text_document_position_params.position;
+        let stores = self.lock().stores.clone();
         self.on_file(&params.text_document_position_params.text_document.uri, move |conv, path| {
-            handlers::hover(conv, path, at)
+            store_handlers::hover(conv, path, at, &stores).or_else(|| handlers::hover(conv, path, at))
         })
         .await
     }
@@ -867,9 +1050,10 @@ impl LanguageServer for Backend {
         params: ls_types::WorkspaceSymbolParams,
     ) -> RpcResult<Option<ls_types::WorkspaceSymbolResponse>> {
         self.wait_indexed().await;
-        let root_dirs: Vec<PathBuf> = self.lock().roots.iter().map(|root| root.dir.clone()).collect();
+        let roots: Vec<(PathBuf, Option<String>)> =
+            self.lock().roots.iter().map(|root| (root.dir.clone(), root.referenced_store.clone())).collect();
         let mut found = Vec::new();
-        for root_dir in root_dirs {
+        for (root_dir, referenced_store) in roots {
             let Some(context) = self.root_context(&root_dir, String::new()).await? else { continue };
             let query = params.query.clone();
             let symbols = tokio::task::spawn_blocking(move || {
@@ -878,7 +1062,7 @@ impl LanguageServer for Backend {
             })
             .await
             .map_err(|_| internal_error("workspace symbols failed"))?;
-            found.extend(symbols);
+            found.extend(symbols.into_iter().map(|symbol| label_referenced(symbol, referenced_store.as_deref())));
         }
         Ok(Some(ls_types::WorkspaceSymbolResponse::Flat(found)))
     }
@@ -888,6 +1072,9 @@ impl LanguageServer for Backend {
         params: ls_types::TextDocumentPositionParams,
     ) -> RpcResult<Option<ls_types::PrepareRenameResponse>> {
         let at = params.position;
+        if self.in_referenced_store(&params.text_document.uri) {
+            return Err(invalid_params("a referenced store's files are read-only here".to_owned()));
+        }
         let answer = self
             .on_file(&params.text_document.uri, move |conv, path| Some(handlers::prepare_rename(conv, path, at)))
             .await?;
@@ -901,6 +1088,9 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: ls_types::RenameParams) -> RpcResult<Option<ls_types::WorkspaceEdit>> {
         let at = params.text_document_position.position;
         let new_name = params.new_name;
+        if self.in_referenced_store(&params.text_document_position.text_document.uri) {
+            return Err(invalid_params("a referenced store's files are read-only here".to_owned()));
+        }
         let answer = self
             .on_file(&params.text_document_position.text_document.uri, move |conv, path| {
                 Some(handlers::rename(conv, path, at, &new_name))
@@ -927,11 +1117,18 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: ls_types::CodeActionParams) -> RpcResult<Option<ls_types::CodeActionResponse>> {
+        if self.in_referenced_store(&params.text_document.uri) {
+            return Ok(None);
+        }
         let range = params.range;
         let context = params.context;
-        let support = self.lock().features;
+        let (support, stores) = {
+            let state = self.lock();
+            (state.features, state.stores.clone())
+        };
         self.on_file(&params.text_document.uri, move |conv, path| {
-            let actions = handlers::code_actions(conv, path, range, &context, support);
+            let mut actions = store_handlers::copy_actions(conv, path, range, &context, &stores);
+            actions.extend(handlers::code_actions(conv, path, range, &context, support));
             (!actions.is_empty()).then_some(actions)
         })
         .await
@@ -977,6 +1174,16 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ls_types::ExecuteCommandParams) -> RpcResult<Option<serde_json::Value>> {
         if params.command == SHOW_DOCUMENT_COMMAND {
             return self.show_document(&params.arguments).await;
+        }
+        if params.command == store_handlers::COPY_COMMAND {
+            // The editor extensions run this command themselves (clipboard); another client
+            // sent it here: show the text so it can be copied by hand.
+            let text = params.arguments.first().and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+            self.client.show_message(ls_types::MessageType::INFO, text).await;
+            return Ok(None);
+        }
+        if params.command == HISTORY_COMMAND {
+            return self.history(&params.arguments).await;
         }
         if params.command != PREVIEW_COMMAND {
             return Err(invalid_params(format!("unknown command {}", params.command)));

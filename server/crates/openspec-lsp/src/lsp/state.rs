@@ -16,6 +16,7 @@ use super::capabilities::FeatureSupport;
 use super::document::{Document, PositionEncoding};
 use super::settings::Settings;
 use super::to_proto::{self, FileText};
+use crate::store_registry::StoreEnv;
 
 /// One OpenSpec root as last read from disk.
 #[derive(Debug)]
@@ -31,11 +32,26 @@ pub struct RootState {
     /// When the read started (`ServerState::next_disk_read`): of two reads of the same root
     /// that overlap, the one started later wins, whichever finishes first.
     pub read_at: u64,
+    /// The archive's content is still being read (`vfs_load::load_root_first`): requests
+    /// answer from `disk` as it is, checks wait until the archive is in.
+    pub archive_pending: bool,
+    /// The store id of a checkout indexed only because a root's `references:` names it: its
+    /// files are navigation targets, read-only, and its findings are not published (they are
+    /// not the workspace's own).
+    pub referenced_store: Option<String>,
 }
 
 impl RootState {
     pub fn new(dir: PathBuf, disk: RootSnapshot, read_at: u64) -> RootState {
-        RootState { dir, disk, overlaid: BTreeSet::new(), session: Arc::default(), read_at }
+        RootState {
+            dir,
+            disk,
+            overlaid: BTreeSet::new(),
+            session: Arc::default(),
+            read_at,
+            archive_pending: false,
+            referenced_store: None,
+        }
     }
 }
 
@@ -53,6 +69,8 @@ pub struct RootSession {
 struct CheckState {
     /// The generation of the snapshot `check` is at.
     generation: u64,
+    /// The registry the store findings in `check` were computed against.
+    stores: Option<Arc<StoreEnv>>,
     check: Option<IncrementalCheck>,
     /// All findings of that snapshot, made on first use (code lenses read them).
     findings: Option<Arc<Vec<openspec_ide::Diagnostic>>>,
@@ -114,6 +132,10 @@ pub struct ServerState {
     /// What the client can take in completion, code action and definition answers.
     pub features: FeatureSupport,
     pub shutting_down: bool,
+    /// The store registry as last read (with every root's roots, and when its file changes).
+    pub stores: Arc<StoreEnv>,
+    /// The checkouts of registered stores the client was asked to watch.
+    pub watched_stores: Vec<PathBuf>,
 }
 
 /// What the client said it supports at `initialize`, where the server must ask first.
@@ -121,6 +143,8 @@ pub struct ServerState {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClientSupport {
     pub watched_files_registration: bool,
+    /// Watchers may be relative patterns with a base folder (for folders outside the workspace).
+    pub relative_patterns: bool,
     pub configuration: bool,
     pub work_done_progress: bool,
     /// `workspace/diagnostic/refresh`.
@@ -152,6 +176,10 @@ pub struct RootInput {
     /// The state's generation when the snapshot was taken.
     pub generation: u64,
     pub session: Arc<RootSession>,
+    /// The registry the store findings are computed against.
+    pub stores: Arc<StoreEnv>,
+    /// A referenced store's checkout (see `RootState::referenced_store`): nothing is published.
+    pub read_only: bool,
 }
 
 /// Diagnostics of one file, ready to send.
@@ -177,6 +205,8 @@ impl ServerState {
             client: ClientSupport::default(),
             features: FeatureSupport::default(),
             shutting_down: false,
+            stores: Arc::default(),
+            watched_stores: Vec::new(),
         }
     }
 
@@ -206,8 +236,20 @@ impl ServerState {
     /// The root's disk snapshot with every open buffer laid over it.
     pub fn root_input(&self, root_idx: usize) -> Option<RootInput> {
         let root = self.roots.get(root_idx)?;
+        self.root_input_over(root_idx, &root.disk, root.session.clone())
+    }
+
+    /// `root_input` for another disk read of the same root and the session that analyses it
+    /// (the read with the archive, before it replaces the one without).
+    pub fn root_input_over(
+        &self,
+        root_idx: usize,
+        disk: &RootSnapshot,
+        session: Arc<RootSession>,
+    ) -> Option<RootInput> {
+        let root = self.roots.get(root_idx)?;
         // Cheap: the snapshot's map shares its structure with the disk read.
-        let mut snapshot = root.disk.clone();
+        let mut snapshot = disk.clone();
         let mut versions = HashMap::new();
         let mut overlaid = root.overlaid.clone();
         for (path, document) in &self.documents {
@@ -230,7 +272,9 @@ impl ServerState {
             versions,
             overlaid,
             generation: self.generation,
-            session: root.session.clone(),
+            session,
+            stores: self.stores.clone(),
+            read_only: root.referenced_store.is_some(),
         })
     }
 
@@ -282,6 +326,12 @@ impl ServerState {
     pub fn all_root_inputs(&self) -> Vec<RootInput> {
         (0..self.roots.len()).filter_map(|idx| self.root_input(idx)).collect()
     }
+
+    /// The inputs of the roots read whole (not waiting for their archive): the ones to check.
+    pub fn complete_root_inputs(&self) -> Vec<RootInput> {
+        let complete = self.roots.iter().enumerate().filter(|(_, root)| !root.archive_pending);
+        complete.filter_map(|(idx, _)| self.root_input(idx)).collect()
+    }
 }
 
 /// The root's index at `input`'s snapshot (or a newer one): built the first time, then
@@ -315,7 +365,17 @@ fn refresh_check(state: &mut CheckState, input: &RootInput) {
     }
     if let Some(check) = &mut state.check {
         let update = check.update(input.snapshot.clone(), &Changed::Paths(input.overlaid.clone()));
-        for path in update.changed_paths {
+        let mut changed_paths = update.changed_paths;
+        // The store findings read the config, the metadata files and the registry: a full
+        // re-check (any config edit is one) or a metadata edit re-runs them, as a new registry does.
+        let metadata_edited =
+            update.edited.as_ref().is_none_or(|edited| edited.iter().any(|path| path.ends_with("/.openspec.yaml")));
+        let registry_changed = state.stores.as_ref().is_none_or(|stores| !Arc::ptr_eq(stores, &input.stores));
+        if metadata_edited || registry_changed {
+            changed_paths.extend(check.set_external(store_findings(input)));
+            state.stores = Some(input.stores.clone());
+        }
+        for path in changed_paths {
             // An open document whose version stayed put changed through another file.
             let version = input.versions.get(&path);
             if version.is_some() && version == state.versions.get(&path) {
@@ -324,7 +384,10 @@ fn refresh_check(state: &mut CheckState, input: &RootInput) {
             state.unpublished.insert(path, input.generation);
         }
     } else {
-        state.check = Some(IncrementalCheck::new(input.snapshot.clone()));
+        let mut check = IncrementalCheck::new(input.snapshot.clone());
+        check.set_external(store_findings(input));
+        state.check = Some(check);
+        state.stores = Some(input.stores.clone());
         state.publish_all = Some(state.publish_all.map_or(input.generation, |at| at.max(input.generation)));
         if !input.versions.is_empty() {
             // A new disk read: what was pulled for open documents may be out of date.
@@ -334,6 +397,11 @@ fn refresh_check(state: &mut CheckState, input: &RootInput) {
     state.findings = None;
     state.generation = input.generation;
     state.versions.clone_from(&input.versions);
+}
+
+/// The store findings of `input`'s root (`openspec_ide::rules::store`) against its registry.
+fn store_findings(input: &RootInput) -> Vec<openspec_ide::Diagnostic> {
+    input.stores.findings(&input.snapshot, &input.dir)
 }
 
 /// Every finding of the root at `input`'s snapshot (or newer), as `check_root` gives them.

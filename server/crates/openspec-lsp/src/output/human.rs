@@ -234,6 +234,42 @@ mod tests {
         .assert_eq(&render(&test_run::single_root(), false));
     }
 
+    /// A `store:` pointer that does not resolve is on no item yet fails the run: the report says
+    /// so instead of "not counted".
+    #[test]
+    fn an_unresolved_pointer_fails_the_run() {
+        let snapshot = RootSnapshot::from_texts([("openspec/config.yaml", "store: team\n")]);
+        let registry = openspec_ide::store::Registry::Absent;
+        let context =
+            openspec_ide::rules::store::StoreContext { registry: &registry, root_path: "/app", home_dir: "/home" };
+        let diagnostics = openspec_ide::rules::store::check(&snapshot, &context);
+        let root = CheckedRoot {
+            relative_dir: String::new(),
+            dir_from_cwd: None,
+            snapshot,
+            report: RootReport { items: Vec::new(), diagnostics },
+            line_indexes: crate::output::LineIndexCache::default(),
+        };
+        let run = CheckRun { roots: vec![root], config: CheckConfig::default(), mode: crate::output::RunMode::Check };
+        expect![[r#"
+            error[store/no-registered-stores]: Declared in openspec/config.yaml: Unknown store 'team'. No stores are registered.
+             --> openspec/config.yaml:1:8
+              |
+            1 | store: team
+              |        ^^^^
+              |
+             ::: openspec/config.yaml:1:8
+              |
+            1 | store: team
+              |        ---- Fix: Run openspec store setup team or openspec store register <path> first.
+              |
+              = source: openspec, fails the run (the store pointer must resolve, as for openspec validate)
+
+            No specs or active changes found to check.
+            Totals: 0 passed, 0 failed (0 items); 1 error, 0 warnings, 0 infos
+        "#]].assert_eq(&render(&run, false));
+    }
+
     #[test]
     fn ranges_over_several_lines_with_any_line_ends() {
         let text = "## Purpose\rfirst\r\nsecond\nthird\n";

@@ -196,11 +196,12 @@ impl CheckRun {
     }
 
     /// Whether `diagnostic` counts toward the outcome of this run: toward its item's verdict, or
-    /// (an invalid policy) toward the run as a whole, which then fails.
+    /// (an invalid policy, a `store:` pointer that does not resolve) toward the run as a whole,
+    /// which then fails.
     /// `--migration` and `--archive-ready` show only what their answer rests on, so there
     /// everything counts.
     pub fn counts(&self, diagnostic: &Diagnostic) -> bool {
-        !matches!(self.mode, RunMode::Check) || self.config.counts(diagnostic) || diagnostic.code == POLICY_INVALID_CODE
+        !matches!(self.mode, RunMode::Check) || self.config.counts(diagnostic) || fails_the_run(diagnostic)
     }
 
     /// Per root (by index in `roots`) and item, the findings on that item that do not count
@@ -332,7 +333,8 @@ pub fn totals_details(summary: &Summary) -> String {
 pub fn source_note(run: &CheckRun, diagnostic: &Diagnostic) -> Option<String> {
     let counted = run.counts(diagnostic);
     // `--migration` and `--archive-ready` show only what their answer rests on.
-    if !matches!(run.mode, RunMode::Check) || (counted && diagnostic.origin == Origin::Openspec) {
+    let pointer = openspec_ide::rules::store::is_resolution_failure(diagnostic.code);
+    if !matches!(run.mode, RunMode::Check) || (counted && diagnostic.origin == Origin::Openspec && !pointer) {
         return None;
     }
     let source = match diagnostic.origin {
@@ -341,6 +343,8 @@ pub fn source_note(run: &CheckRun, diagnostic: &Diagnostic) -> Option<String> {
     };
     let counting = if diagnostic.code == POLICY_INVALID_CODE {
         "fails the run (the policy must be valid)"
+    } else if pointer {
+        "fails the run (the store pointer must resolve, as for openspec validate)"
     } else if counted {
         "counted toward the verdict (--all-rules)"
     } else if diagnostic.item.is_none() {
@@ -349,6 +353,12 @@ pub fn source_note(run: &CheckRun, diagnostic: &Diagnostic) -> Option<String> {
         "not counted toward the verdict (--all-rules counts it)"
     };
     Some(format!("{source}, {counting}"))
+}
+
+/// A finding that fails a `check` run on its own, whatever the items' verdicts: an invalid
+/// policy, or a `store:` pointer that does not resolve (it stops the CLI's `validate --all`).
+pub fn fails_the_run(diagnostic: &Diagnostic) -> bool {
+    diagnostic.code == POLICY_INVALID_CODE || openspec_ide::rules::store::is_resolution_failure(diagnostic.code)
 }
 
 /// How an item is named in reports: `spec/auth`, `change/add-2fa`.

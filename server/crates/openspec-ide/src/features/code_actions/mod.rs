@@ -23,6 +23,7 @@ mod modified_copy;
 mod move_block;
 mod removed_notes;
 mod requirement;
+mod review;
 mod scaffold;
 #[cfg(test)]
 mod test_support;
@@ -127,6 +128,7 @@ pub fn code_actions(
     }
     context.scaffold_actions(&mut actions);
     legacy_migration::migration_actions(root, range, diagnostic_codes, &mut actions);
+    review::review_actions(root, range, diagnostic_codes, &mut actions);
     if !config.create_files {
         actions.retain(|action| action.edit.new_files.is_empty());
     }

@@ -39,7 +39,7 @@ pub(super) fn check(root: &RootSnapshot, acc: &mut Vec<Diagnostic>) {
         Some(entry) if entry.value.as_scalar().and_then(yaml::Scalar::as_f64) == Some(1.0) => {}
         Some(entry) => acc.push(invalid(entry.value.range, "version: Invalid input: expected 1".to_owned())),
         None => {
-            acc.push(invalid(openspec_syntax::TextRange::default(), "version: Invalid input: expected 1".to_owned()))
+            acc.push(invalid(openspec_syntax::TextRange::default(), "version: Invalid input: expected 1".to_owned()));
         }
     }
     match node.get("id") {

@@ -141,13 +141,39 @@ pub(crate) mod tests {
                         }
                         _ => StoreHealth::Ok { root: local_path.clone() },
                     };
+                    let remote = (id == "team").then(|| "git@github.com:org/team.git".to_owned());
+                    let spec_count = usize::from(matches!(health, StoreHealth::Ok { .. })) * 2;
                     RegisteredStore {
-                        entry: RegistryEntry { id: id.to_owned(), local_path, remote: None, branch: None },
+                        entry: RegistryEntry { id: id.to_owned(), local_path, remote, branch: None },
                         health,
+                        spec_count,
                     }
                 })
                 .collect(),
         )
+    }
+
+    /// The repository policy applies to the store findings as to any other: this tool's own
+    /// (`store/initiative-unregistered`, `store/invalid-metadata-file`) change level or go; the
+    /// CLI's (`store/reference-unresolved`) stay, and the entry naming one says it cannot.
+    #[test]
+    fn the_policy_applies_to_store_findings() {
+        let fixture = test_utils::Fixture::parse(
+            "//- /openspec-lsp.toml\n[severity]\n\"store/initiative-unregistered\" = \"off\"\n\"store/invalid-metadata-file\" = \"info\"\n\"store/reference-unresolved\" = \"off\"\n//- /.openspec-store/store.yaml\nversion: 2\nid: app\n//- /openspec/config.yaml\nreferences: [ghost]\n//- /openspec/changes/a/.openspec.yaml\ninitiative: {store: nowhere, id: q3}\n",
+        );
+        let root = snapshot(&fixture);
+        let stores = registry(&["team"]);
+        let context = super::StoreContext { registry: &stores, root_path: "/work/app", home_dir: "/home/dev" };
+        let report = crate::check_root_with(&root, &crate::CheckConfig::default(), super::check(&root, &context));
+        let shown: Vec<String> =
+            report.diagnostics.iter().map(|d| format!("{} {} {}", d.severity.as_str(), d.code, d.path)).collect();
+        expect_test::expect![[r#"
+            error change/no-deltas openspec/changes/a/.openspec.yaml
+            error metadata/invalid-field openspec/changes/a/.openspec.yaml
+            info store/invalid-metadata-file .openspec-store/store.yaml
+            warning store/reference-unresolved openspec/config.yaml
+            warning policy/not-overridable openspec-lsp.toml"#]]
+        .assert_eq(&shown.join("\n"));
     }
 
     /// Runs the store rules over a fixture (root `/work/app`) and renders their findings.

@@ -1,0 +1,95 @@
+//! Guards for the paths that were quadratic once: 4x the input must cost about 4x the time,
+//! not 16x. Each case times the fastest of three runs at 1x and at 4x and allows 8x (room for
+//! noise on a loaded machine, still far below the 16x a quadratic path takes).
+//!
+//! * `check_root` over a main spec of many requirements that many active changes modify: the
+//!   archive dry run's name -> block map (once a list searched per insert), the concurrent-change
+//!   comparison (once every edited requirement against every other), and the verdicts (once
+//!   every finding counted per item; every change here has findings).
+//! * The index build and workspace symbols over many names (the name index: one sort, then
+//!   lookups that touch only candidates).
+
+use std::time::Instant;
+
+use openspec_ide::index::WorkspaceIndex;
+use openspec_ide::{Analysis, CheckConfig, RootSnapshot, check_root};
+
+/// A main spec of `n` requirements and `n / 4` active changes, each modifying a different
+/// requirement of it, each with a proposal lacking `## Why` (a finding per change). (Changes
+/// that all modify one requirement conflict pairwise: their findings alone grow quadratically.)
+fn workspace(n: usize) -> RootSnapshot {
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut spec = String::from(
+        "# auth Specification\n\n## Purpose\nSign-in keeps accounts safe for everyone using the product.\n\n## Requirements\n",
+    );
+    for idx in 0..n {
+        spec.push_str(&format!(
+            "### Requirement: Rule {idx}\nThe system SHALL apply rule {idx}.\n\n#### Scenario: Applied\n- **WHEN** rule {idx} applies\n- **THEN** it holds\n\n"
+        ));
+    }
+    files.push(("openspec/specs/auth/spec.md".to_owned(), spec));
+    for change in 0..n / 4 {
+        let dir = format!("openspec/changes/change-{change:05}");
+        files.push((format!("{dir}/proposal.md"), "## What Changes\n- A rule changes.\n".to_owned()));
+        let mut delta = String::from("## MODIFIED Requirements\n");
+        for target in [change * 4, change * 4 + 1] {
+            delta.push_str(&format!(
+                "### Requirement: Rule {target}\nThe system SHALL apply rule {target} differently.\n\n#### Scenario: Applied\n- **WHEN** rule {target} applies\n- **THEN** it holds\n\n"
+            ));
+        }
+        files.push((format!("{dir}/specs/auth/spec.md"), delta));
+    }
+    RootSnapshot::from_texts(files.iter().map(|(path, text)| (path.as_str(), text.as_str())))
+}
+
+/// The fastest of three runs of `run`, in seconds.
+fn fastest(mut run: impl FnMut()) -> f64 {
+    (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            run();
+            started.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn assert_linear(what: &str, small: f64, large: f64) {
+    eprintln!("{what}: 1x {small:.3} s, 4x {large:.3} s ({:.1}x)", large / small);
+    assert!(
+        large < small * 8.0 + 0.05,
+        "{what}: 4x the input took {:.1}x the time ({small:.3} s -> {large:.3} s)",
+        large / small
+    );
+}
+
+#[test]
+fn checking_many_changes_of_one_big_spec_stays_linear() {
+    let (small, large) = (workspace(100), workspace(400));
+    let findings = |root: &RootSnapshot| check_root(root, &CheckConfig::default()).diagnostics.len();
+    // Every change has findings: the verdicts have work to do.
+    assert!(findings(&small) >= 25);
+    assert_linear(
+        "check_root",
+        fastest(|| {
+            std::hint::black_box(findings(&small));
+        }),
+        fastest(|| {
+            std::hint::black_box(findings(&large));
+        }),
+    );
+}
+
+#[test]
+fn indexing_and_workspace_symbols_stay_linear() {
+    let (small, large) = (workspace(500), workspace(2000));
+    let time = |root: &RootSnapshot| {
+        let root = std::sync::Arc::new(root.clone());
+        fastest(|| {
+            let analysis = Analysis { root: root.clone(), index: std::sync::Arc::new(WorkspaceIndex::build(&root)) };
+            for query in ["rule", "rule 1", "ru1", "applied", "zzz", "x", ""] {
+                std::hint::black_box(analysis.workspace_symbols(query));
+            }
+        })
+    };
+    assert_linear("index + workspace symbols", time(&small), time(&large));
+}

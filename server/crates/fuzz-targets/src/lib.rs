@@ -321,7 +321,7 @@ pub fn incremental_edits(data: &[u8]) {
         let inserted = INSERTS.get(usize::from(byte(5)) % INSERTS.len()).copied().unwrap_or("");
         let whole = byte(0) & 0x80 != 0 && byte(0) & 0x40 != 0;
         let change = if whole {
-            model = inserted.to_owned();
+            inserted.clone_into(&mut model);
             ls_types::TextDocumentContentChangeEvent { range: None, range_length: None, text: inserted.to_owned() }
         } else {
             let start_offset = index.offset(&model, start, unit);

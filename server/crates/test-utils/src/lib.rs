@@ -59,7 +59,7 @@ impl Fixture {
                 [] => {}
                 [at] => cursor = Some(FixtureCursor { path: file.path.clone(), range: TextRange::empty(*at) }),
                 [start, end] => {
-                    cursor = Some(FixtureCursor { path: file.path.clone(), range: TextRange::new(*start, *end) })
+                    cursor = Some(FixtureCursor { path: file.path.clone(), range: TextRange::new(*start, *end) });
                 }
                 _ => panic!("at most two `$0` markers per fixture"),
             }

@@ -202,6 +202,8 @@ mod tests {
         ls_types::Position::new(line, character)
     }
 
+    // `apply_change` takes the optional range of a content change.
+    #[allow(clippy::unnecessary_wraps)]
     fn range(a: (u32, u32), b: (u32, u32)) -> Option<ls_types::Range> {
         Some(ls_types::Range::new(pos(a.0, a.1), pos(b.0, b.1)))
     }

@@ -27,7 +27,12 @@ fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
-fn start(folder: &Path, capabilities: Value) -> LspClient {
+fn start(folder: &Path, capabilities: &Value) -> LspClient {
+    start_with_answer(folder, capabilities).0
+}
+
+/// [`start`], also returning the server's answer to `initialize`.
+fn start_with_answer(folder: &Path, capabilities: &Value) -> (LspClient, Value) {
     let mut client = LspClient::spawn(&openspec_lsp_binary(), &[], folder);
     let response = client.request(
         "initialize",
@@ -35,7 +40,7 @@ fn start(folder: &Path, capabilities: Value) -> LspClient {
     );
     assert!(response.get("result").is_some(), "initialize failed: {response}");
     client.notify("initialized", json!({}));
-    client
+    (client, response)
 }
 
 fn codes(params: &Value) -> Vec<(String, u64, u64, u64, u64)> {
@@ -65,7 +70,7 @@ fn open(client: &mut LspClient, path: &Path, text: &str) {
     );
 }
 
-fn change(client: &mut LspClient, path: &Path, version: i64, changes: Value) {
+fn change(client: &mut LspClient, path: &Path, version: i64, changes: &Value) {
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri(path), "version": version}, "contentChanges": changes}),
@@ -75,7 +80,7 @@ fn change(client: &mut LspClient, path: &Path, version: i64, changes: Value) {
 #[test]
 fn incremental_edits_with_non_ascii_text_drive_push_diagnostics_in_utf16() {
     let (dir, spec) = workspace();
-    let mut client = start(dir.path(), json!({"general": {"positionEncodings": ["utf-16"]}}));
+    let mut client = start(dir.path(), &json!({"general": {"positionEncodings": ["utf-16"]}}));
     open(&mut client, &spec, SPEC);
     // Delete "SHALL " on line 5 ("The system SHALL let people sign in."): the requirement loses
     // its keyword, which the CLI reports as a warning on the body line.
@@ -83,7 +88,7 @@ fn incremental_edits_with_non_ascii_text_drive_push_diagnostics_in_utf16() {
         &mut client,
         &spec,
         2,
-        json!([{"range": {"start": {"line": 5, "character": 11}, "end": {"line": 5, "character": 17}}, "text": ""}]),
+        &json!([{"range": {"start": {"line": 5, "character": 11}, "end": {"line": 5, "character": 17}}, "text": ""}]),
     );
     let params = client.diagnostics_for(&uri(&spec), |p| p["version"] == json!(2));
     assert_eq!(codes(&params), vec![("spec/requirement-missing-shall-must".to_owned(), 5, 0, 5, 30)]);
@@ -94,7 +99,7 @@ fn incremental_edits_with_non_ascii_text_drive_push_diagnostics_in_utf16() {
         &mut client,
         &spec,
         3,
-        json!([{"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": " "}]),
+        &json!([{"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": " "}]),
     );
     let params = client.diagnostics_for(&uri(&spec), |p| p["version"] == json!(3));
     // Without its header the scenario now hangs directly under `## Requirements`, where the
@@ -113,7 +118,7 @@ fn incremental_edits_with_non_ascii_text_drive_push_diagnostics_in_utf16() {
         &mut client,
         &spec,
         4,
-        json!([
+        &json!([
             {"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 1}}, "text": ""},
             {"range": {"start": {"line": 5, "character": 11}, "end": {"line": 5, "character": 11}}, "text": "SHALL "}
         ]),
@@ -145,7 +150,7 @@ fn utf8_is_negotiated_when_offered_and_columns_count_bytes() {
 #[test]
 fn a_file_changed_on_disk_is_reread() {
     let (dir, spec) = workspace();
-    let mut client = start(dir.path(), json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}));
+    let mut client = start(dir.path(), &json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}));
     // The watcher registration arrives as a server request; the client answers it.
     client.drain_notifications();
     std::fs::write(&spec, SPEC.replace("## Purpose", "## Porpoise")).expect("rewrite spec");
@@ -162,14 +167,14 @@ fn a_file_changed_on_disk_is_reread() {
 #[test]
 fn a_pull_request_racing_an_edit_sees_the_edit() {
     let (dir, spec) = workspace();
-    let mut client = start(dir.path(), json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}));
+    let mut client = start(dir.path(), &json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}));
     open(&mut client, &spec, SPEC);
     for round in 0..20 {
         let version = 2 + round * 2;
-        change(&mut client, &spec, version, json!([{"text": SPEC.replace("SHALL ", "")}]));
+        change(&mut client, &spec, version, &json!([{"text": SPEC.replace("SHALL ", "")}]));
         let broken = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&spec)}}));
         assert_eq!(broken["result"]["items"].as_array().map(Vec::len), Some(1), "round {round}: {broken}");
-        change(&mut client, &spec, version + 1, json!([{"text": SPEC}]));
+        change(&mut client, &spec, version + 1, &json!([{"text": SPEC}]));
         let fixed = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&spec)}}));
         assert_eq!(fixed["result"]["items"], json!([]), "round {round}: {fixed}");
     }
@@ -179,7 +184,7 @@ fn a_pull_request_racing_an_edit_sees_the_edit() {
 #[test]
 fn exit_without_shutdown_exits_1() {
     let (dir, _) = workspace();
-    let mut client = start(dir.path(), json!({}));
+    let mut client = start(dir.path(), &json!({}));
     client.notify("exit", Value::Null);
     let mut child = client.into_child();
     assert_eq!(wait_exit(&mut child), Some(1));
@@ -268,14 +273,14 @@ fn every_feature_answers_on_the_example_workspace() {
     let base = root.join("openspec/specs/notifications/spec.md");
     let proposal = root.join("openspec/changes/rework-notifications/proposal.md");
     // A client that creates files, so the change's scaffolding actions are offered.
-    let mut client = LspClient::spawn(&openspec_lsp_binary(), &[], root);
-    let initialized = client
-        .request("initialize", json!({"capabilities": {"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}, "workspaceFolders": [{"uri": uri(root), "name": "ws"}]}));
+    let (mut client, initialized) = start_with_answer(
+        root,
+        &json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}),
+    );
     let legend: Vec<String> = initialized["result"]["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
         .as_array()
         .map(|types| types.iter().filter_map(|name| name.as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
-    client.notify("initialized", json!({}));
     let delta_text = std::fs::read_to_string(&delta).expect("read delta");
     open(&mut client, &delta, &delta_text);
     let text_document = json!({"uri": uri(&delta)});
@@ -312,7 +317,7 @@ fn every_feature_answers_on_the_example_workspace() {
         &mut client,
         &delta,
         2,
-        json!([{"range": {"start": {"line": 0, "character": 24}, "end": {"line": 0, "character": 24}}, "text": "\n### Requirement: "}]),
+        &json!([{"range": {"start": {"line": 0, "character": 24}, "end": {"line": 0, "character": 24}}, "text": "\n### Requirement: "}]),
     );
     let completion = client.request(
         "textDocument/completion",
@@ -320,7 +325,7 @@ fn every_feature_answers_on_the_example_workspace() {
     );
     // "Shipping email" is MODIFIED here already; the other base requirement is what is left.
     assert_offers_exactly(&completion, &["Unsubscribe"]);
-    change(&mut client, &delta, 3, json!([{"text": delta_text}]));
+    change(&mut client, &delta, 3, &json!([{"text": delta_text}]));
 
     // Document symbols, folding, semantic tokens, links, code lenses.
     let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": text_document}));
@@ -422,7 +427,7 @@ fn every_feature_answers_on_the_example_workspace() {
 fn a_file_opened_outside_the_workspace_folders_brings_its_root() {
     let (dir, spec) = workspace();
     let elsewhere = tempfile::tempdir().expect("temp dir");
-    let mut client = start(elsewhere.path(), json!({}));
+    let mut client = start(elsewhere.path(), &json!({}));
     let broken = SPEC.replace("## Purpose", "## Porpoise");
     open(&mut client, &spec, &broken);
     let params = client.diagnostics_for(&uri(&spec), |p| !codes(p).is_empty());
@@ -440,7 +445,7 @@ fn legacy_files_beside_openspec_get_findings_quick_fixes_and_owners_show_on_hove
     std::fs::create_dir_all(dir.path().join(".github")).expect("mkdir .github");
     std::fs::write(dir.path().join(".github/CODEOWNERS"), "/openspec/specs/auth/ @org/security\n")
         .expect("write CODEOWNERS");
-    let mut client = start(dir.path(), json!({}));
+    let mut client = start(dir.path(), &json!({}));
     // The marker block is reported on the user's own file, outside `openspec/`.
     let params = client.diagnostics_for(&uri(&claude), |p| !codes(p).is_empty());
     assert_eq!(codes(&params), vec![("legacy/marker-block".to_owned(), 2, 0, 2, 23)]);

@@ -1,9 +1,5 @@
-//! The fuzz targets' bodies, compiled from the server's sources: `openspec-lsp` is a binary
-//! without a library, and both files below are self-contained (they name only `super::document`
-//! and library crates), so this crate builds them by path instead of copying them.
+//! The fuzz targets' bodies live in the dev crate `openspec-fuzz-targets`
+//! (`server/crates/fuzz-targets`), shared with the stable-Rust smoke run; the binaries here
+//! only hand libFuzzer's bytes to them.
 
-#[path = "../../server/crates/openspec-lsp/src/lsp/document.rs"]
-pub mod document;
-
-#[path = "../../server/crates/openspec-lsp/src/lsp/fuzz_targets.rs"]
-pub mod fuzz_targets;
+pub use openspec_fuzz_targets as fuzz_targets;

@@ -6,42 +6,11 @@
 -- Environment: OPENSPEC_LSP_BIN (default target/debug/openspec-lsp of the repository).
 -- Prints one PASS/FAIL line per check and exits non-zero when any check fails.
 
-local plugin_dir = vim.g.openspec_plugin_dir
-local repo = vim.fn.fnamemodify(plugin_dir, ':h:h')
-local bin = os.getenv('OPENSPEC_LSP_BIN') or (repo .. '/target/debug/openspec-lsp')
-local TIMEOUT = 15000
+local H = dofile(vim.g.openspec_plugin_dir .. '/tests/harness.lua')
+local bin = H.bin
+local out, check, wait_for = H.out, H.check, H.wait_for
 
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
-local failed = 0
-local function check(name, fn)
-  local ok, err = xpcall(fn, debug.traceback)
-  if ok then
-    out('PASS ' .. name)
-  else
-    failed = failed + 1
-    out('FAIL ' .. name .. '\n  ' .. tostring(err):gsub('\n', '\n  '))
-  end
-end
-
-local function wait_for(what, condition, timeout)
-  local value
-  local ok = vim.wait(timeout or TIMEOUT, function()
-    value = condition()
-    return value ~= nil and value ~= false
-  end, 10)
-  assert(ok, 'timed out waiting for ' .. what)
-  return value
-end
-
-local workspace = vim.fn.tempname() .. '-openspec-diagnostics'
-vim.fn.mkdir(workspace, 'p')
-vim.fn.system({ 'cp', '-R', repo .. '/examples/demo/.', workspace })
-assert(vim.v.shell_error == 0, 'copying examples/demo failed')
-workspace = vim.fs.normalize(vim.uv.fs_realpath(workspace))
+local workspace = H.demo_copy('-openspec-diagnostics')
 vim.cmd.cd(vim.fn.fnameescape(workspace))
 
 local TASKS = 'openspec/changes/rework-notifications/tasks.md'
@@ -132,14 +101,4 @@ check('an unsaved rename in the base spec updates the open delta within a second
   assert(vim.bo[delta].modified == false, 'the delta was not touched')
 end)
 
-for _, client in ipairs(vim.lsp.get_clients()) do
-  client:stop()
-end
-vim.wait(2000, function()
-  return #vim.lsp.get_clients() == 0
-end, 50)
-if failed > 0 then
-  vim.cmd('cquit 1')
-else
-  vim.cmd('qall!')
-end
+H.finish()

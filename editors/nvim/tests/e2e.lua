@@ -13,11 +13,7 @@ local out, check, finish, wait_for, eq = H.out, H.check, H.finish, H.wait_for, H
 local mode = os.getenv('OPENSPEC_E2E_MODE') or 'config'
 
 -- A fresh copy of the demo workspace, so edits never touch the repository.
-local workspace = vim.fn.tempname() .. '-openspec-e2e'
-vim.fn.mkdir(workspace, 'p')
-vim.fn.system({ 'cp', '-R', repo .. '/examples/demo/.', workspace })
-assert(vim.v.shell_error == 0, 'copying examples/demo failed')
-workspace = vim.fs.normalize(vim.uv.fs_realpath(workspace))
+local workspace = H.demo_copy('-openspec-e2e')
 vim.fn.writefile({ '# Not an OpenSpec file' }, workspace .. '/README.md')
 vim.cmd.cd(vim.fn.fnameescape(workspace))
 

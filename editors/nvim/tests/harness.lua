@@ -75,6 +75,15 @@ function M.write(dir, relative, text)
   vim.fn.writefile(vim.split(text, '\n'), file)
 end
 
+--- A fresh copy of examples/demo in a temporary folder (real path), so edits never touch the
+--- repository.
+function M.demo_copy(suffix)
+  local dir = M.temp_dir(suffix)
+  vim.fn.system({ 'cp', '-R', M.repo .. '/examples/demo/.', dir })
+  assert(vim.v.shell_error == 0, 'copying examples/demo failed')
+  return dir
+end
+
 function M.openspec_client(bufnr)
   return M.wait_for('the openspec client to attach to ' .. vim.api.nvim_buf_get_name(bufnr), function()
     return vim.lsp.get_clients({ bufnr = bufnr, name = 'openspec' })[1]

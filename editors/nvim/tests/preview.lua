@@ -5,52 +5,11 @@
 -- Environment: OPENSPEC_LSP_BIN (default target/debug/openspec-lsp of the repo). Prints one
 -- PASS/FAIL line per check and exits non-zero when any check fails.
 
-local plugin_dir = vim.g.openspec_plugin_dir
-local repo = vim.fn.fnamemodify(plugin_dir, ':h:h')
-local bin = os.getenv('OPENSPEC_LSP_BIN') or (repo .. '/target/debug/openspec-lsp')
-local TIMEOUT = 15000
+local H = dofile(vim.g.openspec_plugin_dir .. '/tests/harness.lua')
+local bin = H.bin
+local out, check, wait_for, eq = H.out, H.check, H.wait_for, H.eq
 
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
-local notes = {}
-vim.notify = function(message)
-  table.insert(notes, tostring(message))
-  out('  notify: ' .. tostring(message))
-end
-
-local failed = 0
-local function check(name, fn)
-  local ok, err = xpcall(fn, debug.traceback)
-  out((ok and 'PASS ' or 'FAIL ') .. name .. (ok and '' or ('\n  ' .. tostring(err):gsub('\n', '\n  '))))
-  if not ok then
-    failed = failed + 1
-  end
-end
-
-local function wait_for(what, condition)
-  local value
-  local ok = vim.wait(TIMEOUT, function()
-    value = condition()
-    return value ~= nil and value ~= false
-  end, 20)
-  assert(ok, 'timed out waiting for ' .. what)
-  return value
-end
-
-local function eq(expected, actual, what)
-  if not vim.deep_equal(expected, actual) then
-    error(('%s: expected %s, got %s'):format(what or 'value', vim.inspect(expected), vim.inspect(actual)), 2)
-  end
-end
-
-local workspace = vim.fn.tempname() .. '-openspec-preview'
-vim.fn.mkdir(workspace, 'p')
-vim.fn.system({ 'cp', '-R', repo .. '/examples/demo/.', workspace })
-assert(vim.v.shell_error == 0, 'copying examples/demo failed')
-workspace = vim.fs.normalize(vim.uv.fs_realpath(workspace))
+local workspace = H.demo_copy('-openspec-preview')
 local function write(relative, text)
   local file = workspace .. '/' .. relative
   vim.fn.mkdir(vim.fs.dirname(file), 'p')
@@ -106,11 +65,4 @@ check('the delta spec in the current buffer is previewed without arguments; refu
   vim.cmd('close')
 end)
 
-out(('%d failed'):format(failed))
-for _, client in ipairs(vim.lsp.get_clients()) do
-  client:stop()
-end
-vim.wait(2000, function()
-  return #vim.lsp.get_clients() == 0
-end, 50)
-vim.cmd(failed > 0 and 'cquit 1' or 'qall!')
+H.finish()

@@ -102,7 +102,7 @@ pub fn metadata_issues(text: &str, root: &Node) -> Vec<ZodIssue> {
                     let path = format!("affected_areas.{idx}");
                     match item.as_str() {
                         Some("") => {
-                            push(&path, "Too small: expected string to have >=1 characters".to_owned(), item.range)
+                            push(&path, "Too small: expected string to have >=1 characters".to_owned(), item.range);
                         }
                         Some(_) => {}
                         None => push(&path, zod_expected("string", Some(item)), item.range),

@@ -1,6 +1,8 @@
 //! Test helpers shared by every rule's fixture tests: build a snapshot from a fixture and
 //! render findings as the source with carets under each range.
 
+use std::fmt::Write as _;
+
 use test_utils::{Annotation, Fixture, render_annotated};
 
 use crate::diagnostic::{Diagnostic, Origin};
@@ -28,11 +30,11 @@ pub fn render(fixture: &Fixture, diagnostics: &[Diagnostic]) -> String {
         if annotations.is_empty() {
             continue;
         }
-        out.push_str(&format!("//- /{}\n", file.path));
+        let _ = writeln!(out, "//- /{}", file.path);
         out.push_str(&render_annotated(&file.text, &annotations));
     }
     for d in diagnostics.iter().filter(|d| !fixture.files.iter().any(|f| f.path == d.path)) {
-        out.push_str(&format!("//- /{} (no file)\n^ {}\n", d.path, label(d)));
+        let _ = writeln!(out, "//- /{} (no file)\n^ {}", d.path, label(d));
     }
     out
 }

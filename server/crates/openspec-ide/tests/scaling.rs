@@ -9,6 +9,7 @@
 //! * The index build and workspace symbols over many names (the name index: one sort, then
 //!   lookups that touch only candidates).
 
+use std::fmt::Write as _;
 use std::time::Instant;
 
 use openspec_ide::index::WorkspaceIndex;
@@ -23,9 +24,10 @@ fn workspace(n: usize) -> RootSnapshot {
         "# auth Specification\n\n## Purpose\nSign-in keeps accounts safe for everyone using the product.\n\n## Requirements\n",
     );
     for idx in 0..n {
-        spec.push_str(&format!(
+        let _ = write!(
+            spec,
             "### Requirement: Rule {idx}\nThe system SHALL apply rule {idx}.\n\n#### Scenario: Applied\n- **WHEN** rule {idx} applies\n- **THEN** it holds\n\n"
-        ));
+        );
     }
     files.push(("openspec/specs/auth/spec.md".to_owned(), spec));
     for change in 0..n / 4 {
@@ -33,9 +35,10 @@ fn workspace(n: usize) -> RootSnapshot {
         files.push((format!("{dir}/proposal.md"), "## What Changes\n- A rule changes.\n".to_owned()));
         let mut delta = String::from("## MODIFIED Requirements\n");
         for target in [change * 4, change * 4 + 1] {
-            delta.push_str(&format!(
+            let _ = write!(
+                delta,
                 "### Requirement: Rule {target}\nThe system SHALL apply rule {target} differently.\n\n#### Scenario: Applied\n- **WHEN** rule {target} applies\n- **THEN** it holds\n\n"
-            ));
+            );
         }
         files.push((format!("{dir}/specs/auth/spec.md"), delta));
     }

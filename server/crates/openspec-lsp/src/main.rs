@@ -1,22 +1,11 @@
 //! The `openspec-lsp` binary: parses the command line and dispatches to a command. No logic
 //! of its own lives here; and the language server (`serve`, or no command at all).
 
-mod changed_since;
-mod check_command;
-mod cli;
-mod discover;
-mod history_command;
-mod lsp;
-mod mcp;
-mod output;
-mod preview_command;
-mod store_registry;
-mod vfs_load;
-
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
+use openspec_lsp::{check_command, cli, history_command, lsp, mcp, preview_command};
 
 /// mimalloc rather than glibc's malloc: the server's checks run on whichever blocking thread is
 /// free, and glibc gives each thread an arena of its own that keeps the pages of what it freed,

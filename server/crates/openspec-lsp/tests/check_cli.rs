@@ -5,10 +5,9 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use expect_test::{Expect, expect};
-use test_utils::{temp_dir, write_fixture};
+use test_utils::{temp_dir, temp_workspace, write_fixture};
 
 /// A workspace that `openspec validate --all --strict` passes.
 const VALID: &str = r"
@@ -49,25 +48,11 @@ The system MUST ask for a one-time code after a correct password.
 /// Runs the binary in `cwd` and renders exit code, stdout and stderr, with the temp folder's
 /// path replaced by `<tmp>`.
 fn run(cwd: &Path, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_openspec-lsp"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("spawn openspec-lsp");
-    let tmp = cwd.display().to_string();
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&tmp, "<tmp>");
-    let exit = output.status.code().map_or("signal".to_owned(), |code| code.to_string());
-    let stdout = text(&output.stdout);
-    let stderr = text(&output.stderr);
-    let stdout = if stdout.is_empty() { String::new() } else { format!("--- stdout\n{stdout}") };
-    let stderr = if stderr.is_empty() { String::new() } else { format!("--- stderr\n{stderr}") };
-    format!("exit: {exit}\n{stdout}{stderr}")
+    test_utils::run_rendered(env!("CARGO_BIN_EXE_openspec-lsp"), cwd, args, false)
 }
 
 fn check(fixture: &str, args: &[&str], expected: &Expect) {
-    let (_temp, dir) = temp_dir();
-    write_fixture(&dir, fixture);
+    let (_temp, dir) = temp_workspace(fixture);
     expected.assert_eq(&run(&dir, args));
 }
 

@@ -49,13 +49,8 @@ fn recipe() -> String {
 
 #[test]
 fn posts_a_diff_per_touched_change_with_refusals() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let dir = temp.path();
-    for file in test_utils::Fixture::parse(WORKSPACE.trim_start()).files {
-        let path = dir.join(&file.path);
-        fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
-        fs::write(path, file.text).expect("write fixture file");
-    }
+    let (_temp, dir) = test_utils::temp_workspace(WORKSPACE);
+    let dir = dir.as_path();
     // What `git diff --name-only ... | sed ... | sort -u` gives: two changes, the archive folder
     // and a change deleted by the pull request.
     fs::write(dir.join("changes.txt"), "add-2fa\narchive\ngone\nrename-login\n").expect("write changes.txt");

@@ -3,10 +3,6 @@
 //! and each action (create, modify, delete, unchanged), refusals and usage errors. A diff's
 //! context line for a blank line (one space) is shown as `<space>`.
 
-use std::fs;
-use std::path::Path;
-use std::process::Command;
-
 use expect_test::{Expect, expect};
 
 /// `auth` (gets a requirement), `export` (loses its last one; the change may retire it),
@@ -90,37 +86,10 @@ The system SHALL let support staff add notes to an account.
 
 const RETIRE: &str = "//- /openspec/changes/c/.openspec.yaml\nschema: spec-driven\nretire_capabilities: true\n";
 
-fn write_fixture(dir: &Path, fixture: &str) {
-    for file in test_utils::Fixture::parse(fixture.trim_start()).files {
-        let path = dir.join(&file.path);
-        fs::create_dir_all(path.parent().expect("fixture paths have a parent")).expect("create folder");
-        fs::write(path, file.text).expect("write fixture file");
-    }
-}
-
 /// Runs the binary in a temp copy of `fixture` and renders exit code, stdout and stderr.
 fn check(fixture: &str, args: &[&str], expected: &Expect) {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let dir = temp.path().canonicalize().expect("canonical temp dir");
-    write_fixture(&dir, fixture);
-    let output = Command::new(env!("CARGO_BIN_EXE_openspec-lsp"))
-        .args(args)
-        .current_dir(&dir)
-        .output()
-        .expect("spawn openspec-lsp");
-    let tmp = dir.display().to_string();
-    // expect-test cannot hold a line of only spaces (a diff's context line for a blank line).
-    let text = |bytes: &[u8]| {
-        let text = String::from_utf8_lossy(bytes).replace(&tmp, "<tmp>");
-        let lines: Vec<&str> = text.split('\n').map(|line| if line == " " { "<space>" } else { line }).collect();
-        lines.join("\n")
-    };
-    let exit = output.status.code().map_or("signal".to_owned(), |code| code.to_string());
-    let stdout = text(&output.stdout);
-    let stderr = text(&output.stderr);
-    let stdout = if stdout.is_empty() { String::new() } else { format!("--- stdout\n{stdout}") };
-    let stderr = if stderr.is_empty() { String::new() } else { format!("--- stderr\n{stderr}") };
-    expected.assert_eq(&format!("exit: {exit}\n{stdout}{stderr}"));
+    let (_temp, dir) = test_utils::temp_workspace(fixture);
+    expected.assert_eq(&test_utils::run_rendered(env!("CARGO_BIN_EXE_openspec-lsp"), &dir, args, true));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! JavaScript string semantics the reference CLI relies on (`trim`, `\s`, `length`), so that
 //! thresholds and name comparisons agree with `openspec validate` to the character.
 
-/// JS `\s` and `String.prototype.trim`: ECMAScript WhiteSpace plus LineTerminator. Unlike
+/// JS `\s` and `String.prototype.trim`: ECMAScript `WhiteSpace` plus `LineTerminator`. Unlike
 /// Rust's `char::is_whitespace`, this includes U+FEFF and excludes U+0085 and U+180E.
 pub const fn is_js_space(ch: char) -> bool {
     matches!(

@@ -2,6 +2,7 @@
 //! ranges. Parsing never fails (a broken file is data) and this crate never does IO.
 
 pub mod fence;
+mod headers;
 pub mod js;
 pub mod legacy;
 pub mod lines;

@@ -11,7 +11,7 @@ pub struct Line<'a> {
     pub start: usize,
 }
 
-impl<'a> Line<'a> {
+impl Line<'_> {
     pub fn range(&self) -> TextRange {
         TextRange::new(self.start, self.start + self.text.len())
     }

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::fence::code_fence_mask;
+use crate::headers::{header_captures, header_match, is_top_level_header};
 use crate::js::{JS_DOT_CLASS, JS_SPACE_CLASS, is_js_space, js_trim, js_trim_end, js_trim_start};
 use crate::lines::{Bom, Line, LineBreaks, split_lines};
 use crate::requirement_text::{is_scenario_header, normalize_requirement_name};
@@ -57,21 +58,6 @@ fn renamed_line(keyword: &str) -> Regex {
 fn regex(pattern: &str) -> Regex {
     // The patterns are constants of this file; a typo is a bug caught by every test.
     Regex::new(pattern).expect("requirement-blocks pattern compiles")
-}
-
-/// `pattern` (anchored at a leading `#`) on `text`: lines that do not start with `#` cannot
-/// match, and most lines do not, so they skip the regex engine.
-fn header_captures<'t>(pattern: &Regex, text: &'t str) -> Option<regex::Captures<'t>> {
-    if text.starts_with('#') { pattern.captures(text) } else { None }
-}
-
-fn header_match(pattern: &Regex, text: &str) -> bool {
-    text.starts_with('#') && pattern.is_match(text)
-}
-
-/// `^##\s+`: the line that ends a requirement block and a main spec's Requirements section.
-fn is_top_level_header(text: &str) -> bool {
-    text.strip_prefix("##").and_then(|rest| rest.chars().next()).is_some_and(is_js_space)
 }
 
 /// Whether `text` is a `### Requirement:` header the block readers recognise.

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::fence::code_fence_mask;
+use crate::headers::{header_captures, header_match, is_top_level_header};
 use crate::js::{JS_DOT_CLASS, JS_SPACE_CLASS, js_trim, js_trim_end, js_trim_start};
 use crate::lines::{Bom, Line, LineBreaks, split_lines};
 use crate::requirement_text::{
@@ -44,21 +45,6 @@ static REQUIREMENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 fn regex(pattern: &str) -> Regex {
     // The patterns are constants of this file; a typo is a bug every test catches.
     Regex::new(pattern).expect("spec pattern compiles")
-}
-
-/// `pattern` (anchored at a leading `#`) on `text`: lines that do not start with `#` cannot
-/// match, and most lines do not, so they skip the regex engine.
-fn header_captures<'t>(pattern: &Regex, text: &'t str) -> Option<regex::Captures<'t>> {
-    if text.starts_with('#') { pattern.captures(text) } else { None }
-}
-
-fn header_match(pattern: &Regex, text: &str) -> bool {
-    text.starts_with('#') && pattern.is_match(text)
-}
-
-/// `^##\s+`: the line that ends the structure scan's Requirements range.
-fn is_top_level_header(text: &str) -> bool {
-    text.strip_prefix("##").and_then(|rest| rest.chars().next()).is_some_and(crate::js::is_js_space)
 }
 
 /// One header of the section tree and everything under it.

@@ -59,7 +59,7 @@ impl Fixture {
                 [] => {}
                 [at] => cursor = Some(FixtureCursor { path: file.path.clone(), range: TextRange::empty(*at) }),
                 [start, end] => {
-                    cursor = Some(FixtureCursor { path: file.path.clone(), range: TextRange::new(*start, *end) })
+                    cursor = Some(FixtureCursor { path: file.path.clone(), range: TextRange::new(*start, *end) });
                 }
                 _ => panic!("at most two `$0` markers per fixture"),
             }
@@ -147,6 +147,35 @@ pub fn temp_workspace(fixture: &str) -> (tempfile::TempDir, std::path::PathBuf) 
     let (temp, dir) = temp_dir();
     write_fixture(&dir, fixture);
     (temp, dir)
+}
+
+/// Runs `binary` with `args` in `dir` (without `NO_COLOR` from the environment) and renders its
+/// exit code (`signal` when it had none), then `--- stdout` and `--- stderr` with what each
+/// printed (left out when empty), `dir`'s path shown as `<tmp>`. With `mark_space_lines`, a
+/// line of only a space is shown as `<space>` (expect-test cannot hold one, and a diff's context
+/// line for a blank line is exactly that).
+pub fn run_rendered(binary: &str, dir: &std::path::Path, args: &[&str], mark_space_lines: bool) -> String {
+    let output = std::process::Command::new(binary)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("spawn the binary under test");
+    let tmp = dir.display().to_string();
+    let text = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes).replace(&tmp, "<tmp>");
+        if !mark_space_lines {
+            return text;
+        }
+        let lines: Vec<&str> = text.split('\n').map(|line| if line == " " { "<space>" } else { line }).collect();
+        lines.join("\n")
+    };
+    let exit = output.status.code().map_or("signal".to_owned(), |code| code.to_string());
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    let stdout = if stdout.is_empty() { String::new() } else { format!("--- stdout\n{stdout}") };
+    let stderr = if stderr.is_empty() { String::new() } else { format!("--- stderr\n{stderr}") };
+    format!("exit: {exit}\n{stdout}{stderr}")
 }
 
 #[cfg(test)]

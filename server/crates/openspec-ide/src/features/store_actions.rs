@@ -6,8 +6,8 @@
 
 use openspec_syntax::TextRange;
 
-use crate::analysis::FileRange;
 use crate::rules::store::{self, StoreContext};
+use crate::types::FileRange;
 use crate::vfs::RootSnapshot;
 
 const UNRESOLVED: &str = "store/reference-unresolved";

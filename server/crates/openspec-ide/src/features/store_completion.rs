@@ -9,8 +9,8 @@ use openspec_syntax::TextRange;
 
 use super::store_hover;
 use super::store_sites::{self, FileKind, SiteKind};
-use crate::analysis::FilePosition;
 use crate::store::Registry;
+use crate::types::FilePosition;
 use crate::vfs::RootSnapshot;
 
 /// One store id to offer.

@@ -6,8 +6,8 @@
 use openspec_syntax::TextRange;
 
 use super::store_sites;
-use crate::analysis::FilePosition;
 use crate::store::{Registry, STORE_METADATA_FILE, StoreHealth};
+use crate::types::FilePosition;
 use crate::vfs::RootSnapshot;
 
 /// Where a store id leads.

@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use super::hover::HoverResult;
 use super::store_sites;
-use crate::analysis::FilePosition;
 use crate::store::{self, Registry, StoreHealth};
+use crate::types::FilePosition;
 use crate::vfs::RootSnapshot;
 
 pub fn hover(root: &RootSnapshot, position: &FilePosition, registry: &Registry) -> Option<HoverResult> {

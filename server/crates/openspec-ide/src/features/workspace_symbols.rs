@@ -261,7 +261,7 @@ x
             let mut text = format!("# Spec {spec}\n## Requirements\n");
             for requirement in 0..6 {
                 let name = format!("{} {}{}", words[next(words.len())], words[next(words.len())], requirement % 3);
-                text.push_str(&format!("### Requirement: {name}\nThe system SHALL x.\n"));
+                let _ = writeln!(text, "### Requirement: {name}\nThe system SHALL x.");
             }
             let capability = format!("{}-{spec}", words[next(words.len())].to_lowercase().replace(' ', "-"));
             files.push((format!("openspec/specs/{capability}/spec.md"), text));

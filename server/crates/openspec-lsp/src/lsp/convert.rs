@@ -49,7 +49,7 @@ impl<'a> Converter<'a> {
         ls_types::Range::new(ls_types::Position::new(start.line, start.col), ls_types::Position::new(end.line, end.col))
     }
 
-    pub fn from_range(&mut self, path: &str, range: ls_types::Range) -> TextRange {
+    pub fn text_range(&mut self, path: &str, range: ls_types::Range) -> TextRange {
         let start = self.offset(path, range.start);
         let end = self.offset(path, range.end).max(start);
         TextRange::new(start, end)

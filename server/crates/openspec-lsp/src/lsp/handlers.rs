@@ -185,7 +185,7 @@ pub fn folding_ranges(conv: &mut Converter<'_>, path: &str) -> Vec<ls_types::Fol
         .iter()
         .filter_map(|folding| {
             let range = conv.range(path, folding.range);
-            (range.end.line > range.start.line).then(|| ls_types::FoldingRange {
+            (range.end.line > range.start.line).then_some(ls_types::FoldingRange {
                 start_line: range.start.line,
                 start_character: None,
                 end_line: range.end.line,
@@ -268,8 +268,7 @@ pub fn completion(
             label: item.label.clone(),
             kind: Some(match item.kind {
                 CompletionKind::Section => ls_types::CompletionItemKind::MODULE,
-                CompletionKind::Requirement => ls_types::CompletionItemKind::SNIPPET,
-                CompletionKind::Scenario => ls_types::CompletionItemKind::SNIPPET,
+                CompletionKind::Requirement | CompletionKind::Scenario => ls_types::CompletionItemKind::SNIPPET,
                 CompletionKind::RequirementName => ls_types::CompletionItemKind::CLASS,
                 CompletionKind::Capability => ls_types::CompletionItemKind::FOLDER,
                 CompletionKind::ArtifactId => ls_types::CompletionItemKind::ENUM_MEMBER,
@@ -309,7 +308,7 @@ pub fn code_actions(
     context: &ls_types::CodeActionContext,
     support: FeatureSupport,
 ) -> Vec<ls_types::CodeActionOrCommand> {
-    let file_range = openspec_ide::analysis::FileRange { path: path.to_owned(), range: conv.from_range(path, range) };
+    let file_range = openspec_ide::analysis::FileRange { path: path.to_owned(), range: conv.text_range(path, range) };
     let codes: Vec<&str> = context
         .diagnostics
         .iter()

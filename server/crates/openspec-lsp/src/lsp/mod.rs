@@ -4,18 +4,12 @@
 mod capabilities;
 mod catch_panic;
 mod convert;
-mod document;
-#[cfg(test)]
-mod document_props;
+pub mod document;
 mod explorer;
-#[cfg(test)]
-mod fuzz_smoke;
-#[cfg(test)]
-mod fuzz_targets;
 mod handlers;
 mod server;
 mod settings;
-mod state;
+pub mod state;
 mod store_handlers;
 mod to_proto;
 mod transport;

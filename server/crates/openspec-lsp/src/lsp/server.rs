@@ -396,7 +396,7 @@ impl Backend {
         T: Send + 'static,
         F: FnOnce(&mut Converter<'_>, &str) -> Option<T> + Send + 'static,
     {
-        let Some(path) = uri.to_file_path().map(|path| path.into_owned()) else { return Ok(None) };
+        let Some(path) = uri.to_file_path().map(std::borrow::Cow::into_owned) else { return Ok(None) };
         let Some(context) = self.file_context(&path).await? else { return Ok(None) };
         let outcome = tokio::task::spawn_blocking(move || {
             let mut converter = Converter::new(&context.analysis, &context.root_dir, context.encoding);
@@ -451,10 +451,10 @@ impl Backend {
             return;
         }
         let item = ls_types::ConfigurationItem { scope_uri: None, section: Some("openspec".to_owned()) };
-        if let Some(Ok(values)) = with_deadline(self.client.configuration(vec![item])).await {
-            if let Some(value) = values.first().filter(|value| !value.is_null()) {
-                self.lock().settings = Settings::from_json(value);
-            }
+        if let Some(Ok(values)) = with_deadline(self.client.configuration(vec![item])).await
+            && let Some(value) = values.first().filter(|value| !value.is_null())
+        {
+            self.lock().settings = Settings::from_json(value);
         }
     }
 }
@@ -614,13 +614,13 @@ fn workspace_folders(params: &ls_types::InitializeParams) -> Vec<PathBuf> {
         .workspace_folders
         .iter()
         .flatten()
-        .filter_map(|folder| folder.uri.to_file_path().map(|path| path.into_owned()))
+        .filter_map(|folder| folder.uri.to_file_path().map(std::borrow::Cow::into_owned))
         .collect();
     if !folders.is_empty() {
         return folders;
     }
     #[allow(deprecated)]
-    let root_uri = params.root_uri.as_ref().and_then(|uri| uri.to_file_path().map(|path| path.into_owned()));
+    let root_uri = params.root_uri.as_ref().and_then(|uri| uri.to_file_path().map(std::borrow::Cow::into_owned));
     root_uri.into_iter().collect()
 }
 
@@ -830,7 +830,7 @@ impl LanguageServer for Backend {
         let paths: Vec<PathBuf> = params
             .changes
             .iter()
-            .filter_map(|change| change.uri.to_file_path().map(|path| path.into_owned()))
+            .filter_map(|change| change.uri.to_file_path().map(std::borrow::Cow::into_owned))
             .collect();
         let (stale, unknown): (Vec<_>, Vec<_>) = {
             let state = self.lock();
@@ -908,7 +908,7 @@ impl LanguageServer for Backend {
         &self,
         params: ls_types::DocumentDiagnosticParams,
     ) -> RpcResult<ls_types::DocumentDiagnosticReportResult> {
-        let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else {
+        let Some(path) = params.text_document.uri.to_file_path().map(std::borrow::Cow::into_owned) else {
             return Ok(full_report(Vec::new()));
         };
         self.wait_indexed().await;
@@ -934,7 +934,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: ls_types::DidOpenTextDocumentParams) {
-        let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
+        let Some(path) = params.text_document.uri.to_file_path().map(std::borrow::Cow::into_owned) else { return };
         let outside_every_root = {
             let mut state = self.lock();
             let limit = state.settings.large_file_limit();
@@ -953,7 +953,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: ls_types::DidChangeTextDocumentParams) {
-        let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
+        let Some(path) = params.text_document.uri.to_file_path().map(std::borrow::Cow::into_owned) else { return };
         let report = {
             let mut state = self.lock();
             let encoding = state.encoding;
@@ -983,7 +983,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: ls_types::DidCloseTextDocumentParams) {
-        let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return };
+        let Some(path) = params.text_document.uri.to_file_path().map(std::borrow::Cow::into_owned) else { return };
         {
             let mut state = self.lock();
             state.note_closed(&path);
@@ -1116,7 +1116,9 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: ls_types::CodeLensParams) -> RpcResult<Option<Vec<ls_types::CodeLens>>> {
-        let Some(path) = params.text_document.uri.to_file_path().map(|path| path.into_owned()) else { return Ok(None) };
+        let Some(path) = params.text_document.uri.to_file_path().map(std::borrow::Cow::into_owned) else {
+            return Ok(None);
+        };
         let Some(context) = self.file_context(&path).await? else { return Ok(None) };
         let findings = self.findings(&context).await?;
         let lenses = tokio::task::spawn_blocking(move || {
@@ -1217,7 +1219,7 @@ impl LanguageServer for Backend {
             .get("root")
             .and_then(serde_json::Value::as_str)
             .and_then(|uri| uri.parse::<ls_types::Uri>().ok())
-            .and_then(|uri| uri.to_file_path().map(|path| path.into_owned()));
+            .and_then(|uri| uri.to_file_path().map(std::borrow::Cow::into_owned));
         self.wait_indexed().await;
         let candidates: Vec<PathBuf> = {
             let state = self.lock();

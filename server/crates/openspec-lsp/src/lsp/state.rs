@@ -190,6 +190,12 @@ pub struct FileDiagnostics {
     pub diagnostics: Vec<ls_types::Diagnostic>,
 }
 
+impl Default for ServerState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl ServerState {
     pub fn new() -> Self {
         Self {

@@ -118,7 +118,7 @@ pub fn copy_actions(
     {
         return Vec::new();
     }
-    let file_range = FileRange { path: path.to_owned(), range: conv.from_range(path, range) };
+    let file_range = FileRange { path: path.to_owned(), range: conv.text_range(path, range) };
     let root_path = conv.root_dir.display().to_string();
     let store_context = StoreContext { registry: &stores.registry, root_path: &root_path, home_dir: &stores.home_dir };
     store_actions::copy_commands(&conv.analysis.root, &file_range, &store_context)

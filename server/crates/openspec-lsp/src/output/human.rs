@@ -5,6 +5,7 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use openspec_ide::Severity;
 use openspec_syntax::TextRange;
+use openspec_syntax::text::floor_char_boundary;
 
 use super::terminal::{LineBreaks, safe, stand_in};
 use super::{CheckRun, CheckedRoot, RunMode, item_label, plural, source_note, totals_details, verdict_details};
@@ -178,13 +179,6 @@ fn excerpt<'a>(
         .path(display_path)
         .annotation(kind.span(span).label(label))
         .into()
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]

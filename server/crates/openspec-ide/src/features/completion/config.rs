@@ -144,8 +144,6 @@ pub(super) fn rules_key_completions(root: &RootSnapshot, cursor: &YamlCursor<'_>
         .collect()
 }
 
-/// A change's `.openspec.yaml`: schema names after `schema:`, and `skip_specs: true`.
-
 #[cfg(test)]
 mod tests {
     use expect_test::expect;

@@ -90,10 +90,6 @@ pub(super) fn delta_completions(
     line_templates(cursor, templates)
 }
 
-/// Base requirement names after `### Requirement: ` in MODIFIED and REMOVED, after a REMOVED
-/// bullet, and after `FROM:` in RENAMED. Names this delta already lists in the same section
-/// are left out.
-
 #[cfg(test)]
 mod tests {
     use expect_test::expect;

@@ -9,6 +9,7 @@ use super::{CompletionItem, CompletionKind};
 use crate::layout;
 use crate::vfs::RootSnapshot;
 
+/// A change's `.openspec.yaml`: schema names after `schema:`, and `skip_specs: true`.
 pub(super) fn metadata_completions(
     root: &RootSnapshot,
     cursor: &YamlCursor<'_>,

@@ -11,6 +11,9 @@ use crate::index::{DeltaFileInfo, DeltaOp, WorkspaceIndex};
 use crate::line_breaks::convert_line_breaks;
 use crate::vfs::RootSnapshot;
 
+/// Base requirement names after `### Requirement: ` in MODIFIED and REMOVED, after a REMOVED
+/// bullet, and after `FROM:` in RENAMED. Names this delta already lists in the same section
+/// are left out.
 pub(super) fn requirement_name_completions(
     root: &RootSnapshot,
     index: &WorkspaceIndex,

@@ -1,7 +1,7 @@
 //! The bodies of the fuzz targets: each takes arbitrary bytes and must return, without
 //! panicking or hanging, whatever the bytes; where a cheap oracle exists it is asserted too.
-//! Shared by the cargo-fuzz crate in `fuzz/` (which compiles this file and `document.rs` by path,
-//! as the binary has no library) and the stable-Rust smoke run in `fuzz_smoke.rs`. Never does IO.
+//! Shared by the cargo-fuzz crate in `fuzz/` (which depends on this crate) and the stable-Rust
+//! smoke run in `tests/fuzz_smoke.rs`. A dev-only crate, never shipped. Never does IO.
 
 use std::path::{Component, Path};
 use std::sync::Arc;
@@ -10,71 +10,70 @@ use openspec_ide::features::code_actions::CodeActionConfig;
 use openspec_ide::features::completion::CompletionConfig;
 use openspec_ide::features::references::ReferencesConfig;
 use openspec_ide::{Analysis, CheckConfig, Entry, FileContent, FilePosition, FileRange, RootSnapshot, SourceChange};
+use openspec_lsp::lsp::document::{Document, PositionEncoding};
 use openspec_syntax::{ColumnUnit, LineCol, LineIndex};
 use tower_lsp_server::ls_types;
 
-use super::document::{Document, PositionEncoding};
-
 /// The bundled example workspace: the context every artifact target's input is checked in.
 const DEMO: &[(&str, &str)] = &[
-    ("openspec/config.yaml", include_str!("../../../../../examples/demo/openspec/config.yaml")),
-    ("openspec/specs/auth/spec.md", include_str!("../../../../../examples/demo/openspec/specs/auth/spec.md")),
+    ("openspec/config.yaml", include_str!("../../../../examples/demo/openspec/config.yaml")),
+    ("openspec/specs/auth/spec.md", include_str!("../../../../examples/demo/openspec/specs/auth/spec.md")),
     (
         "openspec/specs/notifications/spec.md",
-        include_str!("../../../../../examples/demo/openspec/specs/notifications/spec.md"),
+        include_str!("../../../../examples/demo/openspec/specs/notifications/spec.md"),
     ),
     (
         "openspec/specs/billing/invoices/spec.md",
-        include_str!("../../../../../examples/demo/openspec/specs/billing/invoices/spec.md"),
+        include_str!("../../../../examples/demo/openspec/specs/billing/invoices/spec.md"),
     ),
     (
         "openspec/changes/add-two-factor-auth/.openspec.yaml",
-        include_str!("../../../../../examples/demo/openspec/changes/add-two-factor-auth/.openspec.yaml"),
+        include_str!("../../../../examples/demo/openspec/changes/add-two-factor-auth/.openspec.yaml"),
     ),
     (
         "openspec/changes/add-two-factor-auth/proposal.md",
-        include_str!("../../../../../examples/demo/openspec/changes/add-two-factor-auth/proposal.md"),
+        include_str!("../../../../examples/demo/openspec/changes/add-two-factor-auth/proposal.md"),
     ),
     (
         "openspec/changes/add-two-factor-auth/design.md",
-        include_str!("../../../../../examples/demo/openspec/changes/add-two-factor-auth/design.md"),
+        include_str!("../../../../examples/demo/openspec/changes/add-two-factor-auth/design.md"),
     ),
     (
         "openspec/changes/add-two-factor-auth/tasks.md",
-        include_str!("../../../../../examples/demo/openspec/changes/add-two-factor-auth/tasks.md"),
+        include_str!("../../../../examples/demo/openspec/changes/add-two-factor-auth/tasks.md"),
     ),
     (
         "openspec/changes/add-two-factor-auth/specs/auth/spec.md",
-        include_str!("../../../../../examples/demo/openspec/changes/add-two-factor-auth/specs/auth/spec.md"),
+        include_str!("../../../../examples/demo/openspec/changes/add-two-factor-auth/specs/auth/spec.md"),
     ),
     (
         "openspec/changes/rework-notifications/.openspec.yaml",
-        include_str!("../../../../../examples/demo/openspec/changes/rework-notifications/.openspec.yaml"),
+        include_str!("../../../../examples/demo/openspec/changes/rework-notifications/.openspec.yaml"),
     ),
     (
         "openspec/changes/rework-notifications/proposal.md",
-        include_str!("../../../../../examples/demo/openspec/changes/rework-notifications/proposal.md"),
+        include_str!("../../../../examples/demo/openspec/changes/rework-notifications/proposal.md"),
     ),
     (
         "openspec/changes/rework-notifications/tasks.md",
-        include_str!("../../../../../examples/demo/openspec/changes/rework-notifications/tasks.md"),
+        include_str!("../../../../examples/demo/openspec/changes/rework-notifications/tasks.md"),
     ),
     (
         "openspec/changes/rework-notifications/specs/notifications/spec.md",
-        include_str!("../../../../../examples/demo/openspec/changes/rework-notifications/specs/notifications/spec.md"),
+        include_str!("../../../../examples/demo/openspec/changes/rework-notifications/specs/notifications/spec.md"),
     ),
     (
         "openspec/changes/archive/2025-01-20-add-invoices/.openspec.yaml",
-        include_str!("../../../../../examples/demo/openspec/changes/archive/2025-01-20-add-invoices/.openspec.yaml"),
+        include_str!("../../../../examples/demo/openspec/changes/archive/2025-01-20-add-invoices/.openspec.yaml"),
     ),
     (
         "openspec/changes/archive/2025-01-20-add-invoices/proposal.md",
-        include_str!("../../../../../examples/demo/openspec/changes/archive/2025-01-20-add-invoices/proposal.md"),
+        include_str!("../../../../examples/demo/openspec/changes/archive/2025-01-20-add-invoices/proposal.md"),
     ),
     (
         "openspec/changes/archive/2025-01-20-add-invoices/specs/billing/invoices/spec.md",
         include_str!(
-            "../../../../../examples/demo/openspec/changes/archive/2025-01-20-add-invoices/specs/billing/invoices/spec.md"
+            "../../../../examples/demo/openspec/changes/archive/2025-01-20-add-invoices/specs/billing/invoices/spec.md"
         ),
     ),
     // A project schema and a change that uses it, so schema and template rules run too.
@@ -322,7 +321,7 @@ pub fn incremental_edits(data: &[u8]) {
         let inserted = INSERTS.get(usize::from(byte(5)) % INSERTS.len()).copied().unwrap_or("");
         let whole = byte(0) & 0x80 != 0 && byte(0) & 0x40 != 0;
         let change = if whole {
-            model = inserted.to_owned();
+            inserted.clone_into(&mut model);
             ls_types::TextDocumentContentChangeEvent { range: None, range_length: None, text: inserted.to_owned() }
         } else {
             let start_offset = index.offset(&model, start, unit);

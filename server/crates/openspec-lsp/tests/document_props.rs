@@ -16,8 +16,8 @@ use proptest::strategy::{Just, Strategy};
 use proptest::test_runner::{Config, TestCaseError};
 use tower_lsp_server::ls_types;
 
-use super::document::{Document, PositionEncoding};
-use super::state::{RootState, ServerState};
+use openspec_lsp::lsp::document::{Document, PositionEncoding};
+use openspec_lsp::lsp::state::{RootState, ServerState};
 
 /// Pieces inserted text is made of: plain and multi-byte text, every line break, and the
 /// Markdown that changes how OpenSpec reads a file (headers, fences, comments, task boxes).

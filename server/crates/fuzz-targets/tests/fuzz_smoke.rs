@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::fuzz_targets;
+use openspec_fuzz_targets as fuzz_targets;
 
 /// Mutation dictionary: tokens that matter to OpenSpec's readers and to the position code.
 const TOKENS: &[&[u8]] = &[

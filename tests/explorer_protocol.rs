@@ -123,7 +123,7 @@ fn workspace() -> (tempfile::TempDir, std::path::PathBuf) {
 
 /// Opens the main spec and asks for code actions on its `Login` header (with `context`):
 /// the spec's URI and the `renameThroughChange` action, if offered.
-fn rename_action(client: &mut LspClient, root: &Path, context: Value) -> (String, Option<Value>) {
+fn rename_action(client: &mut LspClient, root: &Path, context: &Value) -> (String, Option<Value>) {
     let spec = uri(&root.join("openspec/specs/auth/spec.md"));
     client.notify(
         "textDocument/didOpen",
@@ -207,7 +207,7 @@ fn a_client_that_did_not_declare_it_gets_no_notice_and_no_rename_action() {
     let (_temp, root) = workspace();
     let mut client = start(&root, &json!({}));
     assert_eq!(outline(&mut client)["roots"][0]["specs"][0]["requirements"], json!(2));
-    let (_, action) = rename_action(&mut client, &root, json!({"diagnostics": []}));
+    let (_, action) = rename_action(&mut client, &root, &json!({"diagnostics": []}));
     assert!(action.is_none(), "{action:?}");
     client.drain_notifications();
     assert!(client.collect("openspec/outlineChanged", Duration::from_millis(500)).is_empty());
@@ -218,7 +218,7 @@ fn a_client_that_did_not_declare_it_gets_no_notice_and_no_rename_action() {
 fn rename_through_a_change_is_applied_by_the_client_and_archives_with_the_cli() {
     let (_temp, root) = workspace();
     let mut client = start(&root, &json!({"openspec": {"renameThroughChange": true}}));
-    let (spec, action) = rename_action(&mut client, &root, json!({"diagnostics": [], "only": ["refactor"]}));
+    let (spec, action) = rename_action(&mut client, &root, &json!({"diagnostics": [], "only": ["refactor"]}));
     let action = action.expect("a rename-through-change action");
     let argument = &action["command"]["arguments"][0];
     assert_eq!(argument["requirement"], "Login");

@@ -21,6 +21,7 @@ pub mod migration;
 mod parallel;
 pub mod policy;
 pub mod readiness;
+pub mod review_settings;
 pub mod root_files;
 pub mod rules;
 pub mod schema;

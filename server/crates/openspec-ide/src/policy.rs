@@ -11,8 +11,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, Origin, Severity};
 use crate::readiness;
+use crate::review_settings::{REVIEW_CODES, ReviewSettings};
 use crate::root_files::POLICY_FILE;
-use crate::rules::review::{self, ReviewSettings};
 use crate::vfs::RootSnapshot;
 
 /// A broken policy file or an entry that cannot be honoured as written.
@@ -47,7 +47,7 @@ struct Entry {
 pub struct Policy {
     exact: BTreeMap<String, Entry>,
     families: BTreeMap<String, Entry>,
-    /// The `[review]` table: settings of the opt-in review rules (`crate::rules::review`).
+    /// The `[review]` table: settings of the opt-in review rules (`crate::review_settings`).
     pub review: ReviewSettings,
 }
 
@@ -132,14 +132,14 @@ impl Policy {
             return;
         };
         let (family, name) = code.split_once('/').unwrap_or((code, ""));
-        if family == "review" && name != "*" && !review::CODES.contains(&code) {
+        if family == "review" && name != "*" && !REVIEW_CODES.contains(&code) {
             findings.push(Diagnostic::lsp(
                 None,
                 UNKNOWN_RULE_CODE,
                 Severity::Warning,
                 POLICY_FILE,
                 key_range,
-                format!("`{code}` names no review rule; they are {}.", review::CODES.join(", ")),
+                format!("`{code}` names no review rule; they are {}.", REVIEW_CODES.join(", ")),
             ));
             return;
         }

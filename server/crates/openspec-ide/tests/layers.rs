@@ -1,7 +1,8 @@
 //! The dependency directions ARCHITECTURE.md promises inside `openspec-ide`, read off the
 //! sources (test modules left out): the features never reach for the `Analysis` facade above
 //! them, `types.rs` and `line_breaks.rs` are leaves, `schema` does not read `change_meta`, and
-//! `migration.rs` neither runs the rules nor knows the features. A new import against one of
+//! `migration.rs` neither runs the rules nor knows the features, and the policy (with the review
+//! settings) does not depend on the rules it configures. A new import against one of
 //! these fails here with the file and line.
 
 use std::path::{Path, PathBuf};
@@ -96,6 +97,14 @@ fn types_and_line_breaks_are_leaves() {
 fn schema_does_not_read_change_metadata() {
     let found = offenders("schema", &["change_meta", "change_schema"]);
     assert!(found.is_empty(), "schema reads a change's metadata (that is change_schema.rs):\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_policy_does_not_depend_on_the_rules_it_configures() {
+    for file in ["policy.rs", "review_settings.rs"] {
+        let found = offenders(file, &["crate::rules", "crate::features", "crate::analysis"]);
+        assert!(found.is_empty(), "{file} depends on the rules that read the policy:\n{}", found.join("\n"));
+    }
 }
 
 #[test]

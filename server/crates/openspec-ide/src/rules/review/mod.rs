@@ -9,7 +9,6 @@
 mod design_missing;
 mod impact_missing;
 pub(crate) mod scenario_missing_step;
-pub(crate) mod settings;
 mod test_task_missing;
 mod unchanged_modified;
 mod vague_term;
@@ -28,23 +27,12 @@ use crate::rules::Pass;
 use crate::rules::delta::ChangeDeltas;
 use crate::vfs::RootSnapshot;
 
+pub(crate) use crate::review_settings::{REVIEW_CODES as CODES, ReviewSettings};
 pub(crate) use design_missing::CODE as DESIGN_MISSING;
 pub(crate) use impact_missing::CODE as IMPACT_MISSING;
 pub(crate) use scenario_missing_step::CODE as SCENARIO_MISSING_STEP;
-pub(crate) use settings::ReviewSettings;
 pub(crate) use test_task_missing::CODE as TEST_TASK_MISSING;
 pub(crate) use weak_modal::CODE as WEAK_MODAL;
-
-/// Every review rule's code; the policy's `review/` entries must name one of them.
-pub(crate) const CODES: &[&str] = &[
-    weak_modal::CODE,
-    scenario_missing_step::CODE,
-    unchanged_modified::CODE,
-    vague_term::CODE,
-    design_missing::CODE,
-    impact_missing::CODE,
-    test_task_missing::CODE,
-];
 
 /// The review rules a root's policy enables, and their settings.
 #[derive(Clone, Debug)]
@@ -282,6 +270,20 @@ pub(crate) mod test_helpers {
 #[cfg(test)]
 mod tests {
     use super::find_term;
+
+    #[test]
+    fn every_rule_code_is_listed_for_the_policy() {
+        let rules = [
+            super::weak_modal::CODE,
+            super::scenario_missing_step::CODE,
+            super::unchanged_modified::CODE,
+            super::vague_term::CODE,
+            super::design_missing::CODE,
+            super::impact_missing::CODE,
+            super::test_task_missing::CODE,
+        ];
+        assert_eq!(super::CODES, rules.as_slice());
+    }
 
     #[test]
     fn terms_match_whole_words_outside_inline_code() {

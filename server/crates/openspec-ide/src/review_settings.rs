@@ -8,6 +8,19 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::root_files::POLICY_FILE;
 
+/// Every review rule's code, in report order: the policy's `review/` entries must name one of
+/// them. Here, beside the settings, so the policy reads them without depending on the rules
+/// (`rules::review` tests that each rule's `CODE` is listed).
+pub const REVIEW_CODES: &[&str] = &[
+    "review/weak-modal",
+    "review/scenario-missing-step",
+    "review/unchanged-modified",
+    "review/vague-term",
+    "review/design-missing",
+    "review/impact-missing",
+    "review/test-task-missing",
+];
+
 /// `review/weak-modal`: words that make a requirement sound optional.
 pub(crate) const DEFAULT_WEAK_MODALS: &[&str] = &["should", "may", "might", "could"];
 

@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
+import { showHistory } from './history';
+
 export const VIEW_ID = 'openspec.outline';
 
 interface Verdict {
@@ -194,52 +196,11 @@ export function rootFolderOf(node: unknown): string | undefined {
     return typeof uri === 'string' ? vscode.Uri.parse(uri).fsPath : undefined;
 }
 
-interface HistoryEvent {
-    change: string;
-    archived: boolean;
-    date: string | null;
-    kind: string;
-    requirement: string;
-    location: { uri: string | null; range: { start: { line: number; character: number } } };
-}
-interface HistoryAnswer {
-    requirements?: { requirement: string; archived: HistoryEvent[]; active: HistoryEvent[] }[];
-}
-
-/** The "History" action on a spec: every requirement's timeline (the server's `openspec.history`) in a quick pick; the pick opens the entry. */
-export async function showHistory(client: LanguageClient | undefined, node: unknown): Promise<void> {
+/** The "History" action on a spec: every requirement's timeline, in the history quick pick (`history.ts`). */
+export async function showSpecHistory(client: LanguageClient | undefined, node: unknown): Promise<void> {
     const value = node as OutlineNode | undefined;
-    if (client === undefined || value?.kind !== 'spec') {
+    if (value?.kind !== 'spec') {
         return;
     }
-    let answer: HistoryAnswer;
-    try {
-        answer = await client.sendRequest<HistoryAnswer>('workspace/executeCommand', {
-            command: 'openspec.history',
-            arguments: [{ capability: value.spec.capability, root: value.root.uri ?? undefined }],
-        });
-    } catch (error) {
-        void vscode.window.showErrorMessage(`OpenSpec: no history for ${value.spec.capability}: ${error instanceof Error ? error.message : String(error)}`);
-        return;
-    }
-    const picks = (answer?.requirements ?? []).flatMap((history) =>
-        [...history.archived, ...history.active].map((event) => ({
-            label: `${history.requirement}: ${event.kind}`,
-            description: `${event.change} (${event.archived ? (event.date ?? 'no date') : 'active'})`,
-            event,
-        })),
-    );
-    if (picks.length === 0) {
-        void vscode.window.showInformationMessage(`OpenSpec: no change has touched ${value.spec.capability} yet.`);
-        return;
-    }
-    const picked = await vscode.window.showQuickPick(picks, { placeHolder: `History of ${value.spec.capability}` });
-    const uri = picked?.event.location.uri;
-    if (picked === undefined || typeof uri !== 'string') {
-        return;
-    }
-    const { line, character } = picked.event.location.range.start;
-    const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri), { preview: true });
-    const at = new vscode.Position(line, character);
-    editor.selection = new vscode.Selection(at, at);
+    await showHistory(client, { capability: value.spec.capability, root: value.root.uri ?? undefined });
 }

@@ -16,7 +16,7 @@ import {
     type StaticFeature,
 } from 'vscode-languageclient/node';
 
-import { changeOf, OutlineProvider, rootFolderOf, showHistory, VIEW_ID } from './explorer';
+import { changeOf, OutlineProvider, rootFolderOf, showSpecHistory, VIEW_ID } from './explorer';
 import { PREVIEW_SCHEME, PreviewContentProvider, type PreviewTarget, pickTarget, previewArchiveDiff, previewText } from './preview';
 import { type HistoryTarget, showHistory } from './history';
 import { COMMAND as RENAME_THROUGH_CHANGE, renameThroughChange } from './renameThroughChange';
@@ -325,7 +325,7 @@ class Extension implements OpenSpecApi {
                 return target === undefined ? undefined : this.previewArchive(target);
             }),
             vscode.commands.registerCommand('openspec.explorer.check', (node: unknown) => this.checkItem(node)),
-            vscode.commands.registerCommand('openspec.explorer.history', (node: unknown) => showHistory(this.client, node)),
+            vscode.commands.registerCommand('openspec.explorer.history', (node: unknown) => showSpecHistory(this.client, node)),
             vscode.commands.registerCommand(RENAME_THROUGH_CHANGE, (argument: unknown) => renameThroughChange(this.client, argument)),
         ];
     }

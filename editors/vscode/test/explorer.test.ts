@@ -121,9 +121,9 @@ describe('the OpenSpec view', () => {
 
         // History of the spec: the active change's MODIFIED entry, opened when picked.
         const spec = (await provider.getChildren()).find((node) => provider.getTreeItem(node).contextValue === 'openspecSpec');
-        vscode.host.quickPickAnswers.push('Login: MODIFIED');
+        vscode.host.quickPickAnswers.push('active  MODIFIED  add-2fa');
         await vscode.commands.executeCommand('openspec.explorer.history', spec);
-        assert.deepEqual(vscode.host.quickPicks.at(-1)?.items, ['Login: MODIFIED']);
+        assert.deepEqual(vscode.host.quickPicks.at(-1)?.items, ['active  MODIFIED  add-2fa', 'now  main spec']);
         assert.equal(vscode.host.shownDocuments.at(-1)?.uri.fsPath, path.join(workspaceDir, 'openspec/changes/add-2fa/specs/auth/spec.md'));
 
         await vscode.commands.executeCommand('openspec.explorer.check', change);

@@ -136,7 +136,13 @@ mod tests {
         write(
             dir,
             "cold-x0.02.json",
-            &serde_json::json!({"index_ms": 5.0, "first_diagnostics_ms": 6.0, "peak_rss_mib": 20.0}),
+            &serde_json::json!({"first_answer_ms": 4.0, "index_ms": 5.0, "first_diagnostics_ms": 6.0, "peak_rss_mib": 20.0}),
+        );
+        let wall = timing(1);
+        write(
+            dir,
+            "floor-x0.02.json",
+            &serde_json::json!({"read_once": {"wall": wall, "cpu_ms": 0.0}, "check": {"wall": wall, "cpu_ms": 10.0}}),
         );
         write(dir, "keystroke-inprocess.json", &specs);
         let requests: serde_json::Map<String, Value> =
@@ -147,7 +153,7 @@ mod tests {
         write(
             dir,
             "lsp.json",
-            &serde_json::json!({"cold": {"index_ms": 5.0, "first_diagnostics_ms": 6.0}, "requests": requests, "keystrokes": specs}),
+            &serde_json::json!({"cold": {"first_answer_ms": 4.0, "index_ms": 5.0, "first_diagnostics_ms": 6.0}, "requests": requests, "keystrokes": specs}),
         );
     }
 
@@ -158,7 +164,7 @@ mod tests {
     fn complete_results_pass_and_missing_samples_fail() {
         let dir = tempfile::tempdir().expect("temp dir");
         results(dir.path(), 10);
-        assert_eq!(verify(dir.path(), EXPECTED).expect("complete results").len(), 4);
+        assert_eq!(verify(dir.path(), EXPECTED).expect("complete results").len(), 5);
         // A keystroke benchmark that measured nothing.
         results(dir.path(), 0);
         let error = verify(dir.path(), EXPECTED).expect_err("no keystrokes measured");

@@ -28,6 +28,12 @@ mod history;
 use explorer_handlers::{ExplorerState, notify_outline_changed};
 pub use history::HISTORY_COMMAND;
 
+/// Waits until `flag` is `true`. An error means the sender is gone, i.e. the server is shutting
+/// down: answer anyway.
+async fn wait_until_set(flag: &tokio::sync::watch::Sender<bool>) {
+    let _ = flag.subscribe().wait_for(|done| *done).await;
+}
+
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<ServerState>>,
@@ -36,6 +42,9 @@ pub struct Backend {
     /// Becomes `true` once the workspace folders have been read for the first time; requests
     /// wait for it so an early request never answers from an empty workspace.
     indexed: tokio::sync::watch::Sender<bool>,
+    /// Becomes `true` once the archives deferred by the first read are in (`load_deferred`);
+    /// what is made of the archive (requirement history) waits for it.
+    archives_in: tokio::sync::watch::Sender<bool>,
     /// Held by a publication from deciding what to send until it is sent, so two publications
     /// never interleave: the later generation always lands last.
     publishing: Arc<tokio::sync::Mutex<()>>,
@@ -46,11 +55,13 @@ pub struct Backend {
 impl Backend {
     pub fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
         let (indexed, _) = tokio::sync::watch::channel(false);
+        let (archives_in, _) = tokio::sync::watch::channel(false);
         Self {
             client,
             state: Arc::new(Mutex::new(ServerState::new())),
             shutdown_requested,
             indexed,
+            archives_in,
             publishing: Arc::default(),
             explorer: Arc::default(),
         }
@@ -58,9 +69,12 @@ impl Backend {
 
     /// Waits until the first indexing has finished (immediately afterwards).
     async fn wait_indexed(&self) {
-        let mut receiver = self.indexed.subscribe();
-        // An error means the sender is gone, i.e. the server is shutting down: answer anyway.
-        let _ = receiver.wait_for(|done| *done).await;
+        wait_until_set(&self.indexed).await;
+    }
+
+    /// Waits until the archives the first read deferred are indexed too (`load_deferred`).
+    async fn wait_archives_in(&self) {
+        wait_until_set(&self.archives_in).await;
     }
 
     /// Locks the state. A handler that panicked while holding the lock leaves the data as it was
@@ -165,6 +179,7 @@ impl Backend {
             progress.report("specs and active changes indexed; reading the archive").await;
         }
         self.load_deferred(deferred).await;
+        self.archives_in.send_replace(true);
         if let Some(progress) = progress {
             let n_roots = self.lock().roots.len();
             progress.finish_with_message(format!("{n_roots} OpenSpec root(s) indexed")).await;

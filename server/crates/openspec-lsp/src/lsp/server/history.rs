@@ -30,14 +30,10 @@ fn document(conv: &mut Converter<'_>, histories: &[RequirementHistory]) -> serde
 const ARCHIVE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Backend {
-    /// Waits, at most `ARCHIVE_WAIT`, until no root is still reading its archive; then answers
-    /// with whatever is in.
+    /// Waits, at most `ARCHIVE_WAIT`, until the archives are in; then answers with whatever is in.
     async fn wait_archives(&self) {
         self.wait_indexed().await;
-        let deadline = tokio::time::Instant::now() + ARCHIVE_WAIT;
-        while self.lock().roots.iter().any(|root| root.archive_pending) && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
+        let _ = tokio::time::timeout(ARCHIVE_WAIT, self.wait_archives_in()).await;
     }
 
     pub(super) async fn history(&self, arguments: &[serde_json::Value]) -> RpcResult<Option<serde_json::Value>> {

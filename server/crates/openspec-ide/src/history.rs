@@ -145,15 +145,31 @@ fn event(change: &ChangeInfo, path: &str, entry: &DeltaEntry) -> HistoryEvent {
 /// The timeline of requirement `requirement` of `capability`; `None` when neither the main spec
 /// nor any change names it.
 pub fn requirement_history(index: &WorkspaceIndex, capability: &str, requirement: &str) -> Option<RequirementHistory> {
+    requirement_history_among(index, capability, requirement, &archived_changes(index, capability))
+}
+
+/// The archived changes with a delta for `capability`, oldest first (dated folders by name, then
+/// undated ones): what every requirement history of the capability walks, found once per caller.
+pub fn archived_changes<'a>(index: &'a WorkspaceIndex, capability: &str) -> Vec<&'a ChangeInfo> {
+    let mut archived: Vec<&ChangeInfo> =
+        index.changes.iter().filter(|change| change.archived && change.delta(capability).is_some()).collect();
+    archived.sort_by_key(|change| (parse_archive_name(&change.id).is_none(), change.id.clone()));
+    archived
+}
+
+/// [`requirement_history`] over `archived_changes(index, capability)` computed by the caller.
+pub fn requirement_history_among(
+    index: &WorkspaceIndex,
+    capability: &str,
+    requirement: &str,
+    archived_changes: &[&ChangeInfo],
+) -> Option<RequirementHistory> {
     let main_spec = index.spec(capability).and_then(|spec| {
         let found = spec.requirement(requirement)?;
         Some(FileRange { path: spec.path.clone(), range: found.header_range })
     });
-    // Archived changes with a delta for the capability, newest first, walked back in time: the
-    // name followed changes at each RENAMED entry whose TO side is the name followed so far.
-    let mut archived_changes: Vec<&ChangeInfo> =
-        index.changes.iter().filter(|change| change.archived && change.delta(capability).is_some()).collect();
-    archived_changes.sort_by_key(|change| (parse_archive_name(&change.id).is_none(), change.id.clone()));
+    // The archived changes walked back in time, newest first: the name followed changes at each
+    // RENAMED entry whose TO side is the name followed so far.
     let mut followed = requirement.to_owned();
     let mut archived_newest_first: Vec<Vec<HistoryEvent>> = Vec::new();
     for change in archived_changes.iter().rev() {
@@ -196,11 +212,12 @@ pub fn requirement_history(index: &WorkspaceIndex, capability: &str, requirement
 /// spec declares twice is listed once); empty when the capability has no main spec.
 pub fn capability_history(index: &WorkspaceIndex, capability: &str) -> Vec<RequirementHistory> {
     let Some(spec) = index.spec(capability) else { return Vec::new() };
+    let archived = archived_changes(index, capability);
     let mut seen = std::collections::HashSet::new();
     spec.requirements
         .iter()
         .filter(|requirement| seen.insert(requirement.name.as_str()))
-        .filter_map(|requirement| requirement_history(index, capability, &requirement.name))
+        .filter_map(|requirement| requirement_history_among(index, capability, &requirement.name, &archived))
         .collect()
 }
 

@@ -30,8 +30,14 @@ pub fn code_lenses(
     match index.role(path) {
         Some(FileRole::MainSpec { spec }) => {
             let Some(spec) = index.specs.get(spec) else { return Vec::new() };
+            let archived = history::archived_changes(index, &spec.capability);
             let lenses = spec.requirements.iter().flat_map(|requirement| {
-                requirement_lenses(index, spec, requirement).into_iter().chain(history_lens(index, spec, requirement))
+                requirement_lenses(index, spec, requirement).into_iter().chain(history_lens(
+                    index,
+                    spec,
+                    requirement,
+                    &archived,
+                ))
             });
             lenses.collect()
         }
@@ -74,8 +80,13 @@ fn requirement_lenses(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &Req
 
 /// The requirement's history (`crate::history`) when the archive names it: the summary, showing
 /// every event's location.
-fn history_lens(index: &WorkspaceIndex, spec: &SpecInfo, requirement: &RequirementInfo) -> Option<CodeLens> {
-    let history = history::requirement_history(index, &spec.capability, &requirement.name)?;
+fn history_lens(
+    index: &WorkspaceIndex,
+    spec: &SpecInfo,
+    requirement: &RequirementInfo,
+    archived: &[&ChangeInfo],
+) -> Option<CodeLens> {
+    let history = history::requirement_history_among(index, &spec.capability, &requirement.name, archived)?;
     if history.archived.is_empty() {
         return None;
     }

@@ -269,7 +269,8 @@ impl IncrementalCheck {
         if edit {
             for &idx in indices {
                 if let Some(Unit::Spec(id)) = self.plan.get(idx) {
-                    let found = self.recheck_spec(idx, id.clone());
+                    let id = id.clone();
+                    let found = self.recheck_spec(idx, &id);
                     spec_results.insert(idx, found);
                 }
             }
@@ -308,8 +309,8 @@ impl IncrementalCheck {
     /// The findings of main-spec unit `idx` (capability `id`) for the current snapshot, whose
     /// spec text changed: from its outline when the edit lies inside one requirement, else by
     /// checking the whole file (and keeping the outline of the new text for the next edit).
-    fn recheck_spec(&mut self, idx: usize, id: String) -> Vec<Diagnostic> {
-        let Some(spec) = self.layout.main_spec(&id) else { return Vec::new() };
+    fn recheck_spec(&mut self, idx: usize, id: &str) -> Vec<Diagnostic> {
+        let Some(spec) = self.layout.main_spec(id) else { return Vec::new() };
         let text = match self.root.get(&spec.path) {
             Some(Entry::File { content: FileContent::Text { text, .. }, .. }) => Some(text.clone()),
             _ => None,
@@ -629,7 +630,10 @@ mod tests {
                 23 => "### Requirement: Closed ##".to_owned(),
                 _ => format!("### Requirement: R{idx}"),
             };
-            text.push_str(&format!("{header}\n{body}\n"));
+            text.push_str(&header);
+            text.push('\n');
+            text.push_str(&body);
+            text.push('\n');
         }
         text.push_str(
             "## ADDED Requirements\n### Requirement: Late\nThe system SHALL be late.\n\n## Notes\nTrailing notes.\n",
@@ -755,7 +759,7 @@ mod tests {
         let mut text = long_spec();
         for (keystroke, typed) in ["The system SHALL sing.\n", "Plain text.\n", "- **WHEN** typed\n"].iter().enumerate()
         {
-            let at = text.find("### Requirement: R20\n").map(|at| at + "### Requirement: R20\n".len()).unwrap_or(0);
+            let at = text.find("### Requirement: R20\n").map_or(0, |at| at + "### Requirement: R20\n".len());
             text.insert_str(at, typed);
             root.insert_file(path, &text);
             check.update(root.clone(), &Changed::Paths(BTreeSet::from([path.to_owned()])));

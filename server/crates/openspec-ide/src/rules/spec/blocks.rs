@@ -185,8 +185,7 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 /// Whether a line starts at byte `at` (every reader splits on `\r\n`, `\r` and `\n`).
 fn is_line_start(text: &[u8], at: usize) -> bool {
     match at.checked_sub(1).and_then(|before| text.get(before)) {
-        None => true,
-        Some(b'\n') => true,
+        None | Some(b'\n') => true,
         Some(b'\r') => text.get(at) != Some(&b'\n'),
         Some(_) => false,
     }

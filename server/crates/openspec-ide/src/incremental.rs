@@ -44,6 +44,9 @@ pub struct CheckUpdate {
 /// into `IncrementalCheck::tail`. Ordered as the report is.
 type Slot = (usize, usize);
 
+/// How many edited main specs one update re-checks from their outlines (see `check_units`).
+const MAX_OUTLINED_SPECS: usize = 4;
+
 /// The unit number of the findings that follow every unit's (see `IncrementalCheck::tail`).
 const TAIL: usize = usize::MAX;
 
@@ -266,13 +269,23 @@ impl IncrementalCheck {
     fn check_units(&mut self, indices: &[usize], edit: bool) -> BTreeSet<String> {
         self.last_block_rechecks = 0;
         let mut spec_results: HashMap<usize, Vec<Diagnostic>> = HashMap::new();
-        if edit {
-            for &idx in indices {
-                if let Some(Unit::Spec(id)) = self.plan.get(idx) {
-                    let id = id.clone();
-                    let found = self.recheck_spec(idx, &id);
-                    spec_results.insert(idx, found);
-                }
+        let specs: Vec<(usize, String)> = indices
+            .iter()
+            .filter(|_| edit)
+            .filter_map(|&idx| match self.plan.get(idx) {
+                Some(Unit::Spec(id)) => Some((idx, id.clone())),
+                _ => None,
+            })
+            .collect();
+        // After an edit, the outlines serve a few edited specs (one at a time, on this thread);
+        // more edited at once are checked whole on both cores, and their outlines dropped (a
+        // full check keeps the outlines whose text it checked: `check_everything`).
+        for (idx, id) in specs {
+            if spec_results.len() < MAX_OUTLINED_SPECS {
+                let found = self.recheck_spec(idx, &id);
+                spec_results.insert(idx, found);
+            } else if let Some(spec) = self.layout.main_spec(&id) {
+                self.spec_outlines.remove(&spec.path);
             }
         }
         let rest: Vec<usize> = indices.iter().copied().filter(|idx| !spec_results.contains_key(idx)).collect();
@@ -772,6 +785,39 @@ mod tests {
         check.update(root.clone(), &Changed::Paths(BTreeSet::from([path.to_owned()])));
         assert_eq!(check.diagnostics(), check_root(&root, &CheckConfig::default()).diagnostics);
         assert_eq!(check.last_block_rechecks(), 0);
+    }
+
+    /// An update editing more specs than the outlines serve checks the rest whole and drops
+    /// their outlines: a later edit of one of them must not splice from an outline of an older
+    /// text.
+    #[test]
+    fn many_specs_edited_at_once_drop_their_outlines() {
+        let paths: Vec<String> = (0..6).map(|idx| format!("openspec/specs/s{idx}/spec.md")).collect();
+        let mut root = workspace();
+        for path in &paths {
+            root.insert_file(path, &long_spec());
+        }
+        let mut check = IncrementalCheck::new(root.clone());
+        let last = paths[5].clone();
+        let edit = |root: &mut RootSnapshot, check: &mut IncrementalCheck, edited: &[String], typed: &str| {
+            for path in edited {
+                let text =
+                    root.text(path).unwrap_or_default().replacen("Plain words", &format!("Plain words{typed}"), 1);
+                root.insert_file(path, &text);
+            }
+            check.update(root.clone(), &Changed::Paths(edited.iter().cloned().collect()));
+            assert_eq!(check.diagnostics(), check_root(root, &CheckConfig::default()).diagnostics, "typed {typed:?}");
+            check.last_block_rechecks()
+        };
+        // The last spec alone: its outline is made, then used.
+        assert_eq!(edit(&mut root, &mut check, std::slice::from_ref(&last), "!"), 0);
+        assert_eq!(edit(&mut root, &mut check, std::slice::from_ref(&last), "?"), 1);
+        // All six: the first four (plan order) are outlined, the last is checked whole.
+        assert_eq!(edit(&mut root, &mut check, &paths, " a"), 0);
+        assert_eq!(edit(&mut root, &mut check, &paths, " b"), 4);
+        // The last one again, alone: no stale outline, so a whole check, then the block path.
+        assert_eq!(edit(&mut root, &mut check, std::slice::from_ref(&last), " c"), 0);
+        assert_eq!(edit(&mut root, &mut check, std::slice::from_ref(&last), " d"), 1);
     }
 
     #[test]

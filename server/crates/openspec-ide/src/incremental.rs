@@ -734,7 +734,8 @@ mod tests {
     }
 
     /// Random keystrokes in a long main spec (with two changes depending on it): after each,
-    /// the findings equal a full check, and most body edits took the block path.
+    /// the findings equal a full check and the index updated for the edit equals a fresh
+    /// build, and many edits took the block path.
     #[test]
     fn block_rechecks_of_a_long_spec_equal_a_full_check_after_random_edits() {
         let path = "openspec/specs/big/spec.md";
@@ -748,12 +749,15 @@ mod tests {
             let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
             let mut root = start.clone();
             let mut check = IncrementalCheck::new(root.clone());
+            let mut index = WorkspaceIndex::build(&root);
             for step in 0..100 {
                 let text = random_spec_edit(&mut rng, root.text(path).unwrap_or_default());
                 root.insert_file(path, &text);
                 check.update(root.clone(), &Changed::Paths(BTreeSet::from([path.to_owned()])));
                 let full = check_root(&root, &CheckConfig::default()).diagnostics;
                 assert_eq!(check.diagnostics(), full, "seed {seed}, step {step}, text:\n{text}");
+                index = index.updated(&root, &[path.to_owned()]);
+                assert!(index == WorkspaceIndex::build(&root), "index, seed {seed}, step {step}, text:\n{text}");
                 steps += 1;
                 fast += check.last_block_rechecks();
             }

@@ -37,7 +37,7 @@ const REQUIREMENT_CODES: [&str; 6] = [
 const BLOCK_CODES: [&str; 2] = ["spec/requirement-missing-body", "spec/requirement-missing-shall-must"];
 
 /// A byte span `[start, end)` of the spec's text.
-type Span = (usize, usize);
+pub(crate) type Span = (usize, usize);
 
 /// Where the parts an edit may touch lie in one text of a spec.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -58,15 +58,25 @@ impl Spans {
         let requirements = spec_doc.requirements_section().map_or_else(Vec::new, |requirements| {
             requirements.children.iter().map(|child| (child.header.start, child.end)).collect()
         });
-        let starts: Vec<usize> = section.blocks.iter().map(|block| block.header().start).collect();
-        let ends = starts.iter().skip(1).copied().chain(std::iter::once(section.range.end));
         Spans {
             requirements_checked: false,
-            purpose: spec_doc.purpose().map(|purpose| (purpose.header.start, purpose.end)),
+            purpose: purpose_span(spec_doc),
             requirements,
-            blocks: starts.iter().copied().zip(ends).collect(),
+            blocks: block_spans(section),
         }
     }
+}
+
+/// Reader A's Purpose section, from its header to the line that closes it.
+pub(crate) fn purpose_span(spec_doc: &SpecDoc<'_>) -> Option<Span> {
+    spec_doc.purpose().map(|purpose| (purpose.header.start, purpose.end))
+}
+
+/// Reader B's blocks, each from its header to the next block's (or the section's end).
+pub(crate) fn block_spans(section: &RequirementsSection<'_>) -> Vec<Span> {
+    let starts: Vec<usize> = section.blocks.iter().map(|block| block.header().start).collect();
+    let ends = starts.iter().skip(1).copied().chain(std::iter::once(section.range.end));
+    starts.iter().copied().zip(ends).collect()
 }
 
 /// A main spec's text as last checked, and where its parts lie: what `recheck_edit` starts from.
@@ -104,7 +114,7 @@ pub(crate) fn check_spec_outlined(
 /// `new[start..new_end]`, and the text before and after (split into the same lines in both)
 /// is equal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Region {
+pub(crate) struct Region {
     start: usize,
     old_end: usize,
     new_end: usize,
@@ -131,7 +141,7 @@ impl Region {
 
     /// Whether lines in the region (before or after the edit) belong to `span` (a span ends at
     /// the line that closes it, so lines inserted right before that line join it).
-    fn touches(&self, (start, end): Span) -> bool {
+    pub fn touches(&self, (start, end): Span) -> bool {
         self.start <= end && self.old_end > start
     }
 
@@ -140,12 +150,12 @@ impl Region {
         if at >= self.old_end { at - self.old_end + self.new_end } else { at }
     }
 
-    fn moved_span(&self, (start, end): Span) -> Span {
+    pub fn moved_span(&self, (start, end): Span) -> Span {
         (self.moved(start), self.moved(end))
     }
 
     /// `range` of the old text in the new one; `None` when the edit replaced part of it.
-    fn moved_range(&self, range: TextRange) -> Option<TextRange> {
+    pub fn moved_range(&self, range: TextRange) -> Option<TextRange> {
         if range.start >= self.old_end {
             Some(TextRange::new(self.moved(range.start), self.moved(range.end)))
         } else if range.end <= self.start {
@@ -206,9 +216,22 @@ fn region_lines(text: &str) -> (usize, bool) {
     (lines.len(), lines.iter().any(|line| is_structural(line.text)))
 }
 
+/// Where `old` and `new` (different texts of a main spec) differ, when that is lines no reader
+/// treats as structure, off the first line (where whole-file findings go and a BOM lives), and
+/// whether the edit changed the number of lines; `None` otherwise.
+pub(crate) fn plain_edit(old: &str, new: &str) -> Option<(Region, bool)> {
+    let region = Region::between(old, new);
+    if region.start == 0 {
+        return None;
+    }
+    let (old_lines, old_structural) = region_lines(old.get(region.start..region.old_end)?);
+    let (new_lines, new_structural) = region_lines(new.get(region.start..region.new_end)?);
+    (!old_structural && !new_structural).then_some((region, old_lines != new_lines))
+}
+
 /// The one span of `spans` (sorted, disjoint) the region touches: `Ok(None)` when none,
 /// `Err(())` when more than one.
-fn touched(region: &Region, spans: &[Span]) -> Result<Option<usize>, ()> {
+pub(crate) fn touched(region: &Region, spans: &[Span]) -> Result<Option<usize>, ()> {
     let after = spans.partition_point(|&(start, _)| start < region.old_end.max(region.start + 1));
     let mut found = None;
     for idx in after.saturating_sub(2)..after {
@@ -263,23 +286,16 @@ pub(crate) fn recheck_edit(
     new: &Arc<str>,
 ) -> Option<(Vec<Diagnostic>, SpecOutline)> {
     let (old_text, new_text): (&str, &str) = (&outline.text, new);
-    let region = Region::between(old_text, new_text);
     let spans = &outline.spans;
     if old_text == new_text {
         return Some((old_findings.to_vec(), SpecOutline { text: new.clone(), spans: spans.clone() }));
     }
-    // The first line is where whole-file findings go; a BOM lives there too.
-    if region.start == 0 {
-        return None;
-    }
-    let (old_lines, old_structural) = region_lines(old_text.get(region.start..region.old_end)?);
-    let (new_lines, new_structural) = region_lines(new_text.get(region.start..region.new_end)?);
-    if old_structural || new_structural || spans.purpose.is_some_and(|purpose| region.touches(purpose)) {
+    let (region, lines_moved) = plain_edit(old_text, new_text)?;
+    if spans.purpose.is_some_and(|purpose| region.touches(purpose)) {
         return None;
     }
     let requirement = touched(&region, &spans.requirements).ok()?;
     let block = touched(&region, &spans.blocks).ok()?;
-    let lines_moved = old_lines != new_lines;
     let mut kept = Vec::with_capacity(old_findings.len());
     for diagnostic in old_findings {
         let inside = |idx: Option<usize>, all: &[Span]| {

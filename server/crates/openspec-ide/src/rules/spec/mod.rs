@@ -1,7 +1,7 @@
 //! Main-spec rules: everything `validateSpec` reports in 1.13.2, in its order, plus this tool's
 //! cheap extras for the same files. Reads each main spec once; never looks at changes.
 
-mod blocks;
+pub(crate) mod blocks;
 mod closing_hashes;
 mod delta_header_in_main_spec;
 mod duplicate_requirement;

@@ -20,6 +20,7 @@ use openspec_syntax::tasks::parse_tasks;
 use crate::layout;
 use crate::vfs::{Entry, FileContent, RootSnapshot};
 
+mod archive;
 mod names;
 
 pub use names::{MatchTier, NameIndex, NameRef};

@@ -65,8 +65,11 @@ mod tests {
 
     const SPEC: &str = "# Auth\n## Purpose\nWhy.\n## Requirements\n### Requirement: Login\nThe system SHALL log in.\n#### Scenario: ok\n- WHEN x\n";
 
+    /// `(path, text)` of files.
+    type Files = Vec<(&'static str, &'static str)>;
+
     /// The files of a root without its archive, and the archive's, as the server reads them.
-    fn parts() -> (Vec<(&'static str, &'static str)>, Vec<(&'static str, &'static str)>) {
+    fn parts() -> (Files, Files) {
         let first = vec![
             ("openspec/specs/auth/spec.md", SPEC),
             ("openspec/specs/pay/spec.md", "# Pay\n## Requirements\n### Requirement: Charge\nx\n"),

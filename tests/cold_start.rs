@@ -69,6 +69,19 @@ fn is_progress(message: &Value, kind: &str) -> bool {
     message.get("method").and_then(Value::as_str) == Some("$/progress") && message["params"]["value"]["kind"] == kind
 }
 
+/// The server on `root` (one workspace folder), initialized, with a client that shows progress.
+fn start(binary: &Path, root: &Path) -> LspClient {
+    let mut client = LspClient::spawn(binary, &[], root);
+    let capabilities = json!({"window": {"workDoneProgress": true}, "general": {"positionEncodings": ["utf-16"]}});
+    let response = client.request(
+        "initialize",
+        json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri(root), "name": "ws"}]}),
+    );
+    assert!(response.get("result").is_some(), "initialize failed: {response}");
+    client.notify("initialized", json!({}));
+    client
+}
+
 #[test]
 fn requests_answer_before_the_archive_is_read_and_the_final_findings_are_checks() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -97,14 +110,7 @@ fn requests_answer_before_the_archive_is_read_and_the_final_findings_are_checks(
         write(&root, &format!("{change}/specs/auth/spec.md"), &delta);
     }
     let binary = openspec_lsp_binary();
-    let mut client = LspClient::spawn(&binary, &[], &root);
-    let capabilities = json!({"window": {"workDoneProgress": true}, "general": {"positionEncodings": ["utf-16"]}});
-    let response = client.request(
-        "initialize",
-        json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri(&root), "name": "ws"}]}),
-    );
-    assert!(response.get("result").is_some(), "initialize failed: {response}");
-    client.notify("initialized", json!({}));
+    let mut client = start(&binary, &root);
 
     // The specs and active changes are indexed: a request answers now, before the archive is.
     let report = client.wait_for(|message| is_progress(message, "report") || is_progress(message, "end"));
@@ -154,14 +160,7 @@ fn file_requests_on_an_open_document_answer_before_its_root_is_indexed_and_as_af
     write(&root, "openspec/changes/archive/2024-01-01-old/proposal.md", PROPOSAL);
     let opened = [("openspec/specs/auth/spec.md", SPEC), ("openspec/changes/add-mfa/specs/auth/spec.md", delta)];
 
-    let mut client = LspClient::spawn(&openspec_lsp_binary(), &[], &root);
-    let capabilities = json!({"window": {"workDoneProgress": true}, "general": {"positionEncodings": ["utf-16"]}});
-    let response = client.request(
-        "initialize",
-        json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri(&root), "name": "ws"}]}),
-    );
-    assert!(response.get("result").is_some(), "initialize failed: {response}");
-    client.notify("initialized", json!({}));
+    let mut client = start(&openspec_lsp_binary(), &root);
     let methods = ["textDocument/documentSymbol", "textDocument/foldingRange", "textDocument/semanticTokens/full"];
     let ask = |client: &mut LspClient| {
         let mut ids = Vec::new();

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{EntriesByName, FileRole, WorkspaceIndex, add_entries, read_change};
+use super::{EntriesByName, WorkspaceIndex, push_change, read_change};
 use crate::layout;
 use crate::vfs::RootSnapshot;
 
@@ -32,22 +32,11 @@ impl WorkspaceIndex {
         // Only the capabilities an archived delta names get a new entry map (a copy of the
         // active changes' one, then the archived entries after them: change order is kept).
         let mut touched: HashMap<String, EntriesByName> = HashMap::new();
+        let seed = |capability: &str| {
+            self.entries_by_name.get(capability).map(|by_name| (**by_name).clone()).unwrap_or_default()
+        };
         for change in changes {
-            let change_idx = index.changes.len();
-            for (delta_idx, delta) in change.deltas.iter().enumerate() {
-                roles.insert(delta.path.clone(), FileRole::Delta { change: change_idx, delta: delta_idx });
-                let by_name = touched.entry(delta.capability.clone()).or_insert_with(|| {
-                    self.entries_by_name.get(&delta.capability).map(|by_name| (**by_name).clone()).unwrap_or_default()
-                });
-                add_entries(by_name, change_idx, delta_idx, delta);
-            }
-            if let Some(proposal) = &change.proposal {
-                roles.insert(proposal.path.clone(), FileRole::Proposal { change: change_idx });
-            }
-            if let Some((path, _)) = &change.tasks {
-                roles.insert(path.clone(), FileRole::Tasks { change: change_idx });
-            }
-            index.changes.push_back(change);
+            push_change(&mut index.changes, &mut roles, &mut touched, seed, change);
         }
         index.roles = Arc::new(roles);
         for (capability, by_name) in touched {

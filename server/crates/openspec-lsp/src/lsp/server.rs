@@ -23,6 +23,7 @@ use super::store_handlers;
 use crate::store_registry::StoreEnv;
 use crate::{discover, vfs_load};
 
+mod early;
 mod explorer_handlers;
 mod history;
 use explorer_handlers::{ExplorerState, notify_outline_changed};
@@ -204,15 +205,19 @@ impl Backend {
             .await;
             let Ok(merged) = merged else { continue };
             let session = Arc::new(state::RootSession::default());
-            let input = {
+            let inputs = {
                 let state = self.lock();
                 let found = state.roots.iter().position(|root| root.dir == dir && root.read_at == ticket);
-                found.and_then(|idx| state.root_input_over(idx, &merged, session.clone()))
+                found.and_then(|idx| {
+                    Some((state.root_input(idx)?, state.root_input_over(idx, &merged, session.clone())?))
+                })
             };
-            let Some(input) = input else { continue };
-            // The name index too (workspace symbols), while no request waits for it.
+            let Some((first, input)) = inputs else { continue };
+            // The first index, extended with the archived changes (not a second index of the
+            // whole root beside it); the name index too (workspace symbols), while no request
+            // waits for it.
             let _ = tokio::task::spawn_blocking(move || {
-                let analysis = state::refresh(&input);
+                let analysis = state::extend_with_archive(&first, &input);
                 analysis.index.names();
             })
             .await;
@@ -228,9 +233,14 @@ impl Backend {
     /// Loads the root enclosing `path` when no known root holds it.
     async fn adopt_root_of(&self, path: &Path) {
         let Some(folder) = path.parent().map(Path::to_path_buf) else { return };
-        let ticket = self.lock().next_disk_read();
+        let (ticket, known) = {
+            let mut state = self.lock();
+            (state.next_disk_read(), state.roots.iter().map(|root| root.dir.clone()).collect::<Vec<_>>())
+        };
         let loaded = tokio::task::spawn_blocking(move || {
-            discover::enclosing_root(&folder).map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket))
+            // A root read already (a file opened before the first read ended) is not read again.
+            let dir = discover::enclosing_root(&folder).filter(|dir| !known.contains(dir))?;
+            Some(RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket))
         })
         .await
         .ok()
@@ -413,6 +423,15 @@ impl Backend {
     {
         let Some(path) = uri.to_file_path().map(std::borrow::Cow::into_owned) else { return Ok(None) };
         let Some(context) = self.file_context(&path).await? else { return Ok(None) };
+        self.compute_on(context, compute).await
+    }
+
+    /// Runs `compute` for the file of `context` on a blocking thread (see `on_file`).
+    async fn compute_on<T, F>(&self, context: FileContext, compute: F) -> RpcResult<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Converter<'_>, &str) -> Option<T> + Send + 'static,
+    {
         let outcome = tokio::task::spawn_blocking(move || {
             let mut converter = Converter::new(&context.analysis, &context.root_dir, context.encoding);
             compute(&mut converter, &context.path)
@@ -1069,7 +1088,7 @@ impl LanguageServer for Backend {
         &self,
         params: ls_types::DocumentSymbolParams,
     ) -> RpcResult<Option<ls_types::DocumentSymbolResponse>> {
-        self.on_file(&params.text_document.uri, |conv, path| Some(handlers::document_symbols(conv, path))).await
+        self.on_local_file(&params.text_document.uri, |conv, path| Some(handlers::document_symbols(conv, path))).await
     }
 
     async fn symbol(
@@ -1172,7 +1191,7 @@ impl LanguageServer for Backend {
         &self,
         params: ls_types::FoldingRangeParams,
     ) -> RpcResult<Option<Vec<ls_types::FoldingRange>>> {
-        self.on_file(&params.text_document.uri, |conv, path| Some(handlers::folding_ranges(conv, path))).await
+        self.on_local_file(&params.text_document.uri, |conv, path| Some(handlers::folding_ranges(conv, path))).await
     }
 
     async fn semantic_tokens_full(
@@ -1188,7 +1207,7 @@ impl LanguageServer for Backend {
             // Megabytes of tokens for a buffer no one reads by highlighting (see `notice_if_large`).
             return Ok(None);
         }
-        self.on_file(&params.text_document.uri, |conv, path| {
+        self.on_local_file(&params.text_document.uri, |conv, path| {
             Some(ls_types::SemanticTokensResult::Tokens(handlers::semantic_tokens(conv, path)))
         })
         .await

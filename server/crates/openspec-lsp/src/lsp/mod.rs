@@ -7,6 +7,7 @@ mod convert;
 pub mod document;
 mod explorer;
 mod handlers;
+mod memory;
 mod server;
 mod settings;
 pub mod state;

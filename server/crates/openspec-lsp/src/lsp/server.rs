@@ -114,6 +114,7 @@ impl Backend {
                     .collect::<Vec<_>>()
             })
             .await;
+            super::memory::after_heavy_work();
             let Ok(publications) = computed else {
                 client.log_message(ls_types::MessageType::ERROR, "openspec-lsp: diagnostics computation failed").await;
                 return;
@@ -945,6 +946,7 @@ impl LanguageServer for Backend {
         let diagnostics = tokio::task::spawn_blocking(move || state::file_diagnostics(&input, &rel, &settings, format))
             .await
             .map_err(|_| internal_error("diagnostics computation failed"))?;
+        super::memory::after_heavy_work();
         Ok(full_report(diagnostics))
     }
 

@@ -16,7 +16,7 @@ usage: open_file_memory.py BINARY MB [KEYSTROKES] [LARGE_FILE_BYTES] [--max-grow
   --max-growth-kib N: exit 1 when the growth per edit after the warm-up exceeds N KiB.
   --max-rss-ratio R: exit 1 when VmRSS after the idle time exceeds R times the spec's size
   (plus the server's own footprint before the open).
-  --idle S: seconds of idling after the edits before the last VmRSS reading (default 3).
+  --idle S: seconds of idling before the baseline and after the edits (default 6).
 Used for the "huge open files" figures in docs/performance.md and as the memory regression
 check listed in docs/testing.md."""
 import json, os, shutil, subprocess, sys, tempfile, time, threading, queue
@@ -104,7 +104,7 @@ send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
 # once that check is done (a pull for the closed file answers then) and the server has idled.
 send({"jsonrpc": "2.0", "id": 3, "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": "file://" + path}}})
 wait(lambda m: m.get("id") == 3)
-time.sleep(limits.get("--idle", 3))
+time.sleep(limits.get("--idle", 6))
 base = rss()
 t = time.time(); cpu_open = cpu_s()
 send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}})
@@ -130,7 +130,7 @@ for k in range(keys):
 cpu_keys = cpu_s() - cpu_keys
 time.sleep(1)
 end = rss()
-time.sleep(limits.get("--idle", 3))
+time.sleep(limits.get("--idle", 6))
 idle = rss()
 growth = (end["VmRSS"] - warm["VmRSS"]) // max(keys - WARMUP, 1)
 result = {"mb": round(len(text) / 1e6, 1), "open_s": round(opened, 2),

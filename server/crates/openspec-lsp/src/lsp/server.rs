@@ -26,6 +26,7 @@ use crate::{discover, vfs_load};
 mod early;
 mod explorer_handlers;
 mod history;
+mod large_files;
 use explorer_handlers::{ExplorerState, notify_outline_changed};
 pub use history::HISTORY_COMMAND;
 
@@ -35,6 +36,8 @@ async fn wait_until_set(flag: &tokio::sync::watch::Sender<bool>) {
     let _ = flag.subscribe().wait_for(|done| *done).await;
 }
 
+/// A handle: every field is shared, so a clone acts on the same server (a task spawned for later).
+#[derive(Clone)]
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<ServerState>>,
@@ -112,6 +115,7 @@ impl Backend {
                     .collect::<Vec<_>>()
             })
             .await;
+            super::memory::after_heavy_work();
             let Ok(publications) = computed else {
                 client.log_message(ls_types::MessageType::ERROR, "openspec-lsp: diagnostics computation failed").await;
                 return;
@@ -466,10 +470,12 @@ impl Backend {
                 document.large_noticed = true;
                 format!(
                     "openspec-lsp: {} is {} bytes, over openspec.largeFileBytes ({limit}): while it is open, semantic \
-                     highlighting and the CommonMark (markdown/*) checks are off for it; everything else works, and \
+                     highlighting and the CommonMark (markdown/*) checks are off for it, and it is checked once you pause \
+                     typing for {pause} ms rather than at every keystroke; everything else works, and \
                      `openspec-lsp check` still runs every check",
                     path.display(),
                     document.shared.len(),
+                    pause = large_files::PAUSE.as_millis(),
                 )
             })
         };
@@ -946,6 +952,7 @@ impl LanguageServer for Backend {
             return Ok(full_report(Vec::new()));
         };
         self.wait_indexed().await;
+        self.wait_for_pause(&path).await;
         let (located, settings, format) = {
             let state = self.lock();
             let located =
@@ -958,6 +965,7 @@ impl LanguageServer for Backend {
         let diagnostics = tokio::task::spawn_blocking(move || state::file_diagnostics(&input, &rel, &settings, format))
             .await
             .map_err(|_| internal_error("diagnostics computation failed"))?;
+        super::memory::after_heavy_work();
         Ok(full_report(diagnostics))
     }
 
@@ -995,7 +1003,7 @@ impl LanguageServer for Backend {
                 document.apply_content_changes(&params.content_changes, params.text_document.version, encoding)
             })
         };
-        self.schedule_diagnostics();
+        self.check_after_edit(&path);
         self.notice_if_large(&path).await;
         // Protocol faults change nothing more than they must, but the client's log says why.
         let uri = params.text_document.uri.as_str();

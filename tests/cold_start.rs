@@ -69,6 +69,19 @@ fn is_progress(message: &Value, kind: &str) -> bool {
     message.get("method").and_then(Value::as_str) == Some("$/progress") && message["params"]["value"]["kind"] == kind
 }
 
+/// The server on `root` (one workspace folder), initialized, with a client that shows progress.
+fn start(binary: &Path, root: &Path) -> LspClient {
+    let mut client = LspClient::spawn(binary, &[], root);
+    let capabilities = json!({"window": {"workDoneProgress": true}, "general": {"positionEncodings": ["utf-16"]}});
+    let response = client.request(
+        "initialize",
+        json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri(root), "name": "ws"}]}),
+    );
+    assert!(response.get("result").is_some(), "initialize failed: {response}");
+    client.notify("initialized", json!({}));
+    client
+}
+
 #[test]
 fn requests_answer_before_the_archive_is_read_and_the_final_findings_are_checks() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -97,14 +110,7 @@ fn requests_answer_before_the_archive_is_read_and_the_final_findings_are_checks(
         write(&root, &format!("{change}/specs/auth/spec.md"), &delta);
     }
     let binary = openspec_lsp_binary();
-    let mut client = LspClient::spawn(&binary, &[], &root);
-    let capabilities = json!({"window": {"workDoneProgress": true}, "general": {"positionEncodings": ["utf-16"]}});
-    let response = client.request(
-        "initialize",
-        json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri(&root), "name": "ws"}]}),
-    );
-    assert!(response.get("result").is_some(), "initialize failed: {response}");
-    client.notify("initialized", json!({}));
+    let mut client = start(&binary, &root);
 
     // The specs and active changes are indexed: a request answers now, before the archive is.
     let report = client.wait_for(|message| is_progress(message, "report") || is_progress(message, "end"));
@@ -134,5 +140,58 @@ fn requests_answer_before_the_archive_is_read_and_the_final_findings_are_checks(
         "the workspace should hold a finding only the archive has: {expected:#?}"
     );
     assert_eq!(published, expected);
+    client.finish();
+}
+
+/// Main specs enough that reading and indexing them takes a while even on a fast machine.
+const MAIN_SPECS: usize = 2000;
+
+#[test]
+fn file_requests_on_an_open_document_answer_before_its_root_is_indexed_and_as_after() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().canonicalize().expect("canonical");
+    for idx in 0..MAIN_SPECS {
+        write(&root, &format!("openspec/specs/cap-{idx:04}/spec.md"), &SPEC.replace("auth", &format!("cap {idx}")));
+    }
+    write(&root, "openspec/specs/auth/spec.md", SPEC);
+    write(&root, "openspec/changes/add-mfa/proposal.md", PROPOSAL);
+    let delta = "## MODIFIED Requirements\n### Requirement: Login\nThe system SHALL ask for a code.\n\n#### Scenario: Code\n- **WHEN** asked\n- **THEN** done\n\n## REMOVED Requirements\n### Requirement: Logout\n";
+    write(&root, "openspec/changes/add-mfa/specs/auth/spec.md", delta);
+    write(&root, "openspec/changes/archive/2024-01-01-old/proposal.md", PROPOSAL);
+    let opened = [("openspec/specs/auth/spec.md", SPEC), ("openspec/changes/add-mfa/specs/auth/spec.md", delta)];
+
+    let mut client = start(&openspec_lsp_binary(), &root);
+    let methods = ["textDocument/documentSymbol", "textDocument/foldingRange", "textDocument/semanticTokens/full"];
+    let ask = |client: &mut LspClient| {
+        let mut ids = Vec::new();
+        for (path, _) in opened {
+            let params = json!({"textDocument": {"uri": uri(&root.join(path))}});
+            ids.extend(methods.iter().map(|method| client.request_async(method, params.clone())));
+        }
+        ids
+    };
+    for (path, text) in opened {
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(&root.join(path)), "languageId": "markdown", "version": 1, "text": text}}),
+        );
+    }
+    // Right away: every answer comes while the specs are still being read (before the progress
+    // report that says they are indexed).
+    let early_ids = ask(&mut client);
+    let mut early = Vec::new();
+    for id in &early_ids {
+        let message = client.wait_for(|message| {
+            message.get("id") == Some(&json!(id)) || is_progress(message, "report") || is_progress(message, "end")
+        });
+        assert_eq!(message.get("id"), Some(&json!(id)), "the request waited for the index: {message}");
+        early.push(message["result"].clone());
+    }
+    assert!(early[0].as_array().is_some_and(|symbols| !symbols.is_empty()), "{early:?}");
+    // The same answers once the whole root is indexed.
+    client.wait_for(|message| is_progress(message, "end"));
+    let late_ids = ask(&mut client);
+    let late: Vec<Value> = late_ids.iter().map(|id| client.response(*id)["result"].clone()).collect();
+    assert_eq!(early, late);
     client.finish();
 }

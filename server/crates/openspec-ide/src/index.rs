@@ -22,6 +22,7 @@ use crate::layout;
 use crate::rules::spec::blocks::{Span, block_spans, plain_edit, purpose_span, touched};
 use crate::vfs::{Entry, FileContent, RootSnapshot};
 
+mod archive;
 mod names;
 
 pub use names::{MatchTier, NameIndex, NameRef};
@@ -392,19 +393,7 @@ impl WorkspaceIndex {
             |(), (dir, id, is_archived)| read_change(root, id.clone(), dir.clone(), *is_archived),
         );
         for change in changes {
-            let change_idx = index.changes.len();
-            for (delta_idx, delta) in change.deltas.iter().enumerate() {
-                roles.insert(delta.path.clone(), FileRole::Delta { change: change_idx, delta: delta_idx });
-                let by_name = entries_by_name.entry(delta.capability.clone()).or_default();
-                add_entries(by_name, change_idx, delta_idx, delta);
-            }
-            if let Some(proposal) = &change.proposal {
-                roles.insert(proposal.path.clone(), FileRole::Proposal { change: change_idx });
-            }
-            if let Some((path, _)) = &change.tasks {
-                roles.insert(path.clone(), FileRole::Tasks { change: change_idx });
-            }
-            index.changes.push_back(change);
+            push_change(&mut index.changes, &mut roles, &mut entries_by_name, |_| EntriesByName::new(), change);
         }
         index.roles = Arc::new(roles);
         index.spec_by_capability = Arc::new(spec_by_capability);
@@ -534,6 +523,30 @@ impl WorkspaceIndex {
             FileRole::Tasks { .. } => None,
         }
     }
+}
+
+/// Appends `change` to `changes`, with the roles of its files and its delta entries (in the
+/// map of their capability, which starts as `seed(capability)` when there is none yet).
+fn push_change(
+    changes: &mut imbl::Vector<ChangeInfo>,
+    roles: &mut HashMap<String, FileRole>,
+    entries_by_name: &mut HashMap<String, EntriesByName>,
+    seed: impl Fn(&str) -> EntriesByName,
+    change: ChangeInfo,
+) {
+    let change_idx = changes.len();
+    for (delta_idx, delta) in change.deltas.iter().enumerate() {
+        roles.insert(delta.path.clone(), FileRole::Delta { change: change_idx, delta: delta_idx });
+        let by_name = entries_by_name.entry(delta.capability.clone()).or_insert_with(|| seed(&delta.capability));
+        add_entries(by_name, change_idx, delta_idx, delta);
+    }
+    if let Some(proposal) = &change.proposal {
+        roles.insert(proposal.path.clone(), FileRole::Proposal { change: change_idx });
+    }
+    if let Some((path, _)) = &change.tasks {
+        roles.insert(path.clone(), FileRole::Tasks { change: change_idx });
+    }
+    changes.push_back(change);
 }
 
 fn add_entries(by_name: &mut EntriesByName, change_idx: usize, delta_idx: usize, delta: &DeltaFileInfo) {

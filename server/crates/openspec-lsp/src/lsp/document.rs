@@ -4,6 +4,7 @@
 //! version. A buffer over its size limit keeps no tree (see `Settings::large_file_bytes`).
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
@@ -28,6 +29,10 @@ pub struct Document {
     limit: usize,
     /// The client was told that this buffer is large (once per crossing of the limit).
     pub large_noticed: bool,
+    /// How many `didChange`s were applied, and when the last one was (the open before any):
+    /// a large buffer is re-checked once its edits pause (`lsp::server::large_files`).
+    pub edits: u64,
+    pub edited_at: Instant,
 }
 
 /// Why a change could not be applied; the document is left as it was.
@@ -57,7 +62,16 @@ impl Document {
     /// A buffer that degrades above `limit` bytes.
     pub fn with_limit(text: &str, version: i32, limit: usize) -> Self {
         let tree = if text.len() > limit { None } else { openspec_syntax::markdown::parse(text, None) };
-        Self { rope: Rope::from_str(text), version, tree, shared: Arc::from(text), limit, large_noticed: false }
+        Self {
+            rope: Rope::from_str(text),
+            version,
+            tree,
+            shared: Arc::from(text),
+            limit,
+            large_noticed: false,
+            edits: 0,
+            edited_at: Instant::now(),
+        }
     }
 
     /// Over the size limit: no tree-sitter view.
@@ -124,6 +138,8 @@ impl Document {
             }
         }
         self.version = version;
+        self.edits += 1;
+        self.edited_at = Instant::now();
         let text = self.text();
         if text.len() > self.limit {
             self.tree = None;

@@ -7,6 +7,7 @@ mod convert;
 pub mod document;
 mod explorer;
 mod handlers;
+mod memory;
 mod server;
 mod settings;
 pub mod state;
@@ -22,7 +23,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// `shutdown` request came first and 1 otherwise, as the specification asks of `exit` (a
 /// closed stdin is treated the same way).
 pub fn run() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        // A blocking thread idle this long exits, and the allocator takes back the pages its
+        // heap kept (see `memory`): no idle thread holds a check's working set.
+        .thread_keep_alive(memory::THREAD_KEEP_ALIVE)
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("openspec-lsp: cannot start the async runtime: {error}");

@@ -23,8 +23,10 @@ use super::store_handlers;
 use crate::store_registry::StoreEnv;
 use crate::{discover, vfs_load};
 
+mod early;
 mod explorer_handlers;
 mod history;
+mod large_files;
 use explorer_handlers::{ExplorerState, notify_outline_changed};
 pub use history::HISTORY_COMMAND;
 
@@ -34,6 +36,8 @@ async fn wait_until_set(flag: &tokio::sync::watch::Sender<bool>) {
     let _ = flag.subscribe().wait_for(|done| *done).await;
 }
 
+/// A handle: every field is shared, so a clone acts on the same server (a task spawned for later).
+#[derive(Clone)]
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<ServerState>>,
@@ -111,6 +115,7 @@ impl Backend {
                     .collect::<Vec<_>>()
             })
             .await;
+            super::memory::after_heavy_work();
             let Ok(publications) = computed else {
                 client.log_message(ls_types::MessageType::ERROR, "openspec-lsp: diagnostics computation failed").await;
                 return;
@@ -204,15 +209,19 @@ impl Backend {
             .await;
             let Ok(merged) = merged else { continue };
             let session = Arc::new(state::RootSession::default());
-            let input = {
+            let inputs = {
                 let state = self.lock();
                 let found = state.roots.iter().position(|root| root.dir == dir && root.read_at == ticket);
-                found.and_then(|idx| state.root_input_over(idx, &merged, session.clone()))
+                found.and_then(|idx| {
+                    Some((state.root_input(idx)?, state.root_input_over(idx, &merged, session.clone())?))
+                })
             };
-            let Some(input) = input else { continue };
-            // The name index too (workspace symbols), while no request waits for it.
+            let Some((first, input)) = inputs else { continue };
+            // The first index, extended with the archived changes (not a second index of the
+            // whole root beside it); the name index too (workspace symbols), while no request
+            // waits for it.
             let _ = tokio::task::spawn_blocking(move || {
-                let analysis = state::refresh(&input);
+                let analysis = state::extend_with_archive(&first, &input);
                 analysis.index.names();
             })
             .await;
@@ -228,9 +237,14 @@ impl Backend {
     /// Loads the root enclosing `path` when no known root holds it.
     async fn adopt_root_of(&self, path: &Path) {
         let Some(folder) = path.parent().map(Path::to_path_buf) else { return };
-        let ticket = self.lock().next_disk_read();
+        let (ticket, known) = {
+            let mut state = self.lock();
+            (state.next_disk_read(), state.roots.iter().map(|root| root.dir.clone()).collect::<Vec<_>>())
+        };
         let loaded = tokio::task::spawn_blocking(move || {
-            discover::enclosing_root(&folder).map(|dir| RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket))
+            // A root read already (a file opened before the first read ended) is not read again.
+            let dir = discover::enclosing_root(&folder).filter(|dir| !known.contains(dir))?;
+            Some(RootState::new(dir.clone(), vfs_load::load_root(&dir), ticket))
         })
         .await
         .ok()
@@ -413,6 +427,15 @@ impl Backend {
     {
         let Some(path) = uri.to_file_path().map(std::borrow::Cow::into_owned) else { return Ok(None) };
         let Some(context) = self.file_context(&path).await? else { return Ok(None) };
+        self.compute_on(context, compute).await
+    }
+
+    /// Runs `compute` for the file of `context` on a blocking thread (see `on_file`).
+    async fn compute_on<T, F>(&self, context: FileContext, compute: F) -> RpcResult<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Converter<'_>, &str) -> Option<T> + Send + 'static,
+    {
         let outcome = tokio::task::spawn_blocking(move || {
             let mut converter = Converter::new(&context.analysis, &context.root_dir, context.encoding);
             compute(&mut converter, &context.path)
@@ -447,10 +470,12 @@ impl Backend {
                 document.large_noticed = true;
                 format!(
                     "openspec-lsp: {} is {} bytes, over openspec.largeFileBytes ({limit}): while it is open, semantic \
-                     highlighting and the CommonMark (markdown/*) checks are off for it; everything else works, and \
+                     highlighting and the CommonMark (markdown/*) checks are off for it, and it is checked once you pause \
+                     typing for {pause} ms rather than at every keystroke; everything else works, and \
                      `openspec-lsp check` still runs every check",
                     path.display(),
                     document.shared.len(),
+                    pause = large_files::PAUSE.as_millis(),
                 )
             })
         };
@@ -927,6 +952,7 @@ impl LanguageServer for Backend {
             return Ok(full_report(Vec::new()));
         };
         self.wait_indexed().await;
+        self.wait_for_pause(&path).await;
         let (located, settings, format) = {
             let state = self.lock();
             let located =
@@ -939,6 +965,7 @@ impl LanguageServer for Backend {
         let diagnostics = tokio::task::spawn_blocking(move || state::file_diagnostics(&input, &rel, &settings, format))
             .await
             .map_err(|_| internal_error("diagnostics computation failed"))?;
+        super::memory::after_heavy_work();
         Ok(full_report(diagnostics))
     }
 
@@ -976,7 +1003,7 @@ impl LanguageServer for Backend {
                 document.apply_content_changes(&params.content_changes, params.text_document.version, encoding)
             })
         };
-        self.schedule_diagnostics();
+        self.check_after_edit(&path);
         self.notice_if_large(&path).await;
         // Protocol faults change nothing more than they must, but the client's log says why.
         let uri = params.text_document.uri.as_str();
@@ -1069,7 +1096,7 @@ impl LanguageServer for Backend {
         &self,
         params: ls_types::DocumentSymbolParams,
     ) -> RpcResult<Option<ls_types::DocumentSymbolResponse>> {
-        self.on_file(&params.text_document.uri, |conv, path| Some(handlers::document_symbols(conv, path))).await
+        self.on_local_file(&params.text_document.uri, |conv, path| Some(handlers::document_symbols(conv, path))).await
     }
 
     async fn symbol(
@@ -1172,7 +1199,7 @@ impl LanguageServer for Backend {
         &self,
         params: ls_types::FoldingRangeParams,
     ) -> RpcResult<Option<Vec<ls_types::FoldingRange>>> {
-        self.on_file(&params.text_document.uri, |conv, path| Some(handlers::folding_ranges(conv, path))).await
+        self.on_local_file(&params.text_document.uri, |conv, path| Some(handlers::folding_ranges(conv, path))).await
     }
 
     async fn semantic_tokens_full(
@@ -1188,7 +1215,7 @@ impl LanguageServer for Backend {
             // Megabytes of tokens for a buffer no one reads by highlighting (see `notice_if_large`).
             return Ok(None);
         }
-        self.on_file(&params.text_document.uri, |conv, path| {
+        self.on_local_file(&params.text_document.uri, |conv, path| {
             Some(ls_types::SemanticTokensResult::Tokens(handlers::semantic_tokens(conv, path)))
         })
         .await

@@ -23,13 +23,16 @@ pub struct Settings {
     /// Folders to search for OpenSpec roots besides the workspace folders.
     pub extra_roots: Vec<PathBuf>,
     /// `largeFileBytes`: open buffers larger than this get no tree-sitter view (no semantic
-    /// tokens, no `markdown/*` checks while open). `None`: `DEFAULT_LARGE_FILE_BYTES`.
+    /// tokens, no `markdown/*` checks while open) and are checked once typing pauses, not per
+    /// keystroke. `None`: `DEFAULT_LARGE_FILE_BYTES`.
     pub large_file_bytes: Option<usize>,
 }
 
-/// Open buffers above 5 MB are not parsed as you type: a spec that size is already far beyond
-/// anything written by hand, and the CommonMark tree costs several times the text in memory.
-pub const DEFAULT_LARGE_FILE_BYTES: usize = 5_000_000;
+/// Open buffers above 1 MB are not parsed as you type, and are checked once typing pauses
+/// (`lsp::server::large_files`): a spec that size is already far beyond anything written by
+/// hand (the largest real ones are ~100 KB), and the CommonMark tree costs ~75-100 times the
+/// text in memory (a 4 MB spec's ~400 MB, docs/performance.md "Huge open files").
+pub const DEFAULT_LARGE_FILE_BYTES: usize = 1_000_000;
 
 impl Settings {
     /// Reads the settings object (`{"strict": true, "allRules": false, "severity": {..},

@@ -363,6 +363,34 @@ pub fn refresh(input: &RootInput) -> Analysis {
     analysis
 }
 
+/// Starts `input`'s session (a read of the root with its archive, see `RootState::archive_pending`)
+/// from the analysis of `first`, the read without it, taken at the same generation (so with
+/// the same buffers): the index is the first one extended with the archived changes
+/// (`WorkspaceIndex::with_archived_changes`), so the main specs and active changes are shared,
+/// never indexed and held twice. Should the first session have moved on to newer buffers
+/// meanwhile, the whole root is indexed instead.
+pub fn extend_with_archive(first: &RootInput, input: &RootInput) -> Analysis {
+    drop(refresh(first));
+    let previous = lock(&first.session.analysis)
+        .as_ref()
+        .filter(|(generation, _)| *generation == first.generation)
+        .map(|(_, analysis)| analysis.clone());
+    let mut slot = lock(&input.session.analysis);
+    if let Some((generation, analysis)) = slot.as_ref()
+        && *generation >= input.generation
+    {
+        return analysis.clone();
+    }
+    let snapshot = Arc::new(input.snapshot.clone());
+    let index = match previous {
+        Some(previous) => previous.index.with_archived_changes(&snapshot),
+        None => WorkspaceIndex::build(&snapshot),
+    };
+    let analysis = Analysis { root: snapshot, index: Arc::new(index) };
+    *slot = Some((input.generation, analysis.clone()));
+    analysis
+}
+
 /// Brings the root's findings to `input`'s snapshot, unless they are there already or
 /// further on: the first time a full check, then only what the overlaid paths changed.
 fn refresh_check(state: &mut CheckState, input: &RootInput) {

@@ -16,6 +16,7 @@ use crate::check::{self, CheckConfig, RootReport};
 use crate::diagnostic::Diagnostic;
 use crate::layout::{CHANGES_DIR, SPECS_DIR};
 use crate::policy::Policy;
+use crate::rules::spec::SpecOutline;
 use crate::rules::{self, Layout, Unit};
 use crate::vfs::{Entry, FileContent, RootSnapshot};
 
@@ -42,6 +43,9 @@ pub struct CheckUpdate {
 /// Where a finding sits: `(unit, index)` into `IncrementalCheck::findings`, or `(TAIL, index)`
 /// into `IncrementalCheck::tail`. Ordered as the report is.
 type Slot = (usize, usize);
+
+/// How many edited main specs one update re-checks from their outlines (see `check_units`).
+const MAX_OUTLINED_SPECS: usize = 4;
 
 /// The unit number of the findings that follow every unit's (see `IncrementalCheck::tail`).
 const TAIL: usize = usize::MAX;
@@ -71,6 +75,12 @@ pub struct IncrementalCheck {
     by_path: BTreeMap<String, BTreeSet<Slot>>,
     /// How many units the last `update` ran (for tests and benchmarks).
     last_units_run: usize,
+    /// How many of those were main-spec units re-checked from an outline, only the requirement
+    /// an edit touched (`rules::spec::recheck_edit`), rather than over the whole file.
+    last_block_rechecks: usize,
+    /// The outline of each main spec edited since it was last checked whole, by path: made from
+    /// the text the spec's unit findings (`raw`) were made from.
+    spec_outlines: HashMap<String, SpecOutline>,
 }
 
 impl IncrementalCheck {
@@ -88,6 +98,8 @@ impl IncrementalCheck {
             tail: Vec::new(),
             by_path: BTreeMap::new(),
             last_units_run: 0,
+            last_block_rechecks: 0,
+            spec_outlines: HashMap::new(),
         };
         check.check_everything();
         check
@@ -137,6 +149,11 @@ impl IncrementalCheck {
         self.last_units_run
     }
 
+    /// How many main-spec units the last `update` re-checked for the edited requirement only.
+    pub fn last_block_rechecks(&self) -> usize {
+        self.last_block_rechecks
+    }
+
     /// Replaces the findings made outside the snapshot's rules (the store rules, which read
     /// the machine's registry: see `check::check_root_with`), and returns the paths whose
     /// findings changed with them.
@@ -167,7 +184,10 @@ impl IncrementalCheck {
                     .cloned()
                     .collect()
             }
-            Some(edited) => self.check_units(&self.dirty_units(edited)),
+            Some(edited) => {
+                let dirty = self.dirty_units(edited);
+                self.check_units(&dirty, true)
+            }
         };
         CheckUpdate { changed_paths, edited }
     }
@@ -232,24 +252,60 @@ impl IncrementalCheck {
         self.raw = vec![Vec::new(); self.plan.len()];
         self.by_path.clear();
         let all: Vec<usize> = (0..self.plan.len()).collect();
-        self.check_units(&all);
+        self.check_units(&all, false);
+        // An outline stays valid while the spec's text is the one its findings were made from.
+        let root = &self.root;
+        self.spec_outlines.retain(|path, outline| {
+            matches!(root.get(path), Some(Entry::File { content: FileContent::Text { text, .. }, .. }) if outline.is_of(text))
+        });
         if self.unit_findings_reported() {
             self.assemble_tail();
         }
     }
 
     /// Re-runs the units at `indices` (plan order) and brings the report up to date; returns
-    /// the paths whose findings may have changed (a superset of those that did).
-    fn check_units(&mut self, indices: &[usize]) -> BTreeSet<String> {
-        let units: Vec<Unit> = indices.iter().filter_map(|&idx| self.plan.get(idx).cloned()).collect();
+    /// the paths whose findings may have changed (a superset of those that did). After an edit
+    /// (`edit`), main-spec units are re-checked from their outlines where the edit allows.
+    fn check_units(&mut self, indices: &[usize], edit: bool) -> BTreeSet<String> {
+        self.last_block_rechecks = 0;
+        let mut spec_results: HashMap<usize, Vec<Diagnostic>> = HashMap::new();
+        let specs: Vec<(usize, String)> = indices
+            .iter()
+            .filter(|_| edit)
+            .filter_map(|&idx| match self.plan.get(idx) {
+                Some(Unit::Spec(id)) => Some((idx, id.clone())),
+                _ => None,
+            })
+            .collect();
+        // After an edit, the outlines serve a few edited specs (one at a time, on this thread);
+        // more edited at once are checked whole on both cores, and their outlines dropped (a
+        // full check keeps the outlines whose text it checked: `check_everything`).
+        for (idx, id) in specs {
+            if spec_results.len() < MAX_OUTLINED_SPECS {
+                let found = self.recheck_spec(idx, &id);
+                spec_results.insert(idx, found);
+            } else if let Some(spec) = self.layout.main_spec(&id) {
+                self.spec_outlines.remove(&spec.path);
+            }
+        }
+        let rest: Vec<usize> = indices.iter().copied().filter(|idx| !spec_results.contains_key(idx)).collect();
+        let units: Vec<Unit> = rest.iter().filter_map(|&idx| self.plan.get(idx).cloned()).collect();
         let unit_index = &self.unit_index;
         let raw = &self.raw;
         let known_delta_findings = |change_id: &str| {
             let idx = unit_index.get(&Unit::Delta(change_id.to_owned()))?;
             raw.get(*idx).cloned()
         };
-        let results = rules::run_units(&self.root, &self.layout, &units, &known_delta_findings);
-        self.last_units_run = units.len();
+        let mut ran =
+            rest.iter().copied().zip(rules::run_units(&self.root, &self.layout, &units, &known_delta_findings));
+        let results: Vec<Vec<Diagnostic>> = indices
+            .iter()
+            .map(|idx| match spec_results.remove(idx) {
+                Some(found) => found,
+                None => ran.next().map(|(_, found)| found).unwrap_or_default(),
+            })
+            .collect();
+        self.last_units_run = indices.len();
         if !self.unit_findings_reported() {
             return self.reapply_policy(indices, results);
         }
@@ -261,6 +317,30 @@ impl IncrementalCheck {
             self.index_slots(unit, Some(&old));
         }
         changed
+    }
+
+    /// The findings of main-spec unit `idx` (capability `id`) for the current snapshot, whose
+    /// spec text changed: from its outline when the edit lies inside one requirement, else by
+    /// checking the whole file (and keeping the outline of the new text for the next edit).
+    fn recheck_spec(&mut self, idx: usize, id: &str) -> Vec<Diagnostic> {
+        let Some(spec) = self.layout.main_spec(id) else { return Vec::new() };
+        let text = match self.root.get(&spec.path) {
+            Some(Entry::File { content: FileContent::Text { text, .. }, .. }) => Some(text.clone()),
+            _ => None,
+        };
+        if let (Some(text), Some(outline), Some(old)) = (&text, self.spec_outlines.get(&spec.path), self.raw.get(idx))
+            && let Some((found, next)) = rules::spec::recheck_edit(outline, old, spec, text)
+        {
+            self.spec_outlines.insert(spec.path.clone(), next);
+            self.last_block_rechecks += 1;
+            return found;
+        }
+        let mut found = Vec::new();
+        match rules::spec::check_spec_outlined(&self.root, spec, &mut found) {
+            Some(outline) => self.spec_outlines.insert(spec.path.clone(), outline),
+            None => self.spec_outlines.remove(&spec.path),
+        };
+        found
     }
 
     /// Replaces `unit`'s entries in `by_path` (those of its `old` findings) with its current
@@ -534,6 +614,214 @@ mod tests {
                 previous = full;
             }
         }
+    }
+
+    /// A main spec with many requirements and a finding of nearly every main-spec rule: empty
+    /// and missing scenarios, missing SHALL/MUST, non-canonical and unspaced headers, a
+    /// duplicate, fences, metadata, closing hashes, a long body, CRLF lines, a delta header, a
+    /// requirement outside the section, and a section after the requirements.
+    fn long_spec() -> String {
+        let mut text = String::from(
+            "# Big\n\n## Purpose\nKeeps many requirements so edits land inside them.\n\n## Requirements\nIntro line before the first requirement.\n\n",
+        );
+        for idx in 0..36 {
+            let body = match idx % 9 {
+                0 => "The system SHALL work.\n\n#### Scenario: ok\n- **WHEN** x\n- **THEN** y\n".to_owned(),
+                1 => "Plain words without the keyword.\n\n#### Scenario: ok\n- **WHEN** x\n".to_owned(),
+                2 => "The system MUST hold.\n- WHEN bullets only\n".to_owned(),
+                3 => "```md\n## Not a header\n```\nThe system SHALL fence.\n#### Scenario: empty\n\n#### Scenario: full\n- ok\n".to_owned(),
+                4 => "**ID**: R-1\r\nThe system SHALL use CRLF.\r\n\r\n#### Scenario: crlf\r\n- ok\r\n".to_owned(),
+                5 => format!("The system SHALL {}.\n\n#### Scenario: long\n- ok\n", "be long ".repeat(70)),
+                6 => "\n#### Scenario: no body at all\n- ok\n".to_owned(),
+                7 => "The system SHALL nest.\n##### Scenario: deeper\n- ok\n###### Deeper still\ntext\n".to_owned(),
+                _ => "**Constraint**: only metadata\n#### Scenario: meta\n- ok\n".to_owned(),
+            };
+            let header = match idx {
+                5 => "### Notes".to_owned(),
+                11 => "###Requirement: Unspaced".to_owned(),
+                17 => "### Requirement: R3".to_owned(),
+                23 => "### Requirement: Closed ##".to_owned(),
+                _ => format!("### Requirement: R{idx}"),
+            };
+            text.push_str(&header);
+            text.push('\n');
+            text.push_str(&body);
+            text.push('\n');
+        }
+        text.push_str(
+            "## ADDED Requirements\n### Requirement: Late\nThe system SHALL be late.\n\n## Notes\nTrailing notes.\n",
+        );
+        text
+    }
+
+    /// Inserts, deletes or replaces a character, a fragment or a line of `text`, mostly inside
+    /// requirement bodies (the keystrokes the block path serves), sometimes on headers and fences.
+    fn random_spec_edit(rng: &mut Rng, text: &str) -> String {
+        const FRAGMENTS: &[&str] = &[
+            "x",
+            "SHALL",
+            " ",
+            "\n",
+            "\r\n",
+            "\r",
+            "#",
+            "#### Scenario: s\n",
+            "- **WHEN** y",
+            "```",
+            "~~~\n",
+            "**ID**: 2",
+            "### Requirement: R3",
+            "## ",
+            "\u{FEFF}",
+            "é",
+            "MUST ",
+            "\n\n",
+            "TBD ",
+        ];
+        let mut text = text.to_owned();
+        let boundaries: Vec<usize> = (0..=text.len()).filter(|&at| text.is_char_boundary(at)).collect();
+        let at = boundaries[rng.below(boundaries.len())];
+        match rng.below(10) {
+            // Typing in a body line: a character after the first of a line that is no header.
+            0..=4 => {
+                let lines: Vec<(usize, &str)> = text
+                    .split_inclusive('\n')
+                    .scan(0, |start, line| {
+                        let at = *start;
+                        *start += line.len();
+                        Some((at, line))
+                    })
+                    .filter(|(_, line)| line.len() > 2 && !line.starts_with('#') && line.is_ascii())
+                    .collect();
+                if let Some(&(start, line)) = lines.get(rng.below(lines.len())) {
+                    let column = 1 + rng.below(line.trim_end().len().max(1));
+                    if rng.below(3) == 0 && column < line.trim_end().len() {
+                        text.remove(start + column);
+                    } else {
+                        text.insert_str(start + column, ["a", "S", " ", "SHALL ", "\n", "- z\n"][rng.below(6)]);
+                    }
+                }
+            }
+            // The Purpose (50 characters: one fewer is too brief) decides findings of its own.
+            5 => {
+                if let Some(purpose) = text.find("## Purpose\n").map(|at| at + "## Purpose\n".len()) {
+                    match rng.below(3) {
+                        0 => text.insert_str(purpose, "TBD "),
+                        1 if text[purpose..].starts_with(char::is_alphanumeric) => {
+                            text.remove(purpose);
+                        }
+                        _ => text.insert(purpose, 'K'),
+                    }
+                }
+            }
+            6 => text.insert_str(at, FRAGMENTS[rng.below(FRAGMENTS.len())]),
+            7 => {
+                let end = boundaries.iter().copied().find(|&end| end > at).unwrap_or(at);
+                text.replace_range(at..end, "");
+            }
+            _ => {
+                let mut lines: Vec<&str> = text.split('\n').collect();
+                let line = rng.below(lines.len());
+                if rng.below(2) == 0 {
+                    lines.insert(line, LINES[rng.below(LINES.len())]);
+                } else {
+                    lines.remove(line);
+                }
+                text = lines.join("\n");
+            }
+        }
+        text
+    }
+
+    /// Random keystrokes in a long main spec (with two changes depending on it): after each,
+    /// the findings equal a full check and the index updated for the edit equals a fresh
+    /// build, and many edits took the block path.
+    #[test]
+    fn block_rechecks_of_a_long_spec_equal_a_full_check_after_random_edits() {
+        let path = "openspec/specs/big/spec.md";
+        let delta = DELTA.replace("Login", "R0").replace("Mfa", "R3");
+        let mut start = workspace();
+        start.insert_file(path, &long_spec());
+        start.insert_file("openspec/changes/a/specs/big/spec.md", &delta);
+        start.insert_file("openspec/changes/c/specs/big/spec.md", &delta.replace("R0", "R9"));
+        let (mut steps, mut fast) = (0, 0);
+        for seed in 21..=24_u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let mut root = start.clone();
+            let mut check = IncrementalCheck::new(root.clone());
+            let mut index = WorkspaceIndex::build(&root);
+            for step in 0..100 {
+                let text = random_spec_edit(&mut rng, root.text(path).unwrap_or_default());
+                root.insert_file(path, &text);
+                check.update(root.clone(), &Changed::Paths(BTreeSet::from([path.to_owned()])));
+                let full = check_root(&root, &CheckConfig::default()).diagnostics;
+                assert_eq!(check.diagnostics(), full, "seed {seed}, step {step}, text:\n{text}");
+                index = index.updated(&root, &[path.to_owned()]);
+                assert!(index == WorkspaceIndex::build(&root), "index, seed {seed}, step {step}, text:\n{text}");
+                steps += 1;
+                fast += check.last_block_rechecks();
+            }
+        }
+        assert!(fast * 3 > steps, "only {fast} of {steps} edits took the block path");
+    }
+
+    /// Typing in a requirement body re-checks that requirement from the outline (not the whole
+    /// file), from the second keystroke on (the first one makes the outline).
+    #[test]
+    fn a_body_edit_takes_the_block_path() {
+        let path = "openspec/specs/big/spec.md";
+        let mut root = workspace();
+        root.insert_file(path, &long_spec());
+        let mut check = IncrementalCheck::new(root.clone());
+        let mut text = long_spec();
+        for (keystroke, typed) in ["The system SHALL sing.\n", "Plain text.\n", "- **WHEN** typed\n"].iter().enumerate()
+        {
+            let at = text.find("### Requirement: R20\n").map_or(0, |at| at + "### Requirement: R20\n".len());
+            text.insert_str(at, typed);
+            root.insert_file(path, &text);
+            check.update(root.clone(), &Changed::Paths(BTreeSet::from([path.to_owned()])));
+            assert_eq!(check.diagnostics(), check_root(&root, &CheckConfig::default()).diagnostics);
+            assert_eq!(check.last_block_rechecks(), usize::from(keystroke > 0), "keystroke {keystroke}");
+        }
+        // A header edit falls back to the whole file.
+        text = text.replace("### Requirement: R20\n", "### Requirement: R20 renamed\n");
+        root.insert_file(path, &text);
+        check.update(root.clone(), &Changed::Paths(BTreeSet::from([path.to_owned()])));
+        assert_eq!(check.diagnostics(), check_root(&root, &CheckConfig::default()).diagnostics);
+        assert_eq!(check.last_block_rechecks(), 0);
+    }
+
+    /// An update editing more specs than the outlines serve checks the rest whole and drops
+    /// their outlines: a later edit of one of them must not splice from an outline of an older
+    /// text.
+    #[test]
+    fn many_specs_edited_at_once_drop_their_outlines() {
+        let paths: Vec<String> = (0..6).map(|idx| format!("openspec/specs/s{idx}/spec.md")).collect();
+        let mut root = workspace();
+        for path in &paths {
+            root.insert_file(path, &long_spec());
+        }
+        let mut check = IncrementalCheck::new(root.clone());
+        let last = paths[5].clone();
+        let edit = |root: &mut RootSnapshot, check: &mut IncrementalCheck, edited: &[String], typed: &str| {
+            for path in edited {
+                let text =
+                    root.text(path).unwrap_or_default().replacen("Plain words", &format!("Plain words{typed}"), 1);
+                root.insert_file(path, &text);
+            }
+            check.update(root.clone(), &Changed::Paths(edited.iter().cloned().collect()));
+            assert_eq!(check.diagnostics(), check_root(root, &CheckConfig::default()).diagnostics, "typed {typed:?}");
+            check.last_block_rechecks()
+        };
+        // The last spec alone: its outline is made, then used.
+        assert_eq!(edit(&mut root, &mut check, std::slice::from_ref(&last), "!"), 0);
+        assert_eq!(edit(&mut root, &mut check, std::slice::from_ref(&last), "?"), 1);
+        // All six: the first four (plan order) are outlined, the last is checked whole.
+        assert_eq!(edit(&mut root, &mut check, &paths, " a"), 0);
+        assert_eq!(edit(&mut root, &mut check, &paths, " b"), 4);
+        // The last one again, alone: no stale outline, so a whole check, then the block path.
+        assert_eq!(edit(&mut root, &mut check, std::slice::from_ref(&last), " c"), 0);
+        assert_eq!(edit(&mut root, &mut check, std::slice::from_ref(&last), " d"), 1);
     }
 
     #[test]

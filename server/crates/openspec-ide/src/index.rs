@@ -11,13 +11,15 @@ use openspec_syntax::js::{is_js_space, js_trim_end};
 use openspec_syntax::lines::{Bom, Line, LineBreaks, split_lines};
 use openspec_syntax::proposal::{CapabilityKind, Proposal};
 use openspec_syntax::requirement_blocks::{
-    DeltaKind, RenameSideKind, RequirementBlock, extract_requirements_section, parse_delta_spec, scenario_names,
+    DeltaKind, RenameSideKind, RequirementBlock, extract_requirements_section, parse_delta_spec,
+    read_requirement_block, scenario_names,
 };
 use openspec_syntax::requirement_text::{read_requirement_body, scenario_blocks, trim_end_lines};
 use openspec_syntax::spec::{Section, SpecDoc};
 use openspec_syntax::tasks::parse_tasks;
 
 use crate::layout;
+use crate::rules::spec::blocks::{Span, block_spans, plain_edit, purpose_span, touched};
 use crate::vfs::{Entry, FileContent, RootSnapshot};
 
 mod archive;
@@ -142,6 +144,18 @@ pub struct SpecInfo {
     pub purpose: String,
     pub requirements: Vec<RequirementInfo>,
     pub text_len: usize,
+    /// Where the Purpose and each requirement block lie in the text this was read from, so an
+    /// edit inside one block re-reads only that block (`reread_main_spec`).
+    outline: Arc<SpecSpans>,
+}
+
+/// The text a main spec's entry was read from, its Purpose section's span and each
+/// requirement block's (header to the next block's header or the section's end).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SpecSpans {
+    text: Arc<str>,
+    purpose: Option<Span>,
+    blocks: Vec<Span>,
 }
 
 impl SpecInfo {
@@ -401,7 +415,8 @@ impl WorkspaceIndex {
             match self.role(path) {
                 Some(FileRole::MainSpec { spec }) => {
                     let (Some(old), Some(text)) = (self.specs.get(spec), shared_text(root, path)) else { continue };
-                    let new = read_main_spec(old.capability.clone(), path.clone(), &text);
+                    let new = reread_main_spec(old, &text)
+                        .unwrap_or_else(|| read_main_spec(old.capability.clone(), path.clone(), &text));
                     let names = |spec: &SpecInfo| spec.requirements.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
                     names_changed |= names(old) != names(&new);
                     index.specs.set(spec, new);
@@ -555,6 +570,7 @@ fn read_main_spec(capability: String, path: String, shared: &Arc<str>) -> SpecIn
     let title_range = spec_doc.sections.iter().find(|section| section.level == 1).map(Section::title_range);
     let section = extract_requirements_section(text);
     let requirements = section.blocks.iter().map(|block| read_requirement(shared, block)).collect();
+    let outline = SpecSpans { text: shared.clone(), purpose: purpose_span(&spec_doc), blocks: block_spans(&section) };
     SpecInfo {
         capability,
         path,
@@ -563,7 +579,79 @@ fn read_main_spec(capability: String, path: String, shared: &Arc<str>) -> SpecIn
         purpose: spec_doc.overview(),
         requirements,
         text_len: text.len(),
+        outline: Arc::new(outline),
     }
+}
+
+/// `old` (a main spec's entry) for `text`, its new text, when the edit lies inside one
+/// requirement block and changes no line any reader treats as structure (see
+/// `rules::spec::blocks`): that block is read again from its slice, the other entries move by
+/// the length the edit added. `None` when the whole spec must be read again.
+fn reread_main_spec(old: &SpecInfo, text: &Arc<str>) -> Option<SpecInfo> {
+    let spans = &old.outline;
+    let (region, _) = plain_edit(&spans.text, text)?;
+    if spans.purpose.is_some_and(|purpose| region.touches(purpose)) {
+        return None;
+    }
+    let edited = touched(&region, &spans.blocks).ok()?;
+    let title_range = match old.title_range {
+        Some(range) => Some(region.moved_range(range)?),
+        None => None,
+    };
+    let moved = |range: TextRange| region.moved_range(range);
+    let mut requirements = Vec::with_capacity(old.requirements.len());
+    for (idx, requirement) in old.requirements.iter().enumerate() {
+        if Some(idx) == edited {
+            let (start, end) = region.moved_span(*spans.blocks.get(idx)?);
+            let block = read_requirement_block(text.get(start..end)?)?;
+            let at = |range: TextRange| TextRange::new(range.start + start, range.end + start);
+            let lines = block.lines.iter().map(|line| Line { text: line.text, start: line.start + start }).collect();
+            let block = RequirementBlock { name: block.name, name_range: at(block.name_range), lines };
+            requirements.push(read_requirement(text, &block));
+            continue;
+        }
+        let body = if Arc::ptr_eq(&requirement.body.text, &spans.text) {
+            let range = moved(TextRange::new(requirement.body.start as usize, requirement.body.end as usize))?;
+            SharedText::range(text, range.start, range.end)?
+        } else {
+            requirement.body.clone()
+        };
+        let scenarios = requirement
+            .scenarios
+            .iter()
+            .map(|scenario| {
+                Some(ScenarioInfo {
+                    name: scenario.name.clone(),
+                    name_range: moved(scenario.name_range)?,
+                    header_range: moved(scenario.header_range)?,
+                    range: moved(scenario.range)?,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        requirements.push(RequirementInfo {
+            name: requirement.name.clone(),
+            name_range: moved(requirement.name_range)?,
+            header_range: moved(requirement.header_range)?,
+            range: moved(requirement.range)?,
+            body,
+            scenarios,
+        });
+    }
+    let outline = SpecSpans {
+        text: text.clone(),
+        purpose: spans.purpose.map(|span| region.moved_span(span)),
+        blocks: spans.blocks.iter().map(|&span| region.moved_span(span)).collect(),
+    };
+    Some(SpecInfo {
+        capability: old.capability.clone(),
+        path: old.path.clone(),
+        title_range,
+        first_line_range: old.first_line_range,
+        purpose: old.purpose.clone(),
+        requirements,
+        text_len: text.len(),
+        outline: Arc::new(outline),
+    })
 }
 
 fn read_requirement(text: &Arc<str>, block: &RequirementBlock<'_>) -> RequirementInfo {

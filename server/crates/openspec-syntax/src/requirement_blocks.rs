@@ -212,6 +212,17 @@ pub fn extract_requirements_section(text: &str) -> RequirementsSection<'_> {
     }
 }
 
+/// The requirement block whose header is the first line of `text`, read to the next unfenced
+/// requirement header or `## ` line, or to the end of `text`: what `extract_requirements_section`
+/// gives for that block when `text` is cut from a spec at the block's header (where no fence is
+/// open). `None` when the first line is no requirement header.
+pub fn read_requirement_block(text: &str) -> Option<RequirementBlock<'_>> {
+    let lines = split_lines(text, Bom::Strip, LineBreaks::Any);
+    let mask = code_fence_mask(lines.iter().map(|line| line.text));
+    let fenced = |idx: usize| mask.get(idx).copied().unwrap_or(false);
+    read_block(&lines, 0, lines.len(), &fenced)
+}
+
 /// Reads the block whose header is `lines[start]`, stopping before the next unfenced
 /// requirement header or `## ` line, or at `end`. `None` when `lines[start]` is no header.
 fn read_block<'a>(

@@ -63,6 +63,9 @@ pub struct Section<'a> {
     /// and last line trimmed at their outer side (`lines.join('\n').trim()`).
     pub content: Vec<Line<'a>>,
     pub children: Vec<Section<'a>>,
+    /// Byte offset where the section's lines end: the start of the line that closes it (the
+    /// next header of the same or a higher level), or the end of the text.
+    pub end: usize,
 }
 
 impl Section<'_> {
@@ -159,6 +162,7 @@ pub fn parse_sections(text: &str) -> Vec<Section<'_>> {
             title: js_trim(rest.as_str()),
             content: trim_content(lines.get(idx + 1..end).unwrap_or_default()),
             children: Vec::new(),
+            end: lines.get(end).map_or(text.len(), |line| line.start),
         });
     }
     nest(flat)
@@ -259,7 +263,9 @@ impl<'a> SpecDoc<'a> {
     }
 }
 
-fn read_requirement<'s, 'a>(section: &'s Section<'a>) -> Requirement<'s, 'a> {
+/// One requirement of reader A read from its section (a direct child of the Requirements
+/// section): what `SpecDoc::requirements` gives for it.
+pub fn read_requirement<'s, 'a>(section: &'s Section<'a>) -> Requirement<'s, 'a> {
     let (scenarios, empty_scenarios) = section.children.iter().partition(|child| child.has_content());
     Requirement {
         section,

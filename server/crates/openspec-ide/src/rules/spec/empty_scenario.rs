@@ -7,17 +7,19 @@
 // although a scenario is plainly there. Pointing at the empty header explains that error, and
 // catches the half-written scenario even when another one keeps the requirement valid.
 
-use super::CheckedSpec;
+use openspec_syntax::spec::Requirement;
+
+use super::SpecFile;
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub(super) fn check(spec: &CheckedSpec<'_, '_>, acc: &mut Vec<Diagnostic>) {
-    for requirement in spec.requirements {
+pub(super) fn check(file: &SpecFile<'_>, requirements: &[Requirement<'_, '_>], acc: &mut Vec<Diagnostic>) {
+    for requirement in requirements {
         for scenario in &requirement.empty_scenarios {
             acc.push(Diagnostic::lsp(
-                Some(&spec.file.item),
+                Some(&file.item),
                 "spec/empty-scenario",
                 Severity::Warning,
-                spec.file.path,
+                file.path,
                 scenario.header_range(),
                 "This scenario has no body under it, so OpenSpec does not count it as a scenario. Add its steps, e.g. \"- **WHEN** ...\" and \"- **THEN** ...\".",
             ));

@@ -9,20 +9,22 @@
 
 use openspec_syntax::requirement_blocks::is_requirement_header;
 
-use super::CheckedSpec;
+use openspec_syntax::spec::Requirement;
+
+use super::SpecFile;
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub(super) fn check(spec: &CheckedSpec<'_, '_>, acc: &mut Vec<Diagnostic>) {
-    for requirement in spec.requirements {
+pub(super) fn check(file: &SpecFile<'_>, requirements: &[Requirement<'_, '_>], acc: &mut Vec<Diagnostic>) {
+    for requirement in requirements {
         let header = requirement.section.header;
         if is_requirement_header(header.text) {
             continue;
         }
         acc.push(Diagnostic::lsp(
-            Some(&spec.file.item),
+            Some(&file.item),
             "spec/non-canonical-requirement-header",
             Severity::Warning,
-            spec.file.path,
+            file.path,
             requirement.section.header_range(),
             format!(
                 "\"{}\" sits directly under the Requirements section, so validate reads it as a requirement (it needs a scenario), but the SHALL/MUST check and archive only know \"### Requirement: <name>\" headers. Write it as \"### Requirement: {}\", or move it out of the section.",

@@ -6,16 +6,18 @@
 // fires only for a header with nothing but whitespace after its `#`s and no body under it:
 // an unnamed, empty requirement the schema rejects.
 
-use super::CheckedSpec;
+use openspec_syntax::spec::Requirement;
+
+use super::SpecFile;
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub(super) fn check(spec: &CheckedSpec<'_, '_>, acc: &mut Vec<Diagnostic>) {
-    for requirement in spec.requirements.iter().filter(|requirement| requirement.text.is_empty()) {
+pub(super) fn check(file: &SpecFile<'_>, requirements: &[Requirement<'_, '_>], acc: &mut Vec<Diagnostic>) {
+    for requirement in requirements.iter().filter(|requirement| requirement.text.is_empty()) {
         acc.push(Diagnostic::openspec(
-            &spec.file.item,
+            &file.item,
             "spec/requirement-empty-text",
             Severity::Error,
-            spec.file.path,
+            file.path,
             requirement.section.header_range(),
             "Requirement text cannot be empty",
         ));

@@ -9,7 +9,9 @@
 
 use openspec_syntax::requirement_text::{contains_shall_or_must, read_requirement_body, trim_end_lines};
 
-use super::CheckedSpec;
+use openspec_syntax::requirement_blocks::RequirementBlock;
+
+use super::SpecFile;
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// The CLI's `buildMissingShallOrMustMessage`, shared with the warning variant.
@@ -24,16 +26,16 @@ pub(super) fn missing_keyword_message(name: &str, guidance_only: bool) -> String
     format!("Requirement \"{name}\" {verb} contain SHALL or MUST{header_hint}{suffix}")
 }
 
-pub(super) fn check(spec: &CheckedSpec<'_, '_>, acc: &mut Vec<Diagnostic>) {
-    for block in &spec.blocks.blocks {
+pub(super) fn check(file: &SpecFile<'_>, blocks: &[RequirementBlock<'_>], acc: &mut Vec<Diagnostic>) {
+    for block in blocks {
         if !read_requirement_body(&trim_end_lines(block.body_lines())).is_empty() {
             continue;
         }
         acc.push(Diagnostic::openspec(
-            &spec.file.item,
+            &file.item,
             "spec/requirement-missing-body",
             Severity::Error,
-            spec.file.path,
+            file.path,
             block.header_range(),
             missing_keyword_message(block.name, false),
         ));

@@ -9,22 +9,24 @@
 
 use openspec_syntax::requirement_text::{contains_shall_or_must, read_requirement_body, trim_end_lines};
 
-use super::CheckedSpec;
+use openspec_syntax::requirement_blocks::RequirementBlock;
+
+use super::SpecFile;
 use super::requirement_missing_body::missing_keyword_message;
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub(super) fn check(spec: &CheckedSpec<'_, '_>, acc: &mut Vec<Diagnostic>) {
-    for block in &spec.blocks.blocks {
+pub(super) fn check(file: &SpecFile<'_>, blocks: &[RequirementBlock<'_>], acc: &mut Vec<Diagnostic>) {
+    for block in blocks {
         let body = read_requirement_body(&trim_end_lines(block.body_lines()));
         let Some(first_line) = body.first_line_range() else { continue };
         if contains_shall_or_must(&body.text()) {
             continue;
         }
         acc.push(Diagnostic::openspec(
-            &spec.file.item,
+            &file.item,
             "spec/requirement-missing-shall-must",
             Severity::Warning,
-            spec.file.path,
+            file.path,
             first_line,
             missing_keyword_message(block.name, true),
         ));

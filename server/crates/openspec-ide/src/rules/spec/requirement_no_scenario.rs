@@ -7,16 +7,18 @@
 // format guidance for the same requirement (`spec/requirement-no-scenario-hint`); the CLI
 // counts both, so both are reported.
 
-use super::CheckedSpec;
+use openspec_syntax::spec::Requirement;
+
+use super::SpecFile;
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub(super) fn check(spec: &CheckedSpec<'_, '_>, acc: &mut Vec<Diagnostic>) {
-    for requirement in spec.requirements.iter().filter(|requirement| requirement.scenarios.is_empty()) {
+pub(super) fn check(file: &SpecFile<'_>, requirements: &[Requirement<'_, '_>], acc: &mut Vec<Diagnostic>) {
+    for requirement in requirements.iter().filter(|requirement| requirement.scenarios.is_empty()) {
         acc.push(Diagnostic::openspec(
-            &spec.file.item,
+            &file.item,
             "spec/requirement-no-scenario",
             Severity::Error,
-            spec.file.path,
+            file.path,
             requirement.section.header_range(),
             "Requirement must have at least one scenario",
         ));

@@ -7,16 +7,18 @@
 // on the same header; keeping it separate keeps the warning count equal to the CLI's. Its
 // fixtures live with `requirement_no_scenario`, which renders both.
 
-use super::{CheckedSpec, GUIDE_SCENARIO_FORMAT};
+use openspec_syntax::spec::Requirement;
+
+use super::{GUIDE_SCENARIO_FORMAT, SpecFile};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub(super) fn check(spec: &CheckedSpec<'_, '_>, acc: &mut Vec<Diagnostic>) {
-    for requirement in spec.requirements.iter().filter(|requirement| requirement.scenarios.is_empty()) {
+pub(super) fn check(file: &SpecFile<'_>, requirements: &[Requirement<'_, '_>], acc: &mut Vec<Diagnostic>) {
+    for requirement in requirements.iter().filter(|requirement| requirement.scenarios.is_empty()) {
         acc.push(Diagnostic::openspec(
-            &spec.file.item,
+            &file.item,
             "spec/requirement-no-scenario-hint",
             Severity::Warning,
-            spec.file.path,
+            file.path,
             requirement.section.header_range(),
             format!("Requirement must have at least one scenario. {GUIDE_SCENARIO_FORMAT}"),
         ));

@@ -8,21 +8,23 @@
 
 use openspec_syntax::js::js_length;
 
-use super::CheckedSpec;
+use openspec_syntax::spec::Requirement;
+
+use super::SpecFile;
 use crate::diagnostic::{Diagnostic, Severity};
 
 const MAX_REQUIREMENT_TEXT_LENGTH: usize = 500;
 
-pub(super) fn check(spec: &CheckedSpec<'_, '_>, acc: &mut Vec<Diagnostic>) {
-    for requirement in spec.requirements {
+pub(super) fn check(file: &SpecFile<'_>, requirements: &[Requirement<'_, '_>], acc: &mut Vec<Diagnostic>) {
+    for requirement in requirements {
         if js_length(&requirement.text) <= MAX_REQUIREMENT_TEXT_LENGTH {
             continue;
         }
         acc.push(Diagnostic::openspec(
-            &spec.file.item,
+            &file.item,
             "spec/requirement-too-long",
             Severity::Info,
-            spec.file.path,
+            file.path,
             requirement.section.header_range(),
             "Requirement text is very long (>500 characters). Consider breaking it down.",
         ));

@@ -21,7 +21,10 @@ fn lines_with_code(params: &Value) -> Vec<u64> {
     params["diagnostics"]
         .as_array()
         .map(|list| {
-            list.iter().filter(|d| d["code"] == json!(CODE)).filter_map(|d| d["range"]["start"]["line"].as_u64()).collect()
+            list.iter()
+                .filter(|d| d["code"] == json!(CODE))
+                .filter_map(|d| d["range"]["start"]["line"].as_u64())
+                .collect()
         })
         .unwrap_or_default()
 }

@@ -31,13 +31,16 @@ impl LazyTree {
 
     /// The next version's view: this version's tree (parsed, or still the edited old one) with
     /// `edits` applied in order, reparsed on first use.
+    #[must_use]
     pub fn edited(&self, edits: &[InputEdit]) -> Self {
         let mut base = match self.parsed.get() {
             Some(parsed) => parsed.clone(),
             None => self.edited.clone(),
         };
         if let Some(tree) = &mut base {
-            edits.iter().for_each(|edit| tree.edit(edit));
+            for edit in edits {
+                tree.edit(edit);
+            }
         }
         Self { edited: base, parsed: OnceLock::new() }
     }

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use ropey::Rope;
 use openspec_syntax::markdown_lazy::LazyTree;
+use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
 
 use tower_lsp_server::ls_types;
@@ -253,7 +253,8 @@ mod tests {
             range_length: None,
             text: text.to_owned(),
         };
-        let report = doc.apply_content_changes(&[change(range((2, 17), (2, 19)), "注册 😀")], 2, PositionEncoding::Utf16);
+        let report =
+            doc.apply_content_changes(&[change(range((2, 17), (2, 19)), "注册 😀")], 2, PositionEncoding::Utf16);
         assert_eq!(report, ChangeReport::default());
         // Two versions edited without a parse in between: the tree waits for the first ask.
         doc.apply_content_changes(&[change(range((0, 0), (0, 0)), "# Title\r\n")], 3, PositionEncoding::Utf16);

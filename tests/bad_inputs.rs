@@ -72,6 +72,11 @@ fn assert_server_agrees(dir: &Path, spec_bytes: &[u8], output: &CheckOutput, ope
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri(&spec), "languageId": "markdown", "version": 1, "text": text}}),
         );
+        if spec_bytes.len() > LARGE_FILE_BYTES {
+            // Over the default `openspec.largeFileBytes` the editor is told what changes for it.
+            let notice = client.wait_for(|message| message["method"] == json!("window/showMessage"));
+            assert!(notice["params"]["message"].as_str().is_some_and(|it| it.contains("largeFileBytes")), "{notice}");
+        }
     }
     let expected = check_findings(output, SPEC_PATH);
     let pulled = if expected.is_empty() {
@@ -93,6 +98,9 @@ fn assert_server_agrees(dir: &Path, spec_bytes: &[u8], output: &CheckOutput, ope
     client.drain_notifications();
     client.finish();
 }
+
+/// The server's default `openspec.largeFileBytes`.
+const LARGE_FILE_BYTES: usize = 1_000_000;
 
 const SHORT: Duration = Duration::from_secs(60);
 

@@ -9,11 +9,14 @@
 //!   every finding counted per item; every change here has findings).
 //! * The index build and workspace symbols over many names (the name index: one sort, then
 //!   lookups that touch only candidates).
+//! * The archive dry run of a delta whose every ADDED entry is a near miss of a base
+//!   requirement (`fold_match`: once every name of the base folded per entry).
 
 use std::fmt::Write as _;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use openspec_ide::archive::{ArchiveProblemKind, ArchiveRequest, simulate};
 use openspec_ide::index::WorkspaceIndex;
 use openspec_ide::{Analysis, CheckConfig, RootSnapshot, check_root};
 
@@ -105,4 +108,39 @@ fn indexing_and_workspace_symbols_stay_linear() {
         })
     };
     assert_linear("index + workspace symbols", time(&small), time(&large));
+}
+
+/// A main spec of `n` requirements and a delta adding each again in upper case: every ADDED
+/// entry is a near-miss lookup, the shape that made the dry run quadratic.
+fn near_miss_case(n: usize) -> (String, String) {
+    let mut base = String::from("## Purpose\nNear misses, at scale, for the linear-time guard.\n\n## Requirements\n");
+    let mut delta = String::from("## ADDED Requirements\n");
+    for idx in 0..n {
+        let _ =
+            write!(base, "### Requirement: Rule number {idx}\nThe system SHALL {idx}.\n\n#### Scenario: s\n- x\n\n");
+        let _ =
+            write!(delta, "### Requirement: RULE NUMBER {idx}\nThe system SHALL {idx}.\n\n#### Scenario: s\n- x\n\n");
+    }
+    (base, delta)
+}
+
+#[test]
+fn near_miss_lookups_in_an_archive_dry_run_stay_linear() {
+    let _turn = take_turn();
+    let time = |n: usize| {
+        let (base, delta) = near_miss_case(n);
+        let request = ArchiveRequest {
+            capability: "auth",
+            change: "c",
+            delta_text: &delta,
+            base_text: Some(&base),
+            base_path: "openspec/specs/auth/spec.md",
+        };
+        fastest(|| {
+            let simulation = simulate(&request);
+            assert_eq!(simulation.problems.len(), n);
+            assert!(simulation.problems.iter().all(|problem| problem.kind == ArchiveProblemKind::AddedNearMiss));
+        })
+    };
+    assert_linear("near-miss dry runs, 800 entries", time(800), time(3200));
 }

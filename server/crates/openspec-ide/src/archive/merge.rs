@@ -488,59 +488,7 @@ impl Apply<'_, '_> {
 mod tests {
     use expect_test::expect;
 
-    use std::fmt::Write;
-
     use super::super::test_support::{BASE, check};
-    use super::super::*;
-
-    /// A main spec of `n` requirements and a delta adding each again in upper case: every ADDED
-    /// entry is a near-miss lookup (`fold_match`), the shape that made the dry run quadratic.
-    fn near_miss_case(n: usize) -> (String, String) {
-        let mut base =
-            String::from("## Purpose\nNear misses, at scale, for the linear-time guard.\n\n## Requirements\n");
-        let mut delta = String::from("## ADDED Requirements\n");
-        for i in 0..n {
-            let _ =
-                write!(base, "### Requirement: Rule number {i}\nThe system SHALL {i}.\n\n#### Scenario: s\n- x\n\n");
-            let _ =
-                write!(delta, "### Requirement: RULE NUMBER {i}\nThe system SHALL {i}.\n\n#### Scenario: s\n- x\n\n");
-        }
-        (base, delta)
-    }
-
-    /// The fastest of three dry runs, in seconds.
-    fn time_near_misses(n: usize) -> f64 {
-        let (base, delta) = near_miss_case(n);
-        let request = ArchiveRequest {
-            capability: "auth",
-            change: "c",
-            delta_text: &delta,
-            base_text: Some(&base),
-            base_path: "openspec/specs/auth/spec.md",
-        };
-        (0..3)
-            .map(|_| {
-                let started = std::time::Instant::now();
-                let simulation = simulate(&request);
-                assert_eq!(simulation.problems.len(), n);
-                assert!(simulation.problems.iter().all(|problem| problem.kind == ArchiveProblemKind::AddedNearMiss));
-                started.elapsed().as_secs_f64()
-            })
-            .fold(f64::INFINITY, f64::min)
-    }
-
-    #[test]
-    fn near_miss_lookups_stay_linear() {
-        // Quadratic lookups make 4x the entries cost 16x; linear ones 4x. 8x leaves room for noise.
-        let small = time_near_misses(800);
-        let large = time_near_misses(3200);
-        eprintln!("near-miss dry runs: 800 entries {small:.3} s, 3200 entries {large:.3} s");
-        assert!(
-            large < small * 8.0 + 0.05,
-            "4x the entries took {:.1}x the time ({small:.3} s -> {large:.3} s)",
-            large / small
-        );
-    }
 
     #[test]
     fn applies_in_archive_order_and_keeps_positions() {

@@ -18,11 +18,11 @@ pub(crate) mod spec;
 pub mod store;
 mod tasks;
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::rc::Rc;
+use std::sync::Arc;
 
-use openspec_syntax::requirement_blocks::{DeltaSpec, parse_delta_spec};
+use openspec_syntax::requirement_blocks::DeltaSpec;
 
 use crate::diagnostic::Diagnostic;
 use crate::layout::{self, SpecFile};
@@ -133,31 +133,25 @@ impl Layout {
     }
 }
 
-/// One thread's share of a check pass over a root: the layout and what has been parsed so far
-/// (main specs for every thread, delta specs for this one), so a file is parsed once per pass
-/// however many rules read it.
+/// One thread's share of a check pass over a root: the layout and what the pass has parsed so
+/// far (main and delta specs, shared by its threads), so a file is parsed once per pass
+/// however many rules and units read it.
 pub(crate) struct Pass<'a> {
     pub root: &'a RootSnapshot,
     pub layout: &'a Layout,
     pub bases: &'a BaseViews<'a>,
-    deltas: RefCell<HashMap<&'a str, Rc<DeltaSpec<'a>>>>,
     /// The review rules' configuration, read once per thread when a review unit runs.
     review: OnceCell<Option<review::ReviewConfig>>,
 }
 
 impl<'a> Pass<'a> {
     pub fn new(root: &'a RootSnapshot, layout: &'a Layout, bases: &'a BaseViews<'a>) -> Pass<'a> {
-        Pass { root, layout, bases, deltas: RefCell::new(HashMap::new()), review: OnceCell::new() }
+        Pass { root, layout, bases, review: OnceCell::new() }
     }
 
     /// The delta spec at `path` parsed (the caller has its text from the same snapshot).
-    pub fn delta_spec(&self, path: &'a str, text: &'a str) -> Rc<DeltaSpec<'a>> {
-        if let Some(parsed) = self.deltas.borrow().get(path) {
-            return parsed.clone();
-        }
-        let parsed = Rc::new(parse_delta_spec(text));
-        self.deltas.borrow_mut().insert(path, parsed.clone());
-        parsed
+    pub fn delta_spec(&self, path: &'a str, text: &'a str) -> Arc<DeltaSpec<'a>> {
+        self.bases.delta_spec(path, text)
     }
 }
 

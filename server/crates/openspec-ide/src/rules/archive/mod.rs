@@ -55,23 +55,29 @@ fn sharing_changes<'a>(pass: &Pass<'a>, change_id: &str) -> Vec<ChangeDeltas<'a>
 }
 
 /// The dry-run findings of one active change. `delta_findings` are the `delta` group's findings
-/// for the same change, whose archive notes this reads.
+/// for the same change, whose archive notes this reads. Other changes' deltas are read only
+/// when a finding names a sister change (`sister_change`), so a main spec with dozens of
+/// deltas against it costs one change's deltas per unit, not every sharing change's.
 pub fn check_change(pass: &Pass<'_>, change_id: &str, delta_findings: &[Diagnostic], acc: &mut Vec<Diagnostic>) {
-    let changes = sharing_changes(pass, change_id);
-    let Some(change) = changes.iter().find(|change| change.change_id == change_id) else { return };
+    let Some(change_id) = pass.layout.change_id(change_id) else { return };
+    // A namespace folder is never read as a change by `validate` or archive.
+    if pass.layout.nested.contains(change_id) {
+        return;
+    }
+    let change = ChangeDeltas::load(pass, change_id);
     for file in &change.files {
-        name_in_two_sections::check(change, file, acc);
-        let Some(simulation) = dry_run(change, file, pass.bases) else {
+        name_in_two_sections::check(&change, file, acc);
+        let Some(simulation) = dry_run(&change, file, pass.bases) else {
             continue;
         };
         let cli_noted_first = delta_findings
             .iter()
             .any(|d| d.code == archive_refusal::CODE && d.path == file.path && d.item.as_ref() == Some(&change.item));
         let refusals = Refusals::new(&simulation, layout::main_spec_path(file.capability), cli_noted_first);
-        target_missing::check(change, file, &refusals, &changes, acc);
-        target_exists::check(change, file, &refusals, acc);
-        no_main_spec::check(change, file, &refusals, &changes, acc);
-        main_spec_invalid::check(change, file, &refusals, acc);
+        target_missing::check(pass, &change, file, &refusals, acc);
+        target_exists::check(&change, file, &refusals, acc);
+        no_main_spec::check(pass, &change, file, &refusals, acc);
+        main_spec_invalid::check(&change, file, &refusals, acc);
     }
 }
 
@@ -80,18 +86,26 @@ pub fn check_concurrent(pass: &Pass<'_>, change_id: &str, acc: &mut Vec<Diagnost
     concurrent_change::check(&sharing_changes(pass, change_id), change_id, acc);
 }
 
-/// Another active change whose delta for `capability` adds `name` (or renames a requirement to
-/// it); `None` for a name nobody adds. Any ADDED entry at all counts when `name` is `None`.
-pub(crate) fn sister_change<'c>(
-    changes: &'c [ChangeDeltas<'_>],
+/// Another active change (in change order) whose delta for `capability` adds `name` (or
+/// renames a requirement to it); `None` for a name nobody adds. Any ADDED entry at all counts
+/// when `name` is `None`. Reads only the changes with a delta spec for `capability`.
+pub(crate) fn sister_change<'a>(
+    pass: &Pass<'a>,
     this: &ChangeDeltas<'_>,
     capability: &str,
     name: Option<&str>,
-) -> Option<&'c str> {
+) -> Option<&'a str> {
     let wanted = name.map(normalize_requirement_name);
-    changes.iter().filter(|other| other.change_id != this.change_id).find_map(|other| {
-        let file = other.files.iter().find(|file| file.capability == capability)?;
-        let delta = &file.delta;
+    let layout = pass.layout;
+    let others = layout.changes_by_capability.get(capability).into_iter().flatten();
+    others.filter(|other| other.as_str() != this.change_id).find_map(|other| {
+        // The first readable delta spec of `capability`, as `ChangeDeltas::load` lists them.
+        let (path, text) = layout
+            .delta_specs_of(other)
+            .iter()
+            .filter(|spec| spec.id == capability)
+            .find_map(|spec| Some((spec.path.as_str(), pass.root.text(&spec.path)?)))?;
+        let delta = pass.delta_spec(path, text);
         let adds = match wanted {
             None => !delta.added.is_empty(),
             Some(wanted) => {
@@ -99,7 +113,7 @@ pub(crate) fn sister_change<'c>(
                     || delta.renamed.iter().any(|pair| normalize_requirement_name(pair.to.name) == wanted)
             }
         };
-        adds.then_some(other.change_id)
+        adds.then_some(other.as_str())
     })
 }
 

@@ -12,21 +12,27 @@ use openspec_syntax::requirement_blocks::DeltaKind;
 use super::{Refusals, refusal_finding, sister_change};
 use crate::archive::ArchiveProblemKind;
 use crate::diagnostic::Diagnostic;
+use crate::rules::Pass;
 use crate::rules::delta::{ChangeDeltas, DeltaFile};
 
 const CODE: &str = "archive/no-main-spec";
 
 pub fn check(
+    pass: &Pass<'_>,
     change: &ChangeDeltas<'_>,
     file: &DeltaFile<'_>,
     refusals: &Refusals<'_>,
-    changes: &[ChangeDeltas<'_>],
     acc: &mut Vec<Diagnostic>,
 ) {
+    let mut problems =
+        refusals.problems.iter().filter(|problem| problem.kind == ArchiveProblemKind::NoMainSpec).peekable();
+    if problems.peek().is_none() {
+        return;
+    }
     // A sister change that adds requirements to the capability creates its main spec.
-    let creator = sister_change(changes, change, file.capability, None)
+    let creator = sister_change(pass, change, file.capability, None)
         .map_or_else(String::new, |other| format!(" Active change \"{other}\" creates it: archive that change first."));
-    for problem in refusals.problems.iter().filter(|problem| problem.kind == ArchiveProblemKind::NoMainSpec) {
+    for problem in problems {
         let label = if problem.section == Some(DeltaKind::Renamed) { "RENAMED FROM" } else { "MODIFIED" };
         let message = format!(
             "{label} \"{}\" targets capability \"{}\", which has no main spec ({}); a new capability takes only ADDED requirements, so `openspec archive` would refuse this change.{creator}",

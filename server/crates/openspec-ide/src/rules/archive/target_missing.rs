@@ -15,16 +15,17 @@
 use super::{Refusals, refusal_finding, sister_change};
 use crate::archive::ArchiveProblemKind;
 use crate::diagnostic::Diagnostic;
+use crate::rules::Pass;
 use crate::rules::delta::archive_refusal::missing_target_message;
 use crate::rules::delta::{ChangeDeltas, DeltaFile};
 
 const CODE: &str = "archive/target-missing";
 
 pub fn check(
+    pass: &Pass<'_>,
     change: &ChangeDeltas<'_>,
     file: &DeltaFile<'_>,
     refusals: &Refusals<'_>,
-    changes: &[ChangeDeltas<'_>],
     acc: &mut Vec<Diagnostic>,
 ) {
     for problem in &refusals.problems {
@@ -33,8 +34,9 @@ pub fn check(
         };
         let missing_outright =
             matches!(problem.kind, ArchiveProblemKind::ModifiedMissing | ArchiveProblemKind::RenamedSourceMissing);
-        let sister = sister_change(changes, change, file.capability, Some(&problem.name))
-            .filter(|_| missing_outright)
+        let sister = missing_outright
+            .then(|| sister_change(pass, change, file.capability, Some(&problem.name)))
+            .flatten()
             .map_or_else(String::new, |other| {
                 format!(" Active change \"{other}\" adds it: archive that change first.")
             });

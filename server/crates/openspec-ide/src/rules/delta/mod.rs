@@ -24,12 +24,11 @@ mod skipped_header;
 mod unpaired_rename;
 
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use openspec_syntax::TextRange;
 use openspec_syntax::lines::{Bom, Line, LineBreaks, split_lines};
-use openspec_syntax::requirement_blocks::DeltaSpec;
+use openspec_syntax::requirement_blocks::{DeltaSpec, parse_delta_spec};
 
 use crate::archive::BaseView;
 use crate::diagnostic::{Diagnostic, ItemId, Severity};
@@ -44,7 +43,7 @@ pub(crate) struct DeltaFile<'a> {
     /// Root-relative path of the delta spec.
     pub path: &'a str,
     pub text: &'a str,
-    pub delta: Rc<DeltaSpec<'a>>,
+    pub delta: Arc<DeltaSpec<'a>>,
 }
 
 /// An active change and its readable delta specs.
@@ -117,20 +116,33 @@ pub(crate) enum BaseSpec<'a> {
     },
 }
 
-/// Main specs parsed the way archive reads them, by capability, each at most once per check
-/// pass (shared by the pass's threads): a main spec with dozens of deltas against it is read
-/// once, not once per delta.
+/// Main specs parsed the way archive reads them, by capability, and delta specs, by path, each
+/// at most once per check pass (shared by the pass's threads and by its delta and archive
+/// units): a main spec with dozens of deltas against it is read once, not once per delta, and
+/// a delta spec once, not once by its change's delta unit and again by its archive unit.
 pub(crate) struct BaseViews<'a> {
     root: &'a RootSnapshot,
     parsed: Mutex<HashMap<String, Arc<ParsedBase<'a>>>>,
+    deltas: Mutex<HashMap<&'a str, Arc<ParsedDelta<'a>>>>,
 }
 
 /// Parsed by the first thread that asks; a second one waits for it rather than parsing too.
 type ParsedBase<'a> = OnceLock<Option<Arc<BaseView<'a>>>>;
+type ParsedDelta<'a> = OnceLock<Arc<DeltaSpec<'a>>>;
 
 impl<'a> BaseViews<'a> {
     pub fn new(root: &'a RootSnapshot) -> Self {
-        BaseViews { root, parsed: Mutex::new(HashMap::new()) }
+        BaseViews { root, parsed: Mutex::new(HashMap::new()), deltas: Mutex::new(HashMap::new()) }
+    }
+
+    /// The delta spec at `path` parsed from `text` (the pass's snapshot's text of `path`).
+    pub fn delta_spec(&self, path: &'a str, text: &'a str) -> Arc<DeltaSpec<'a>> {
+        let cell = {
+            // A panic while holding the lock leaves the map as it was; carry on with it.
+            let mut parsed = self.deltas.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            parsed.entry(path).or_default().clone()
+        };
+        cell.get_or_init(|| Arc::new(parse_delta_spec(text))).clone()
     }
 
     /// The parsed main spec of `capability`, when it has readable text.

@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
 use openspec_ide::{Changed, IncrementalCheck};
+use openspec_syntax::markdown_lazy::LazyTree;
 
 use crate::generate::{HOT_SPEC, LONE_SPEC};
 use crate::lsp::{LspClient, memory_mib, request, uri};
@@ -174,7 +175,7 @@ pub fn keystroke_inprocess(root: &Path, spec: &str, n_keystrokes: usize) -> anyh
         tree = openspec_syntax::markdown::parse(&text, tree.as_ref());
         snapshot.insert_file(&path, &text);
         if let Some(tree) = &tree {
-            snapshot.markdown_trees.insert(path.clone(), tree.clone());
+            snapshot.markdown_trees.insert(path.clone(), std::sync::Arc::new(LazyTree::parsed(Some(tree.clone()))));
         }
         check.update(snapshot.clone(), &candidates);
         let findings = check.diagnostics_on(&path).count();

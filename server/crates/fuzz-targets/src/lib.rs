@@ -343,7 +343,7 @@ pub fn incremental_edits(data: &[u8]) {
         let text = document.text();
         assert_eq!(text, model, "text after batch {batch_idx}");
         let fresh = openspec_syntax::markdown::parse(&text, None);
-        let incremental = document.tree.as_ref().map(|tree| tree.root_node().to_sexp());
+        let incremental = document.tree().map(|tree| tree.root_node().to_sexp());
         assert_eq!(
             incremental,
             fresh.map(|tree| tree.root_node().to_sexp()),

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use openspec_syntax::markdown::Tree;
+use openspec_syntax::markdown_lazy::LazyTree;
 
 /// An I/O failure as the reference CLI (Node) would name it, e.g. code `EACCES` and message
 /// `EACCES: permission denied, open '/abs/path'`, so messages can match the CLI's wording.
@@ -67,10 +68,11 @@ pub type Entries = imbl::OrdMap<String, Entry>;
 #[derive(Clone, Debug, Default)]
 pub struct RootSnapshot {
     pub entries: Entries,
-    /// CommonMark trees the server already keeps up to date for open buffers (incrementally
-    /// reparsed on every edit), by path. A cache derived from the texts: checks that need a
-    /// tree use it when present and parse otherwise, so it never changes a result.
-    pub markdown_trees: BTreeMap<String, Tree>,
+    /// CommonMark trees of the server's open buffers, by path: kept in step with every edit and
+    /// reparsed (incrementally) the first time a check asks, shared with the buffer. A cache
+    /// derived from the texts: checks that need a tree use it when present and parse otherwise,
+    /// so it never changes a result.
+    pub markdown_trees: BTreeMap<String, Arc<LazyTree>>,
     /// Main `spec.md` links that resolve inside `openspec/specs` but outside their own
     /// capability folder (to a sibling's file), by path, with the problem the CLI reports when a
     /// change MODIFIES such a spec (it refuses to merge into a file outside the capability).
@@ -97,7 +99,7 @@ impl RootSnapshot {
             return None;
         }
         match self.markdown_trees.get(path) {
-            Some(tree) => Some(tree.clone()),
+            Some(tree) => tree.tree(text),
             None => openspec_syntax::markdown::parse(text, None),
         }
     }

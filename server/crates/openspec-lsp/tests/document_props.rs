@@ -346,14 +346,19 @@ fn run_stream(stream: &Stream) -> Result<(), TestCaseError> {
         proptest::prop_assert_eq!(report.rejected, expected_rejections, "batch {}", batch_idx);
         let text = document.text();
         proptest::prop_assert_eq!(&text, &model, "text after batch {}", batch_idx);
-        let fresh_tree = openspec_syntax::markdown::parse(&text, None);
-        proptest::prop_assert_eq!(
-            dump_tree(document.tree.as_ref()),
-            dump_tree(fresh_tree.as_ref()),
-            "tree after batch {} of text {:?}",
-            batch_idx,
-            text
-        );
+        // The tree is parsed when first asked for: every third batch and the last ask, so the
+        // others leave versions whose edits pile up on the last parsed tree (as typing does when
+        // no check needs the tree), and the checks in between may parse some of them themselves.
+        if batch_idx % 3 == 2 || batch_idx + 1 == stream.batches.len() {
+            let fresh_tree = openspec_syntax::markdown::parse(&text, None);
+            proptest::prop_assert_eq!(
+                dump_tree(document.tree().as_ref()),
+                dump_tree(fresh_tree.as_ref()),
+                "tree after batch {} of text {:?}",
+                batch_idx,
+                text
+            );
+        }
         let input = state.root_input(0).ok_or_else(|| TestCaseError::fail("no root input"))?;
         let mut fresh = disk.clone();
         fresh.insert_file(stream.path, &model);

@@ -7,6 +7,7 @@ pub mod js;
 pub mod legacy;
 pub mod lines;
 pub mod markdown;
+pub mod markdown_lazy;
 pub mod proposal;
 pub mod requirement_blocks;
 pub mod requirement_text;

@@ -1,11 +1,13 @@
 //! An open editor buffer: a rope for cheap edits and position lookups, the text as one shared
 //! string (what every snapshot of the buffer holds, made once per change), the tree-sitter-md
-//! tree kept in step with every edit (`InputEdit` + incremental reparse), and the client's
-//! version. A buffer over its size limit keeps no tree (see `Settings::large_file_bytes`).
+//! view kept in step with every edit (`InputEdit`s on the last tree; the incremental reparse
+//! waits until a check asks for the tree, see `LazyTree`), and the client's version. A buffer
+//! over its size limit keeps no tree (see `Settings::large_file_bytes`).
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use openspec_syntax::markdown_lazy::LazyTree;
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
 
@@ -22,7 +24,12 @@ pub enum PositionEncoding {
 pub struct Document {
     pub rope: Rope,
     pub version: i32,
-    pub tree: Option<Tree>,
+    /// The CommonMark view of this version (shared with every snapshot of it), parsed when
+    /// first asked for; `None` while the buffer is large.
+    pub view: Option<Arc<LazyTree>>,
+    /// The edits applied since `view` was made, for the next version's view; `None` after a
+    /// whole-text replacement (the next view parses afresh).
+    pending: Option<Vec<InputEdit>>,
     /// The text of `rope`, shared by every snapshot taken until the next change.
     pub shared: Arc<str>,
     /// Over this many bytes the buffer is "large": no tree is kept or parsed.
@@ -61,11 +68,12 @@ impl Document {
 
     /// A buffer that degrades above `limit` bytes.
     pub fn with_limit(text: &str, version: i32, limit: usize) -> Self {
-        let tree = if text.len() > limit { None } else { openspec_syntax::markdown::parse(text, None) };
+        let view = if text.len() > limit { None } else { Some(Arc::new(LazyTree::unparsed())) };
         Self {
             rope: Rope::from_str(text),
             version,
-            tree,
+            view,
+            pending: Some(Vec::new()),
             shared: Arc::from(text),
             limit,
             large_noticed: false,
@@ -83,8 +91,13 @@ impl Document {
         self.rope.to_string()
     }
 
+    /// The CommonMark tree of the current text (parsed now if nothing asked for it yet).
+    pub fn tree(&self) -> Option<Tree> {
+        self.view.as_ref()?.tree(&self.shared)
+    }
+
     /// Applies one content change: a whole-document replacement (no range) or a ranged edit.
-    /// The tree is edited to match; `reparse` brings it up to date once per batch of changes.
+    /// The edit is kept for the tree; `apply_content_changes` makes the next version's view.
     pub fn apply_change(
         &mut self,
         range: Option<ls_types::Range>,
@@ -93,7 +106,7 @@ impl Document {
     ) -> Result<(), EditError> {
         let Some(range) = range else {
             self.rope = Rope::from_str(new_text);
-            self.tree = None;
+            self.pending = None;
             return Ok(());
         };
         let start_byte = self.offset(range.start, encoding);
@@ -101,16 +114,17 @@ impl Document {
         if start_byte > old_end_byte {
             return Err(EditError::InvertedRange);
         }
-        let start_position = self.point(start_byte);
-        let old_end_position = self.point(old_end_byte);
+        // One scan up to the edit's start; the rest only over what the edit spans.
+        let start_position = advance(Point::new(0, 0), self.rope.byte_slice(..start_byte).chunks());
+        let old_end_position = advance(start_position, self.rope.byte_slice(start_byte..old_end_byte).chunks());
         let start_char = self.rope.byte_to_char(start_byte);
         let old_end_char = self.rope.byte_to_char(old_end_byte);
         self.rope.remove(start_char..old_end_char);
         self.rope.insert(start_char, new_text);
         let new_end_byte = start_byte + new_text.len();
-        let new_end_position = self.point(new_end_byte);
-        if let Some(tree) = &mut self.tree {
-            tree.edit(&InputEdit {
+        let new_end_position = advance(start_position, std::iter::once(new_text));
+        if let Some(pending) = &mut self.pending {
+            pending.push(InputEdit {
                 start_byte,
                 old_end_byte,
                 new_end_byte,
@@ -122,8 +136,8 @@ impl Document {
         Ok(())
     }
 
-    /// What `didChange` does: applies the changes in order, takes the new version and reparses
-    /// once. A change whose range is malformed is skipped (the document stays as it was for that
+    /// What `didChange` does: applies the changes in order, takes the new version and makes its
+    /// view (the old tree with the edits applied; reparsed when first asked for). A change whose range is malformed is skipped (the document stays as it was for that
     /// change; the next full sync repairs it), and counted in the answer so the caller can say so.
     pub fn apply_content_changes(
         &mut self,
@@ -140,24 +154,19 @@ impl Document {
         self.version = version;
         self.edits += 1;
         self.edited_at = Instant::now();
-        let text = self.text();
-        if text.len() > self.limit {
-            self.tree = None;
+        self.shared = Arc::from(self.text());
+        let edits = self.pending.replace(Vec::new());
+        if self.is_large() {
+            self.view = None;
         } else {
             self.large_noticed = false;
-            self.reparse(&text);
+            let next = match (&self.view, edits) {
+                (Some(view), Some(edits)) => view.edited(&edits),
+                _ => LazyTree::unparsed(),
+            };
+            self.view = Some(Arc::new(next));
         }
-        self.shared = Arc::from(text);
         report
-    }
-
-    /// Brings the tree up to date with the text, reusing the edited old tree.
-    pub fn reparse(&mut self, text: &str) {
-        // tree-sitter-md's scanner takes a NUL for the end of input, so reusing nodes around one
-        // can build a tree that a fresh parse would not (found by the property test in
-        // `document_props.rs`). Such text is rare and parses from scratch.
-        let old = if text.contains('\0') { None } else { self.tree.as_ref() };
-        self.tree = openspec_syntax::markdown::parse(text, old);
     }
 
     /// Byte offset of an LSP position. Lines past the end clamp to the end of the document and
@@ -190,24 +199,22 @@ impl Document {
         }
         self.rope.char_to_byte(line_start_char + chars_taken)
     }
+}
 
-    /// tree-sitter's point for a byte offset: rows count `\n` only and columns are bytes.
-    fn point(&self, offset: usize) -> Point {
-        let offset = offset.min(self.rope.len_bytes());
-        let mut row = 0;
-        let mut last_newline_end = 0;
-        let mut chunk_start = 0;
-        for chunk in self.rope.byte_slice(..offset).chunks() {
-            for (idx, byte) in chunk.bytes().enumerate() {
-                if byte == b'\n' {
-                    row += 1;
-                    last_newline_end = chunk_start + idx + 1;
-                }
+/// tree-sitter's point `from` moved over `text` (given in chunks): rows count `\n` only and
+/// columns are bytes.
+fn advance<'a>(from: Point, text: impl Iterator<Item = &'a str>) -> Point {
+    let (mut row, mut column) = (from.row, from.column);
+    for chunk in text {
+        match chunk.rfind('\n') {
+            Some(last) => {
+                row += chunk.bytes().filter(|&byte| byte == b'\n').count();
+                column = chunk.len() - last - 1;
             }
-            chunk_start += chunk.len();
+            None => column += chunk.len(),
         }
-        Point::new(row, offset - last_newline_end)
     }
+    Point::new(row, column)
 }
 
 #[cfg(test)]
@@ -240,13 +247,23 @@ mod tests {
     #[test]
     fn incremental_edits_match_a_fresh_parse() {
         let mut doc = Document::new("## Purpose\n\n### Requirement: 登录\n", 1);
-        doc.apply_change(Some(range((2, 17), (2, 19))), "注册 😀", PositionEncoding::Utf16).unwrap();
-        doc.apply_change(Some(range((0, 0), (0, 0))), "# Title\r\n", PositionEncoding::Utf16).unwrap();
+        assert!(doc.tree().is_some());
+        let change = |range: ls_types::Range, text: &str| ls_types::TextDocumentContentChangeEvent {
+            range: Some(range),
+            range_length: None,
+            text: text.to_owned(),
+        };
+        let report =
+            doc.apply_content_changes(&[change(range((2, 17), (2, 19)), "注册 😀")], 2, PositionEncoding::Utf16);
+        assert_eq!(report, ChangeReport::default());
+        // Two versions edited without a parse in between: the tree waits for the first ask.
+        doc.apply_content_changes(&[change(range((0, 0), (0, 0)), "# Title\r\n")], 3, PositionEncoding::Utf16);
+        assert!(doc.view.as_ref().is_some_and(|view| !view.is_parsed()));
         let text = doc.text();
         assert_eq!(text, "# Title\r\n## Purpose\n\n### Requirement: 注册 😀\n");
-        doc.reparse(&text);
         let fresh = openspec_syntax::markdown::parse(&text, None).unwrap();
-        assert_eq!(doc.tree.as_ref().unwrap().root_node().to_sexp(), fresh.root_node().to_sexp());
+        assert_eq!(doc.tree().unwrap().root_node().to_sexp(), fresh.root_node().to_sexp());
+        assert!(doc.view.as_ref().is_some_and(|view| view.is_parsed()));
         assert_eq!(
             doc.apply_change(Some(range((1, 3), (1, 1))), "", PositionEncoding::Utf16),
             Err(EditError::InvertedRange)

@@ -264,8 +264,8 @@ impl ServerState {
             }
             let Some(rel) = self.relative(root_idx, path) else { continue };
             snapshot.insert_shared(&rel, document.shared.clone());
-            if let Some(tree) = &document.tree {
-                snapshot.markdown_trees.insert(rel.clone(), tree.clone());
+            if let Some(view) = &document.view {
+                snapshot.markdown_trees.insert(rel.clone(), view.clone());
             } else if document.is_large() {
                 snapshot.without_markdown_view.insert(rel.clone());
             }

@@ -47,20 +47,6 @@ fn start(folder: &Path, capabilities: &Value) -> (LspClient, Value) {
     (client, response["result"].clone())
 }
 
-fn open(client: &mut LspClient, path: &Path, text: &str) {
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri(path), "languageId": "markdown", "version": 1, "text": text}}),
-    );
-}
-
-fn replace_all(client: &mut LspClient, path: &Path, version: i64, text: &str) {
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri(path), "version": version}, "contentChanges": [{"text": text}]}),
-    );
-}
-
 /// The publications received until the server has been quiet for a while, by URI.
 fn publications(client: &mut LspClient) -> Vec<(String, Value)> {
     client
@@ -96,8 +82,8 @@ fn a_minimal_client_gets_each_file_once_related_places_in_the_message_and_nothin
     let message = loss["message"].as_str().unwrap_or_default();
     assert!(message.contains(&format!("\n{BASE_PATH}:7: ")), "the related place is folded into the message: {message}");
     // Opening the delta unchanged, then an unrelated file, publishes nothing new.
-    open(&mut client, &delta, &lossy_delta());
-    open(&mut client, &dir.path().join("openspec/changes/add-mfa/proposal.md"), PROPOSAL);
+    client.open_markdown(&delta, &lossy_delta());
+    client.open_markdown(&dir.path().join("openspec/changes/add-mfa/proposal.md"), PROPOSAL);
     let again = publications(&mut client);
     assert!(again.is_empty(), "nothing changed, nothing is published: {again:#?}");
     client.finish();
@@ -132,14 +118,14 @@ fn a_pulling_client_sees_each_finding_once_and_is_asked_to_pull_again_after_a_ch
     assert!(result["capabilities"]["diagnosticProvider"].is_object(), "{result}");
     let pushed = client.diagnostics_for(&uri(&delta), |p| !codes(p).is_empty());
     assert_eq!(codes(&pushed), vec!["delta/scenario-loss"]);
-    open(&mut client, &delta, &lossy_delta());
+    client.open_markdown(&delta, &lossy_delta());
     client.diagnostics_for(&uri(&delta), |p| codes(p).is_empty());
     let pulled = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&delta)}}));
     assert_eq!(pulled["result"]["items"][0]["code"], json!("delta/scenario-loss"), "{pulled}");
     // An unsaved rename in the base spec changes the open delta's findings.
-    open(&mut client, &base, BASE);
+    client.open_markdown(&base, BASE);
     client.server_requests.clear();
-    replace_all(&mut client, &base, 2, &BASE.replace("Requirement: Login", "Requirement: Sign in"));
+    client.replace_text(&base, 2, &BASE.replace("Requirement: Login", "Requirement: Sign in"));
     let quiet = publications(&mut client);
     assert!(quiet.iter().all(|(target, _)| *target != uri(&delta)), "no push for a pulled document: {quiet:#?}");
     assert!(
@@ -176,12 +162,12 @@ fn a_client_that_pulls_without_refresh_support_gets_changes_elsewhere_pushed() {
     let (mut client, result) =
         start(dir.path(), &json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}));
     assert!(result["capabilities"]["diagnosticProvider"].is_null(), "push only: {result}");
-    open(&mut client, &delta, DELTA);
-    open(&mut client, &base, BASE);
-    replace_all(&mut client, &base, 2, &BASE.replace("Requirement: Login", "Requirement: Sign in"));
+    client.open_markdown(&delta, DELTA);
+    client.open_markdown(&base, BASE);
+    client.replace_text(&base, 2, &BASE.replace("Requirement: Login", "Requirement: Sign in"));
     let broken = client.diagnostics_for(&uri(&delta), |p| !codes(p).is_empty());
     assert_eq!(broken["version"], json!(1), "{broken}");
-    replace_all(&mut client, &base, 3, BASE);
+    client.replace_text(&base, 3, BASE);
     client.diagnostics_for(&uri(&delta), |p| codes(p).is_empty());
     client.drain_notifications();
     client.finish();
@@ -193,7 +179,7 @@ fn a_root_adopted_for_an_open_file_survives_reloads_and_folder_changes() {
     let elsewhere = workspace(DELTA);
     let outside = elsewhere.path().join(BASE_PATH);
     let (mut client, _) = start(workspace_dir.path(), &json!({}));
-    open(&mut client, &outside, BASE);
+    client.open_markdown(&outside, BASE);
     client.drain_notifications();
     // A structural change in the workspace reloads its roots; a folder is added.
     std::fs::write(workspace_dir.path().join("openspec/config.yaml"), "schema: spec-driven\n").expect("write config");
@@ -206,7 +192,7 @@ fn a_root_adopted_for_an_open_file_survives_reloads_and_folder_changes() {
         "workspace/didChangeWorkspaceFolders",
         json!({"event": {"added": [{"uri": uri(another.path()), "name": "another"}], "removed": []}}),
     );
-    replace_all(&mut client, &outside, 2, &BASE.replace("## Purpose", "## Porpoise"));
+    client.replace_text(&outside, 2, &BASE.replace("## Purpose", "## Porpoise"));
     let params = client.diagnostics_for(&uri(&outside), |p| !codes(p).is_empty());
     assert_eq!(codes(&params)[0], "spec/missing-purpose");
     let hover = client.request(
@@ -224,7 +210,7 @@ fn an_edit_holding_a_lone_surrogate_escape_is_applied_with_a_replacement_charact
     let dir = workspace(DELTA);
     let base = dir.path().join(BASE_PATH);
     let (mut client, _) = start(dir.path(), &json!({}));
-    open(&mut client, &base, BASE);
+    client.open_markdown(&base, BASE);
     let text = BASE.replace("## Purpose", "## Porpoise LONE");
     let body = json!({"jsonrpc": "2.0", "method": "textDocument/didChange",
                       "params": {"textDocument": {"uri": uri(&base), "version": 2}, "contentChanges": [{"text": text}]}})
@@ -261,7 +247,7 @@ fn an_open_file_over_the_size_limit_degrades_with_one_notice_and_recovers_under_
     // An indented heading (`markdown/indented-heading`) and a missing Purpose (`spec/*`).
     let big = BASE.replace("## Purpose", "## Porpoise").replace("#### Scenario: Bad", " #### Scenario: Bad");
     assert!(big.len() > 200);
-    open(&mut client, &base, &big);
+    client.open_markdown(&base, &big);
     let notice = client.wait_for(|message| message["method"] == json!("window/showMessage"));
     assert_eq!(notice["params"]["type"], json!(2), "{notice}");
     assert!(notice["params"]["message"].as_str().unwrap_or_default().contains("largeFileBytes"), "{notice}");
@@ -271,7 +257,7 @@ fn an_open_file_over_the_size_limit_degrades_with_one_notice_and_recovers_under_
     assert!(tokens["result"].is_null(), "{tokens}");
     // Under the limit again: the CommonMark view and its findings are back.
     let small = "## Purpose\nx\n\n ## Requirements\n";
-    replace_all(&mut client, &base, 2, small);
+    client.replace_text(&base, 2, small);
     let params = client.diagnostics_for(&uri(&base), |p| codes(p).iter().any(|code| code.starts_with("markdown/")));
     assert!(params["version"] == json!(2), "{params}");
     client.drain_notifications();

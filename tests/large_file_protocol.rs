@@ -9,7 +9,6 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -54,24 +53,10 @@ fn start(capabilities: &Value) -> (tempfile::TempDir, LspClient, std::path::Path
     (dir, client, spec)
 }
 
-fn open(client: &mut LspClient, path: &Path, text: &str) {
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri(path), "languageId": "markdown", "version": 1, "text": text}}),
-    );
-}
-
-fn replace_all(client: &mut LspClient, path: &Path, version: i64, text: &str) {
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri(path), "version": version}, "contentChanges": [{"text": text}]}),
-    );
-}
-
 #[test]
 fn a_large_buffer_is_checked_once_typing_pauses_with_a_notice_saying_so() {
     let (_dir, mut client, spec) = start(&json!({"window": {"showMessage": {}}}));
-    open(&mut client, &spec, &bad());
+    client.open_markdown(&spec, &bad());
     let notice = client.wait_for(|message| message["method"] == json!("window/showMessage"));
     let text = notice["params"]["message"].as_str().unwrap_or_default();
     assert!(text.contains("largeFileBytes") && text.contains("pause typing"), "{notice}");
@@ -84,7 +69,7 @@ fn a_large_buffer_is_checked_once_typing_pauses_with_a_notice_saying_so() {
     // A burst of keystrokes: fixed, broken, fixed again.
     let last_edit = Instant::now();
     for (version, text) in [(2, GOOD.to_owned()), (3, bad()), (4, GOOD.to_owned())] {
-        replace_all(&mut client, &spec, version, &text);
+        client.replace_text(&spec, version, &text);
     }
     let params = client.diagnostics_for(&uri(&spec), |p| p["version"] == json!(4));
     assert!(last_edit.elapsed() >= PAUSE, "checked {:?} after the last edit, before the pause", last_edit.elapsed());
@@ -98,13 +83,13 @@ fn a_pull_for_a_large_buffer_answers_after_the_pause_from_the_final_text() {
     let capabilities =
         json!({"textDocument": {"diagnostic": {}}, "workspace": {"diagnostics": {"refreshSupport": true}}});
     let (_dir, mut client, spec) = start(&capabilities);
-    open(&mut client, &spec, GOOD);
+    client.open_markdown(&spec, GOOD);
     client.wait_for(|message| message["method"] == json!("window/showMessage"));
     let pulled = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&spec)}}));
     assert!(!codes(&pulled["result"]).contains(&"spec/missing-purpose".to_owned()), "{pulled}");
 
     let last_edit = Instant::now();
-    replace_all(&mut client, &spec, 2, &bad());
+    client.replace_text(&spec, 2, &bad());
     let pulled = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&spec)}}));
     assert!(last_edit.elapsed() >= PAUSE, "answered {:?} after the edit, before the pause", last_edit.elapsed());
     assert!(codes(&pulled["result"]).contains(&"spec/missing-purpose".to_owned()), "{pulled}");

@@ -63,13 +63,6 @@ fn codes(params: &Value) -> Vec<(String, u64, u64, u64, u64)> {
         .unwrap_or_default()
 }
 
-fn open(client: &mut LspClient, path: &Path, text: &str) {
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri(path), "languageId": "markdown", "version": 1, "text": text}}),
-    );
-}
-
 fn change(client: &mut LspClient, path: &Path, version: i64, changes: &Value) {
     client.notify(
         "textDocument/didChange",
@@ -81,7 +74,7 @@ fn change(client: &mut LspClient, path: &Path, version: i64, changes: &Value) {
 fn incremental_edits_with_non_ascii_text_drive_push_diagnostics_in_utf16() {
     let (dir, spec) = workspace();
     let mut client = start(dir.path(), &json!({"general": {"positionEncodings": ["utf-16"]}}));
-    open(&mut client, &spec, SPEC);
+    client.open_markdown(&spec, SPEC);
     // Delete "SHALL " on line 5 ("The system SHALL let people sign in."): the requirement loses
     // its keyword, which the CLI reports as a warning on the body line.
     change(
@@ -140,7 +133,7 @@ fn utf8_is_negotiated_when_offered_and_columns_count_bytes() {
     assert_eq!(response["result"]["capabilities"]["positionEncoding"], json!("utf-8"));
     client.notify("initialized", json!({}));
     let indented = SPEC.replace("### Requirement: 登录", " ### Requirement: 登录");
-    open(&mut client, &spec, &indented);
+    client.open_markdown(&spec, &indented);
     let params = client.diagnostics_for(&uri(&spec), |p| !codes(p).is_empty());
     // " ### Requirement: 登录 😀 Login": 1 + 17 + 6 (two CJK) + 1 + 4 (emoji) + 6 bytes.
     assert_eq!(codes(&params)[0], ("markdown/indented-heading".to_owned(), 4, 1, 4, 35));
@@ -168,7 +161,7 @@ fn a_file_changed_on_disk_is_reread() {
 fn a_pull_request_racing_an_edit_sees_the_edit() {
     let (dir, spec) = workspace();
     let mut client = start(dir.path(), &json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}));
-    open(&mut client, &spec, SPEC);
+    client.open_markdown(&spec, SPEC);
     for round in 0..20 {
         let version = 2 + round * 2;
         change(&mut client, &spec, version, &json!([{"text": SPEC.replace("SHALL ", "")}]));
@@ -282,7 +275,7 @@ fn every_feature_answers_on_the_example_workspace() {
         .map(|types| types.iter().filter_map(|name| name.as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
     let delta_text = std::fs::read_to_string(&delta).expect("read delta");
-    open(&mut client, &delta, &delta_text);
+    client.open_markdown(&delta, &delta_text);
     let text_document = json!({"uri": uri(&delta)});
     let modified_line = line_of(&delta, "### Requirement: Shipping email");
 
@@ -429,7 +422,7 @@ fn a_file_opened_outside_the_workspace_folders_brings_its_root() {
     let elsewhere = tempfile::tempdir().expect("temp dir");
     let mut client = start(elsewhere.path(), &json!({}));
     let broken = SPEC.replace("## Purpose", "## Porpoise");
-    open(&mut client, &spec, &broken);
+    client.open_markdown(&spec, &broken);
     let params = client.diagnostics_for(&uri(&spec), |p| !codes(p).is_empty());
     assert_eq!(codes(&params)[0].0, "spec/missing-purpose");
     drop(dir);

@@ -130,6 +130,22 @@ impl LspClient {
         self.send_raw(body.to_string().as_bytes());
     }
 
+    /// `textDocument/didOpen` of a Markdown file at version 1.
+    pub fn open_markdown(&mut self, path: &Path, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(path), "languageId": "markdown", "version": 1, "text": text}}),
+        );
+    }
+
+    /// `textDocument/didChange` replacing the whole text of an open file.
+    pub fn replace_text(&mut self, path: &Path, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(path), "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
     /// Sends a request and returns its id without waiting.
     #[allow(clippy::needless_pass_by_value)] // Callers pass `json!(...)` temporaries.
     pub fn request_async(&mut self, method: &str, params: Value) -> i64 {

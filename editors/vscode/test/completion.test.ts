@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { type ExtensionModule, fakeContext, installVscodeMock, loadExtension, openInEditor, repoRoot } from './host';
+import { installVscodeMock, openInEditor, repoRoot, startExtension } from './host';
 import * as vscode from './vscodeMock';
 
 installVscodeMock();
@@ -40,8 +40,7 @@ const BASE = [
     '',
 ].join('\n');
 
-let extension: ExtensionModule;
-let context: ReturnType<typeof fakeContext>;
+let running: Awaited<ReturnType<typeof startExtension>> | undefined;
 let workspaceDir: string;
 let deltaPath: string;
 
@@ -56,22 +55,11 @@ before(async () => {
     };
     write('openspec/specs/auth/spec.md', BASE);
     deltaPath = write('openspec/changes/c/specs/auth/spec.md', '## MODIFIED Requirements\n### Requirement: \n');
-    vscode.host.workspaceFolders = [{ uri: vscode.Uri.file(workspaceDir), name: 'completion', index: 0 }];
-    vscode.host.settings = { openspec: { server: { path: serverBin }, strict: false, allRules: false, severity: {}, extraRoots: [], trace: { server: 'off' } } };
-    extension = loadExtension();
-    context = fakeContext();
-    const api = await extension.activate(context);
-    await api.ready;
+    running = await startExtension(workspaceDir, serverBin);
 });
 
 after(async () => {
-    await extension?.deactivate();
-    for (const disposable of context?.subscriptions ?? []) {
-        disposable.dispose();
-    }
-    if (workspaceDir !== undefined) {
-        fs.rmSync(workspaceDir, { recursive: true, force: true });
-    }
+    await running?.stop();
 });
 
 /** The text VS Code inserts for a snippet without tabstops: its escapes resolved. */

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { type ExtensionModule, fakeContext, installVscodeMock, loadExtension, openInEditor, repoRoot, waitFor } from './host';
+import { installVscodeMock, openInEditor, repoRoot, startExtension, waitFor } from './host';
 import * as vscode from './vscodeMock';
 
 installVscodeMock();
@@ -28,8 +28,7 @@ const FILES: Record<string, string> = {
         '## MODIFIED Requirements\n### Requirement: Login\nThe system SHALL log users in with a second factor.\n\n#### Scenario: ok\n- **WHEN** a user logs in\n- **THEN** it works\n',
 };
 
-let extension: ExtensionModule;
-let context: ReturnType<typeof fakeContext>;
+let running: Awaited<ReturnType<typeof startExtension>> | undefined;
 let workspaceDir: string;
 
 interface Provider {
@@ -62,24 +61,11 @@ before(async () => {
         fs.mkdirSync(path.dirname(path.join(workspaceDir, relative)), { recursive: true });
         fs.writeFileSync(path.join(workspaceDir, relative), text);
     }
-    vscode.host.workspaceFolders = [{ uri: vscode.Uri.file(workspaceDir), name: 'w', index: 0 }];
-    vscode.host.settings = {
-        openspec: { server: { path: serverBin }, strict: false, allRules: false, severity: {}, extraRoots: [], trace: { server: 'off' } },
-    };
-    extension = loadExtension();
-    context = fakeContext();
-    const api = await extension.activate(context);
-    await api.ready;
+    running = await startExtension(workspaceDir, serverBin);
 });
 
 after(async () => {
-    await extension?.deactivate();
-    for (const disposable of context?.subscriptions ?? []) {
-        disposable.dispose();
-    }
-    if (workspaceDir !== undefined) {
-        fs.rmSync(workspaceDir, { recursive: true, force: true });
-    }
+    await running?.stop();
 });
 
 describe('the OpenSpec view', () => {

@@ -9,15 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { type ExtensionModule, fakeContext, installVscodeMock, loadExtension, repoRoot } from './host';
+import { installVscodeMock, repoRoot, startExtension } from './host';
 import * as vscode from './vscodeMock';
 
 installVscodeMock();
 
 const serverBin = process.env.OPENSPEC_LSP_BIN ?? path.join(repoRoot, 'target', 'debug', 'openspec-lsp');
 
-let extension: ExtensionModule;
-let context: ReturnType<typeof fakeContext>;
+let running: Awaited<ReturnType<typeof startExtension>> | undefined;
 let workspaceDir: string;
 
 before(async () => {
@@ -38,24 +37,11 @@ before(async () => {
         path.join(created, 'spec.md'),
         '## ADDED Requirements\n### Requirement: Sign-in audit\nThe system SHALL record every sign-in.\n\n#### Scenario: Recorded\n- **WHEN** a customer signs in\n- **THEN** the sign-in is recorded\n',
     );
-    vscode.host.workspaceFolders = [{ uri: vscode.Uri.file(workspaceDir), name: 'demo', index: 0 }];
-    vscode.host.settings = {
-        openspec: { server: { path: serverBin }, strict: false, allRules: false, severity: {}, extraRoots: [], trace: { server: 'off' } },
-    };
-    extension = loadExtension();
-    context = fakeContext();
-    const api = await extension.activate(context);
-    await api.ready;
+    running = await startExtension(workspaceDir, serverBin);
 });
 
 after(async () => {
-    await extension?.deactivate();
-    for (const disposable of context?.subscriptions ?? []) {
-        disposable.dispose();
-    }
-    if (workspaceDir !== undefined) {
-        fs.rmSync(workspaceDir, { recursive: true, force: true });
-    }
+    await running?.stop();
 });
 
 /** The text the extension's content provider serves for `uri`. */

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { type ExtensionModule, codeOf, fakeContext, installVscodeMock, loadExtension, openInEditor, repoRoot, waitFor } from './host';
+import { codeOf, installVscodeMock, openInEditor, repoRoot, startExtension, waitFor } from './host';
 import * as vscode from './vscodeMock';
 
 installVscodeMock();
@@ -18,8 +18,7 @@ installVscodeMock();
 const serverBin = process.env.OPENSPEC_LSP_BIN ?? path.join(repoRoot, 'target', 'debug', 'openspec-lsp');
 const DELTA = '## ADDED Requirements\n### Requirement: One-time code\nThe system should ask for a one-time code.\n\n#### Scenario: Code required\n- **WHEN** a user enters the right password\n- **THEN** they are asked for a code\n';
 
-let extension: ExtensionModule;
-let context: ReturnType<typeof fakeContext>;
+let running: Awaited<ReturnType<typeof startExtension>> | undefined;
 let workspaceDir: string;
 let deltaPath: string;
 
@@ -31,22 +30,11 @@ before(async () => {
     fs.mkdirSync(path.join(workspaceDir, 'openspec', 'specs'), { recursive: true });
     fs.writeFileSync(deltaPath, DELTA);
     fs.writeFileSync(path.join(workspaceDir, 'openspec-lsp.toml'), '[severity]\n"review/weak-modal" = "warning"\n');
-    vscode.host.workspaceFolders = [{ uri: vscode.Uri.file(workspaceDir), name: 'review', index: 0 }];
-    vscode.host.settings = { openspec: { server: { path: serverBin }, strict: false, allRules: false, severity: {}, extraRoots: [], trace: { server: 'off' } } };
-    extension = loadExtension();
-    context = fakeContext();
-    const api = await extension.activate(context);
-    await api.ready;
+    running = await startExtension(workspaceDir, serverBin);
 });
 
 after(async () => {
-    await extension?.deactivate();
-    for (const disposable of context?.subscriptions ?? []) {
-        disposable.dispose();
-    }
-    if (workspaceDir !== undefined) {
-        fs.rmSync(workspaceDir, { recursive: true, force: true });
-    }
+    await running?.stop();
 });
 
 function weakModals(): vscode.Diagnostic[] {
